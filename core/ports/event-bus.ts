@@ -1,0 +1,54 @@
+import type { TaskStatus } from '../domain/task.ts';
+
+/** The typed events of SPEC §4. Every payload also gets `timestamp` and `origin` on emit. */
+export interface TaskManagerEvents {
+  task_created: { taskId: string; taskType: string; priority: number };
+  task_assigned: { taskId: string; taskType: string; workerId: string };
+  task_completed: { taskId: string; taskType: string; workerId: string; durationMs: number };
+  task_failed: {
+    taskId: string;
+    taskType: string;
+    workerId: string | null;
+    status: Extract<TaskStatus, 'FAILED' | 'TIMEOUT'>;
+    error: string;
+    /** true when no retry follows. */
+    final: boolean;
+  };
+  task_cancelled: { taskId: string; taskType: string; from: TaskStatus };
+  task_retried: { taskId: string; taskType: string; retryCount: number; delayMs: number };
+  task_progress: { taskId: string; taskType: string; percent: number; message?: string };
+  worker_online: { workerId: string };
+  worker_offline: { workerId: string; recoveredTasks: number };
+  leader_elected: { leaderId: string };
+}
+
+export type EventName = keyof TaskManagerEvents;
+
+export interface EventMeta {
+  timestamp: Date;
+  /** Node that emitted it; events from other processes carry theirs. */
+  origin: string;
+  /** true when the event arrived over the cross-process bridge. */
+  remote: boolean;
+}
+
+export type EventOf<K extends EventName> = TaskManagerEvents[K] & EventMeta;
+export type EventHandler<K extends EventName> = (event: EventOf<K>) => void | Promise<void>;
+
+export interface EventBus {
+  emit<K extends EventName>(name: K, payload: TaskManagerEvents[K]): void;
+  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  /** Every event, whatever its name (bridges, dashboards). */
+  onAny(handler: (name: EventName, event: EventOf<EventName>) => void): () => void;
+}
+
+/** The JSON on `task:events`: SPEC's `{event, task_id, task_type, timestamp}` plus the payload. */
+export interface WireEvent {
+  event: EventName;
+  task_id?: string;
+  task_type?: string;
+  /** Unix milliseconds. */
+  timestamp: number;
+  origin: string;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,57 @@
+import type { JsonValue } from '../domain/json.ts';
+import type { Task } from '../domain/task.ts';
+import type { TaskTypeConfig } from '../domain/task-type.ts';
+import type { Logger } from './logger.ts';
+
+export interface ExecutionContext {
+  /** Fires on the task's timeout (reason: TimeoutSignalReason) and on cancel (CancelSignalReason). */
+  readonly signal: AbortSignal;
+  /** The task type's config, including `executorConfig`. */
+  readonly taskType: TaskTypeConfig;
+  readonly workerId: string;
+  /** pino child logger bound to the task id (process logs, not the task log). */
+  readonly logger: Logger;
+  /** Appends an INFO row to the task's log. */
+  log(message: string, detail?: string): void;
+  /** Reports progress (0–100): an INFO log row and a `task_progress` event. */
+  progress(percent: number, message?: string): void;
+}
+
+/**
+ * Runs tasks of one or more types (SPEC §4 Executor). `execute` resolves with the result
+ * stored on SUCCESS; throwing fails the task (retryable unless it is a NonRetryableError).
+ */
+export interface Executor {
+  readonly type: string;
+  readonly taskTypes: readonly string[];
+  init?(context: ExecutorInitContext): Promise<void> | void;
+  execute(task: Task, ctx: ExecutionContext): Promise<JsonValue | undefined | void>;
+  close?(): Promise<void> | void;
+}
+
+export interface ExecutorInitContext {
+  readonly logger: Logger;
+  /** Config of every task type this executor serves. */
+  readonly taskTypes: readonly TaskTypeConfig[];
+}
+
+export class TimeoutSignalReason extends Error {
+  constructor(readonly timeoutSeconds: number) {
+    super(`Task execution timeout after ${timeoutSeconds}s`);
+    this.name = 'TimeoutSignalReason';
+  }
+}
+
+export class CancelSignalReason extends Error {
+  constructor() {
+    super('Task cancelled');
+    this.name = 'CancelSignalReason';
+  }
+}
+
+export class ShutdownSignalReason extends Error {
+  constructor() {
+    super('Worker shutting down');
+    this.name = 'ShutdownSignalReason';
+  }
+}

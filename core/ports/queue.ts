@@ -1,0 +1,80 @@
+import type { PriorityValue } from '../domain/priority.ts';
+
+export interface QueueEntry {
+  taskId: string;
+  priority: PriorityValue;
+}
+
+export interface DelayedEntry extends QueueEntry {
+  dueAt: Date;
+}
+
+export interface QueueLengths {
+  high: number;
+  normal: number;
+  delayed: number;
+  /** Claimed by the leader, not yet dispatched. */
+  claimed: number;
+  /** Per worker: ids waiting in its queue and ids it has taken and not acked. */
+  workers: Record<string, { queued: number; processing: number }>;
+}
+
+/**
+ * The queue port (SPEC §3). It holds task ids only; task state lives in storage.
+ *
+ * An id popped from a ready queue is never only in a process's memory: `claim` moves it
+ * into the leader's claimed list, `dispatch` into a worker queue, `take` into that worker's
+ * processing list, and only `ack` / `discardClaimed` / `drainWorker` let it go. Each of these
+ * moves is atomic. Duplicates are harmless: every status change is guarded in storage.
+ *
+ * The plugin that provides `queue` also provides `coordination`: `dispatch` honours the
+ * cancel marks of `CancelSignals`.
+ */
+export interface TaskQueue {
+  /** Append to the tail of the entry's priority queue (FIFO within a priority). */
+  enqueue(entries: readonly QueueEntry[]): Promise<void>;
+  /** Park entries until `dueAt` (delayed tasks and retries). */
+  schedule(entries: readonly DelayedEntry[]): Promise<void>;
+  /** Move delayed entries due at `now` to the tail of their ready queue; returns how many moved. */
+  promoteDue(now: Date, limit: number): Promise<number>;
+  /** Earliest due time in the delayed set, or null when it is empty. */
+  nextDueAt(): Promise<Date | null>;
+
+  /** Leader: move up to `limit` entries from the heads of the ready queues, HIGH first, into the claimed list. */
+  claim(limit: number): Promise<QueueEntry[]>;
+  /** Leader: put claimed entries back at the head of their queue, keeping their order. */
+  unclaim(entries: readonly QueueEntry[]): Promise<void>;
+  /** Leader: forget claimed entries that will not run (no longer PENDING, unknown). */
+  discardClaimed(taskIds: readonly string[]): Promise<void>;
+  /** Leader: the whole claimed list, e.g. what a previous leader left when it died. */
+  listClaimed(): Promise<QueueEntry[]>;
+  /**
+   * Leader: atomically move claimed ids to the tail of the worker's queue, skipping and
+   * dropping any that carry a cancel mark.
+   */
+  dispatch(workerId: string, taskIds: readonly string[]): Promise<{ dispatched: string[]; cancelled: string[] }>;
+
+  /**
+   * Worker: move up to `max` ids from the head of its queue into its processing list.
+   * When the queue is empty, waits up to `waitMs` for work (no busy polling); returns []
+   * on timeout or when `signal` aborts.
+   */
+  take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]>;
+  /** Worker: remove finished ids from its processing list. */
+  ack(workerId: string, taskIds: readonly string[]): Promise<void>;
+
+  /** Recovery: empty a worker's queue and processing list; returns the ids they held. */
+  drainWorker(workerId: string): Promise<string[]>;
+  /** Reconciliation: of these ids, the ones in no ready queue, delayed set or claimed list. */
+  findUnqueued(taskIds: readonly string[]): Promise<string[]>;
+  /** Tasks in flight per worker: queued + processing. Unknown workers count 0. */
+  workerLoads(workerIds: readonly string[]): Promise<Map<string, number>>;
+  lengths(): Promise<QueueLengths>;
+  /**
+   * Resolves when work may be ready for the leader (an enqueue, a promotion, an ack that
+   * frees capacity) or after `timeoutMs`, whichever is first; at once if `signal` aborts.
+   */
+  waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Cheap round-trip for /readyz; throws when unreachable. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import type { JsonObject } from '../domain/json.ts';
+import type { PriorityValue } from '../domain/priority.ts';
+import type { Task, TaskPatch, TaskStatus } from '../domain/task.ts';
+import type { NewTaskLog, TaskLog } from '../domain/task-log.ts';
+import type { TaskTypeConfig } from '../domain/task-type.ts';
+import type { WorkerInfo } from '../domain/worker.ts';
+
+/** A task ready to insert: every field decided by the service, none by storage. */
+export interface NewTask {
+  taskId: string;
+  taskType: string;
+  priority: PriorityValue;
+  payload: JsonObject;
+  maxRetry: number;
+  timeout: number;
+  scheduledAt: Date;
+  createdAt: Date;
+}
+
+export interface CreateTaskResult {
+  task: Task;
+  /** false when a task with this task_id (idempotency key) already existed: nothing was written. */
+  created: boolean;
+}
+
+/**
+ * One guarded status change. Storage applies it only when the row's status is `from`
+ * (and, when given, its worker_id is `expectedWorkerId`), writing the patch, `updated_at`
+ * and every log row in the same transaction. `via` names the intermediate status of a
+ * two-edge step written at once (PROCESSING → FAILED → PENDING for a retry).
+ */
+export interface TaskTransition {
+  taskId: string;
+  from: TaskStatus;
+  to: TaskStatus;
+  via?: TaskStatus;
+  expectedWorkerId?: string;
+  patch: TaskPatch;
+  logs: NewTaskLog[];
+  /** The writer's clock; becomes updated_at. */
+  at: Date;
+}
+
+export interface TransitionResult {
+  /** task ids whose guard matched and that were written. */
+  applied: string[];
+  /** task ids whose guard did not match (or that do not exist): nothing was written for them. */
+  rejected: string[];
+}
+
+export interface TaskFilter {
+  status?: TaskStatus[];
+  taskType?: string;
+  priority?: PriorityValue;
+  workerId?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+export interface PageRequest {
+  /** 1..1000 */
+  limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there may be more rows. */
+  nextCursor?: string;
+}
+
+/** Listing is newest first (created_at DESC, then task_id DESC), keyset-paginated. */
+export interface TaskStore {
+  createTasks(tasks: NewTask[]): Promise<CreateTaskResult[]>;
+  getTask(taskId: string): Promise<Task | undefined>;
+  /** Missing ids are absent from the result; order is not guaranteed. */
+  getTasks(taskIds: readonly string[]): Promise<Task[]>;
+  listTasks(filter: TaskFilter, page: PageRequest): Promise<Page<Task>>;
+  transition(changes: TaskTransition[]): Promise<TransitionResult>;
+  /** Log rows that change no status (INFO, progress), in one write. */
+  appendLogs(logs: NewTaskLog[]): Promise<void>;
+  getLogs(taskId: string): Promise<TaskLog[]>;
+  /** PENDING with scheduled_at <= `dueBefore`, oldest scheduled first. */
+  findDuePending(dueBefore: Date, limit: number): Promise<Task[]>;
+  /** PROCESSING with started_at + timeout < now. */
+  findTimedOut(now: Date, limit: number): Promise<Task[]>;
+  /** PROCESSING and owned by this worker (recovery of a dead worker). */
+  findProcessingByWorker(workerId: string, limit: number): Promise<Task[]>;
+  /** How many tasks are PROCESSING, per task type (for max_concurrent). */
+  countProcessingByType(): Promise<Map<string, number>>;
+  countByStatus(): Promise<Record<TaskStatus, number>>;
+}
+
+export interface TaskTypeStore {
+  listTaskTypes(): Promise<TaskTypeConfig[]>;
+  getTaskType(taskType: string): Promise<TaskTypeConfig | undefined>;
+  /** Insert or replace by task_type. */
+  upsertTaskTypes(configs: TaskTypeConfig[]): Promise<void>;
+}
+
+/** The durable record of workers (the live registry is the coordination port). */
+export interface WorkerStore {
+  upsertWorker(worker: WorkerInfo): Promise<void>;
+  markWorkerOffline(workerId: string, at: Date): Promise<void>;
+  listWorkers(): Promise<WorkerInfo[]>;
+}
+
+export interface StoragePort extends TaskStore, TaskTypeStore, WorkerStore {
+  /** Cheap round-trip for /readyz; throws when unreachable. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { TASK_TYPE_PATTERN } from '../domain/task.ts';
+import type { Plugin } from './plugin.ts';
+import { boolean, duration, integer } from './duration.ts';
+
+export const ROLES = ['api', 'scheduler', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+/** A task type as written in config (camelCase; durations in seconds like the table). */
+export const taskTypeSchema = z.object({
+  taskType: z.string().regex(TASK_TYPE_PATTERN, 'task type: 1–64 characters of [A-Za-z0-9_.:-]'),
+  taskName: z.string().min(1).max(128).optional(),
+  description: z.string().nullable().optional(),
+  executorType: z.string().min(1).max(64),
+  executorConfig: jsonObject.default({}),
+  defaultTimeout: integer(1, 86_400 * 7).default(300),
+  defaultMaxRetry: integer(0, 1000).default(3),
+  retryStrategy: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(['FIXED', 'EXPONENTIAL']))
+    .default('FIXED'),
+  retryDelay: z.coerce.number().min(0).max(86_400).default(10),
+  backoffRate: z.coerce.number().min(1).max(9.99).default(2),
+  retryJitter: z.coerce.number().min(0).max(1).default(0),
+  maxConcurrent: integer(0, 1_000_000).default(10),
+  enabled: boolean().default(true),
+});
+export type TaskTypeInput = z.input<typeof taskTypeSchema>;
+
+const pluginSchema = z.custom<Plugin>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string',
+  'expected a plugin (the result of a plugin factory such as memoryStorage())',
+);
+
+export const configSchema = z.object({
+  app: z
+    .object({
+      name: z.string().default('async-task-manager'),
+      port: integer(0, 65_535).default(8080),
+      host: z.string().default('0.0.0.0'),
+      /** Part of the scheduler id and the worker id; TM_NODE_ID. */
+      nodeId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+      logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    })
+    .prefault({}),
+  /** Which parts this process runs; TM_ROLES="api,worker". Default: all. */
+  roles: z.array(z.enum(ROLES)).min(1).default([...ROLES]),
+  scheduler: z
+    .object({
+      enabled: boolean().default(true),
+      leaderLockKey: z.string().default('scheduler:leader'),
+      leaderLockTtl: duration().default(10_000),
+      leaderRenewInterval: duration().default(3_000),
+      scanInterval: duration().default(100),
+      batchSize: integer(1, 10_000).default(200),
+      timeoutCheckInterval: duration().default(30_000),
+      healthCheckInterval: duration().default(5_000),
+      reconcileInterval: duration().default(30_000),
+      /** A PENDING task this long past its scheduled_at and in no queue is re-enqueued. */
+      reconcileGrace: duration().default(10_000),
+      loadBalancer: z.string().default('least_task'),
+      /** Global cap on dispatches per second; 0 = none. */
+      maxDispatchRate: integer(0, 10_000_000).default(0),
+    })
+    .prefault({}),
+  worker: z
+    .object({
+      enabled: boolean().default(true),
+      id: z.string().min(1).max(64).optional(),
+      name: z.string().min(1).max(128).optional(),
+      address: z.string().max(256).optional(),
+      capacity: integer(1, 10_000).default(10),
+      weight: integer(1, 1000).default(1),
+      supportedTypes: z.array(z.string()).optional(),
+      heartbeatInterval: duration().default(10_000),
+      heartbeatTimeout: duration().default(30_000),
+      gracefulShutdownTimeout: duration().default(30_000),
+      /** How long one blocking take waits before the loop checks for shutdown. */
+      takeWait: duration().default(1_000),
+    })
+    .prefault({}),
+  taskTypes: z.array(taskTypeSchema).default([]),
+  plugins: z.array(pluginSchema).default([]),
+});
+
+/**
+ * The whole config: the core sections above plus one free-form section per plugin
+ * (`http`, `mysql`, `redis`, `metrics`, …), validated by the plugin that reads it.
+ */
+export type ResolvedConfig = z.output<typeof configSchema> & {
+  readonly sections: Readonly<Record<string, Record<string, unknown>>>;
+};
+
+export type TaskManagerConfigInput = z.input<typeof configSchema> & {
+  [section: string]: unknown;
+};
+
+export const CORE_SECTIONS = new Set(['app', 'roles', 'scheduler', 'worker', 'taskTypes', 'plugins']);

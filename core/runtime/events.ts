@@ -1,0 +1,79 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../ports/clock.ts';
+import type {
+  EventBus,
+  EventHandler,
+  EventName,
+  EventOf,
+  TaskManagerEvents,
+  WireEvent,
+} from '../ports/event-bus.ts';
+import type { Logger } from '../ports/logger.ts';
+
+const ANY = Symbol('any');
+
+/**
+ * In-process typed event bus. Handlers run synchronously in emit order; a handler that
+ * throws or rejects is logged, never propagated to the emitter (a metrics bug must not
+ * fail a task).
+ */
+export class InProcessEventBus implements EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly origin: string,
+    private readonly logger: Logger,
+  ) {
+    // Listeners are per subsystem (metrics, bridge, alerting, dashboards), not per task.
+    this.emitter.setMaxListeners(100);
+  }
+
+  emit<K extends EventName>(name: K, payload: TaskManagerEvents[K]): void {
+    this.deliver(name, { ...payload, timestamp: this.clock.now(), origin: this.origin, remote: false });
+  }
+
+  /** Delivers an event that came from another process over the bridge. */
+  emitRemote(wire: WireEvent): void {
+    const event = { ...wire.data, timestamp: new Date(wire.timestamp), origin: wire.origin, remote: true };
+    this.deliver(wire.event, event as EventOf<EventName>);
+  }
+
+  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void {
+    const listener = (event: EventOf<K>) => this.invoke(() => handler(event), name);
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+
+  onAny(handler: (name: EventName, event: EventOf<EventName>) => void): () => void {
+    const listener = (name: EventName, event: EventOf<EventName>) => this.invoke(() => handler(name, event), name);
+    this.emitter.on(ANY, listener);
+    return () => this.emitter.off(ANY, listener);
+  }
+
+  private deliver(name: EventName, event: EventOf<EventName>): void {
+    this.emitter.emit(name, event);
+    this.emitter.emit(ANY, name, event);
+  }
+
+  private invoke(run: () => void | Promise<void>, name: string): void {
+    try {
+      const result = run();
+      if (result instanceof Promise) result.catch((error: unknown) => this.logger.error({ err: error, event: name }, 'event handler failed'));
+    } catch (error) {
+      this.logger.error({ err: error, event: name }, 'event handler failed');
+    }
+  }
+}
+
+export function toWireEvent(name: EventName, event: EventOf<EventName>): WireEvent {
+  const { timestamp, origin, remote: _remote, ...data } = event as EventOf<EventName> & Record<string, unknown>;
+  return {
+    event: name,
+    task_id: typeof data.taskId === 'string' ? data.taskId : undefined,
+    task_type: typeof data.taskType === 'string' ? data.taskType : undefined,
+    timestamp: timestamp.getTime(),
+    origin,
+    data,
+  };
+}

@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type { Clock } from '../ports/clock.ts';
+import type { EventBus } from '../ports/event-bus.ts';
+import type { Executor } from '../ports/executor.ts';
+import type { LoadBalancer } from '../ports/load-balancer.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { ResolvedConfig, Role } from './config-schema.ts';
+import type { HookRegistry } from './hooks.ts';
+import type { HttpRoute } from './http-route.ts';
+import type { PortName, Token } from './tokens.ts';
+
+export interface PluginContext {
+  readonly config: ResolvedConfig;
+  readonly nodeId: string;
+  readonly roles: readonly Role[];
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly hooks: HookRegistry;
+  readonly events: EventBus;
+  /** Registers an implementation under a token (a port, or a plugin's own token). */
+  provide<T>(token: Token<T>, value: T): void;
+  resolve<T>(token: Token<T>): T;
+  tryResolve<T>(token: Token<T>): T | undefined;
+  registerExecutor(executor: Executor): void;
+  registerLoadBalancer(balancer: LoadBalancer): void;
+  /** Adds a route to the HTTP API (Web-standard Request → Response; e.g. /metrics). */
+  registerRoute(route: HttpRoute): void;
+  /**
+   * Reads this plugin's config section (`http`, `mysql`, …) merged in the order
+   * schema defaults < config file section < factory `options` < environment overrides,
+   * validated by `schema`; a bad key fails with its path (`mysql.poolSize: …`).
+   */
+  section<S extends z.ZodType>(name: string, schema: S, options?: Partial<z.input<S>>): z.output<S>;
+}
+
+/** What a plugin factory returns. Hooks run setup (all) → start (dependency order) → stop (reverse). */
+export interface Plugin {
+  readonly name: string;
+  /** Ports this plugin provides; each port must be provided exactly once. */
+  readonly provides?: readonly PortName[];
+  /** Ports this plugin needs; it starts after their providers and stops before them. */
+  readonly requires?: readonly PortName[];
+  /** Register implementations; no I/O. */
+  setup?(ctx: PluginContext): void | Promise<void>;
+  /** Connect, listen, load scripts. */
+  start?(ctx: PluginContext): void | Promise<void>;
+  /** Drain and disconnect. */
+  stop?(ctx: PluginContext): void | Promise<void>;
+}
+
+/** Typed identity: gives a plugin literal its type without a class. */
+export function definePlugin<P extends Plugin>(plugin: P): P {
+  return plugin;
+}
