@@ -46,6 +46,11 @@ export interface Plugin {
   start?(ctx: PluginContext): void | Promise<void>;
   /** Drain and disconnect. */
   stop?(ctx: PluginContext): void | Promise<void>;
+  /**
+   * Bring durable state up to date (`taskmanager migrate`): called after setup, instead of
+   * start. Idempotent: a second run does nothing.
+   */
+  migrate?(ctx: PluginContext): void | Promise<void>;
 }
 
 /** Typed identity: gives a plugin literal its type without a class. */
