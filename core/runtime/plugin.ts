@@ -4,10 +4,17 @@ import type { EventBus } from '../ports/event-bus.ts';
 import type { Executor } from '../ports/executor.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { ClusterService } from '../services/cluster-service.ts';
+import type { TaskService } from '../services/task-service.ts';
 import type { ResolvedConfig, Role } from './config-schema.ts';
 import type { HookRegistry } from './hooks.ts';
 import type { HttpRoute } from './http-route.ts';
 import type { PortName, Token } from './tokens.ts';
+
+export interface CoreServices {
+  readonly tasks: TaskService;
+  readonly cluster: ClusterService;
+}
 
 export interface PluginContext {
   readonly config: ResolvedConfig;
@@ -17,6 +24,8 @@ export interface PluginContext {
   readonly clock: Clock;
   readonly hooks: HookRegistry;
   readonly events: EventBus;
+  /** The core services; usable from `start()` on (they are built after every plugin's setup). */
+  readonly services: CoreServices;
   /** Registers an implementation under a token (a port, or a plugin's own token). */
   provide<T>(token: Token<T>, value: T): void;
   resolve<T>(token: Token<T>): T;

@@ -1,2 +1,4 @@
-// Re-exports that grow as the runtime and services land; kept apart so core/index.ts stays stable.
-export {};
+// The services and runtime entry points, re-exported by core/index.ts.
+export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/task-service.ts';
+export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport } from '../services/cluster-service.ts';
+export type { CoreServices } from './plugin.ts';

@@ -9,6 +9,7 @@ import type { StoragePort } from '../ports/storage.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
 import type { ResolvedConfig } from './config-schema.ts';
 import type { HookRegistry } from './hooks.ts';
+import type { HttpRoute } from './http-route.ts';
 
 /** Typed token: the type parameter ties `provide` and `resolve` together. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -29,6 +30,8 @@ export const TOKENS = {
   EventBus: token<EventBus>('event-bus'),
   Hooks: token<HookRegistry>('hooks'),
   Config: token<ResolvedConfig>('config'),
+  /** Routes contributed by plugins (registerRoute), mounted by the HTTP API plugin. */
+  HttpRoutes: token<HttpRoute[]>('http-routes'),
 } as const;
 
 /** Ports a plugin can provide; `provides` in a plugin definition names these. */

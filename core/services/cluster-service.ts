@@ -1,0 +1,90 @@
+import { inject, injectable } from 'tsyringe';
+import { isWorkerHealthy, type WorkerInfo } from '../domain/worker.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { CoordinationPort } from '../ports/coordination.ts';
+import type { QueueLengths, TaskQueue } from '../ports/queue.ts';
+import type { StoragePort } from '../ports/storage.ts';
+import type { ResolvedConfig } from '../runtime/config-schema.ts';
+import { TOKENS } from '../runtime/tokens.ts';
+import { LeaderState } from './leader-state.ts';
+
+export interface SchedulerStatus {
+  /** Id of the scheduler holding the lock (it contains that node's TM_NODE_ID), or null. */
+  leaderId: string | null;
+  /** Whether this process's scheduler is the leader. */
+  isLeader: boolean;
+  /** This process's scheduler id, or null when it runs no scheduler. */
+  schedulerId: string | null;
+  leaderSince: Date | null;
+  lockTtlMs: number;
+}
+
+export interface WorkerView extends WorkerInfo {
+  healthy: boolean;
+  /** Queued + running, as the queue sees it now (fresher than the heartbeat's load). */
+  inFlight: number;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | string>;
+}
+
+/** Read-only views of the live cluster for the API: leader, workers, queues, readiness. */
+@injectable()
+export class ClusterService {
+  constructor(
+    @inject(TOKENS.Storage) private readonly storage: StoragePort,
+    @inject(TOKENS.Queue) private readonly queue: TaskQueue,
+    @inject(TOKENS.Coordination) private readonly coordination: CoordinationPort,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(LeaderState) private readonly leader: LeaderState,
+  ) {}
+
+  async schedulerStatus(): Promise<SchedulerStatus> {
+    const leaderId = await this.coordination.leader.currentLeader();
+    return {
+      leaderId,
+      isLeader: this.leader.isLeader,
+      schedulerId: this.leader.schedulerId,
+      leaderSince: this.leader.since,
+      lockTtlMs: this.config.scheduler.leaderLockTtl,
+    };
+  }
+
+  async workers(): Promise<WorkerView[]> {
+    const workers = await this.coordination.workers.listWorkers();
+    const loads = await this.queue.workerLoads(workers.map((w) => w.workerId));
+    const now = this.clock.now();
+    return workers
+      .map((w) => ({
+        ...w,
+        healthy: isWorkerHealthy(w, now, this.config.worker.heartbeatTimeout),
+        inFlight: loads.get(w.workerId) ?? 0,
+      }))
+      .sort((a, b) => a.workerId.localeCompare(b.workerId));
+  }
+
+  queues(): Promise<QueueLengths> {
+    return this.queue.lengths();
+  }
+
+  async readiness(): Promise<ReadinessReport> {
+    const checks: Record<string, 'ok' | string> = {};
+    const probe = async (name: string, run: () => Promise<void>) => {
+      try {
+        await run();
+        checks[name] = 'ok';
+      } catch (error) {
+        checks[name] = error instanceof Error ? error.message : String(error);
+      }
+    };
+    await Promise.all([
+      probe('storage', () => this.storage.ping()),
+      probe('queue', () => this.queue.ping()),
+      probe('coordination', () => this.coordination.ping()),
+    ]);
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  }
+}

@@ -1,0 +1,45 @@
+import { inject, injectable } from 'tsyringe';
+import { assertTransition, isTerminalStatus, type Task } from '../domain/task.ts';
+import type { TaskCache } from '../ports/task-cache.ts';
+import type { StoragePort, TaskTransition, TransitionResult } from '../ports/storage.ts';
+import { TOKENS } from '../runtime/tokens.ts';
+
+/**
+ * Every status change goes through here: the edge is checked against the domain table,
+ * storage applies it under its status guard, and the read cache forgets the task.
+ */
+@injectable()
+export class TaskStateWriter {
+  constructor(
+    @inject(TOKENS.Storage) private readonly storage: StoragePort,
+    @inject(TOKENS.TaskCache) private readonly cache: TaskCache,
+  ) {}
+
+  async transition(changes: TaskTransition[]): Promise<TransitionResult> {
+    if (changes.length === 0) return { applied: [], rejected: [] };
+    for (const change of changes) assertTransition(change.from, change.to, change.via);
+    const result = await this.storage.transition(changes);
+    if (result.applied.length > 0) await this.cache.drop(result.applied);
+    return result;
+  }
+
+  async read(taskId: string): Promise<Task | undefined> {
+    const cached = await this.cache.get(taskId);
+    if (cached) return cached;
+    const task = await this.storage.getTask(taskId);
+    // Only states that can never change are cached: caching a live task could race with a
+    // transition (read old, transition drops, then set old) and serve a stale status for
+    // the cache TTL.
+    if (task && isTerminalStatus(task.status)) await this.cache.set(task);
+    return task;
+  }
+}
+
+/** The default when no plugin provides `task-cache`: every read goes to storage. */
+export const noTaskCache: TaskCache = {
+  async get() {
+    return undefined;
+  },
+  async set() {},
+  async drop() {},
+};
