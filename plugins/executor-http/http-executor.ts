@@ -1,0 +1,85 @@
+import {
+  NonRetryableError,
+  type ExecutionContext,
+  type Executor,
+  type JsonValue,
+  type Task,
+} from '../../core/index.ts';
+import { buildRequestSpec } from './request-spec.ts';
+import { excerpt, readResponseBody } from './response-body.ts';
+
+/** 408 Request Timeout and 429 Too Many Requests say "try again later", unlike other 4xx. */
+const RETRYABLE_CLIENT_STATUSES = new Set([408, 429]);
+
+export class HttpStatusError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly bodyExcerpt: string,
+  ) {
+    super(`HTTP ${statusCode}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`);
+    this.name = 'HttpStatusError';
+  }
+}
+
+export class NonRetryableHttpStatusError extends NonRetryableError {
+  constructor(
+    readonly statusCode: number,
+    readonly bodyExcerpt: string,
+  ) {
+    super(`HTTP ${statusCode}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`);
+  }
+}
+
+/**
+ * Sends each task as an HTTP request (SPEC §4 http executor). 2xx → `{ status_code, body }`;
+ * 4xx → non-retryable except 408/429; 5xx and network errors → retryable.
+ */
+export class HttpExecutor implements Executor {
+  readonly type = 'http';
+
+  constructor(
+    readonly taskTypes: readonly string[],
+    private readonly maxResponseBytes: number,
+  ) {}
+
+  async execute(task: Task, ctx: ExecutionContext): Promise<JsonValue> {
+    const spec = buildRequestSpec(task.payload, ctx.taskType.executorConfig);
+    let response: Response;
+    try {
+      response = await fetch(spec.url, {
+        method: spec.method,
+        headers: spec.headers,
+        ...(spec.body !== undefined ? { body: spec.body } : {}),
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      // Surface the worker's reason (timeout, cancel), not fetch's generic AbortError.
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      throw new Error(`${spec.method} ${spec.url.origin}${spec.url.pathname} failed: ${networkMessage(error)}`, {
+        cause: error,
+      });
+    }
+
+    let body: JsonValue;
+    try {
+      body = await readResponseBody(response, this.maxResponseBytes);
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      throw error;
+    }
+    const status = response.status;
+    if (status >= 200 && status < 300) return { status_code: status, body };
+    if (status >= 400 && status < 500 && !RETRYABLE_CLIENT_STATUSES.has(status)) {
+      throw new NonRetryableHttpStatusError(status, excerpt(body));
+    }
+    throw new HttpStatusError(status, excerpt(body));
+  }
+}
+
+function networkMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { definePlugin, type Plugin } from '../../core/index.ts';
+import { HttpExecutor } from './http-executor.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.ts';
+
+const optionsSchema = z.object({
+  /** Task types this executor serves. */
+  taskTypes: z.array(z.string().min(1)).min(1).default(['http_request', 'webhook']),
+  /** Bytes of response body kept in the result; the rest is dropped. */
+  maxResponseBytes: z.coerce.number().int().min(1).max(16 * 1024 * 1024).default(DEFAULT_MAX_RESPONSE_BYTES),
+});
+export type HttpExecutorOptions = z.input<typeof optionsSchema>;
+
+/** An executor of type "http": each task becomes one HTTP request. */
+export function httpExecutor(options: HttpExecutorOptions = {}): Plugin {
+  return definePlugin({
+    name: 'executor-http',
+    setup(ctx) {
+      const { taskTypes, maxResponseBytes } = ctx.section('httpExecutor', optionsSchema, options);
+      ctx.registerExecutor(new HttpExecutor(taskTypes, maxResponseBytes));
+    },
+  });
+}
