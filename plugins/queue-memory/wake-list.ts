@@ -1,0 +1,40 @@
+/**
+ * Callers parked until something happens, a timeout passes or their signal aborts.
+ * Every way out clears the timer and removes the abort listener, so nothing leaks and
+ * no timer outlives `close()`.
+ */
+export class WakeList {
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  get size(): number {
+    return this.waiters.size;
+  }
+
+  /** Resolves on the next `wakeAll`, after `timeoutMs`, on abort, or at once when closed. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted || timeoutMs <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', finish);
+        this.waiters.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      signal?.addEventListener('abort', finish, { once: true });
+      this.waiters.add(finish);
+    });
+  }
+
+  wakeAll(): void {
+    if (this.waiters.size === 0) return;
+    for (const finish of [...this.waiters]) finish();
+  }
+
+  /** Wakes everyone; later waits return at once. */
+  close(): void {
+    this.closed = true;
+    this.wakeAll();
+  }
+}

@@ -1,0 +1,300 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock, CoordinationPort, QueueEntry, TaskQueue } from '../../core/index.ts';
+
+export interface QueueContractSubject {
+  queue: TaskQueue;
+  /** The coordination built with the queue: `dispatch` honours its cancel marks. */
+  coordination: CoordinationPort;
+  clock?: Clock;
+  cleanup(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const normal = (taskId: string): QueueEntry => ({ taskId, priority: 0 });
+const high = (taskId: string): QueueEntry => ({ taskId, priority: 1 });
+const ids = (entries: readonly QueueEntry[]) => entries.map((e) => e.taskId);
+const inHours = (hours: number) => new Date(Date.now() + hours * HOUR);
+
+/** Tracks whether a promise settled, to prove a blocking call is really waiting. */
+function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  return { promise, settled: () => settled };
+}
+
+/**
+ * The queue port's contract (core/ports/queue.ts). Every queue plugin runs it. Time-dependent
+ * cases use real time relative to now (due times hours away), so the suite also runs against
+ * stores that keep their own clock.
+ */
+export function describeQueueContract(name: string, make: () => Promise<QueueContractSubject>): void {
+  describe(`queue contract: ${name}`, () => {
+    let subject: QueueContractSubject;
+    let queue: TaskQueue;
+
+    beforeEach(async () => {
+      subject = await make();
+      queue = subject.queue;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    describe('ready queues and claim', () => {
+      it('keeps FIFO order within a priority', async () => {
+        await queue.enqueue([normal('a'), normal('b')]);
+        await queue.enqueue([normal('c')]);
+        expect(ids(await queue.claim(10))).toEqual(['a', 'b', 'c']);
+      });
+
+      it('claims HIGH before NORMAL and keeps each entry priority', async () => {
+        await queue.enqueue([normal('n1'), high('h1'), normal('n2'), high('h2')]);
+        expect(await queue.claim(10)).toEqual([high('h1'), high('h2'), normal('n1'), normal('n2')]);
+      });
+
+      it('claims at most `limit` entries and returns [] when empty', async () => {
+        await queue.enqueue(['a', 'b', 'c', 'd', 'e'].map(normal));
+        expect(ids(await queue.claim(2))).toEqual(['a', 'b']);
+        expect(ids(await queue.claim(10))).toEqual(['c', 'd', 'e']);
+        expect(await queue.claim(10)).toEqual([]);
+      });
+
+      it('fills a claim from NORMAL once HIGH is exhausted', async () => {
+        await queue.enqueue([normal('n1'), normal('n2'), high('h1')]);
+        expect(ids(await queue.claim(2))).toEqual(['h1', 'n1']);
+      });
+
+      it('unclaim puts entries back at the head of their queue in their original order', async () => {
+        await queue.enqueue([normal('a'), normal('b'), normal('c'), high('h1'), high('h2')]);
+        const claimed = await queue.claim(4); // h1, h2, a, b
+        expect(ids(claimed)).toEqual(['h1', 'h2', 'a', 'b']);
+        await queue.enqueue([normal('d'), high('h3')]);
+        await queue.unclaim(claimed);
+        expect(await queue.listClaimed()).toEqual([]);
+        expect(ids(await queue.claim(10))).toEqual(['h1', 'h2', 'h3', 'a', 'b', 'c', 'd']);
+      });
+
+      it('lists claimed entries in claim order, and discardClaimed forgets some', async () => {
+        await queue.enqueue([normal('a'), high('h'), normal('b'), normal('c')]);
+        await queue.claim(10);
+        expect(await queue.listClaimed()).toEqual([high('h'), normal('a'), normal('b'), normal('c')]);
+        await queue.discardClaimed(['a', 'c', 'unknown']);
+        expect(await queue.listClaimed()).toEqual([high('h'), normal('b')]);
+        expect((await queue.lengths()).claimed).toBe(2);
+        expect(await queue.claim(10)).toEqual([]);
+      });
+
+      it('preserves order across a 10 000-entry enqueue claimed in batches', async () => {
+        const entries = Array.from({ length: 10_000 }, (_, i) => normal(`bulk-${i}`));
+        await queue.enqueue(entries);
+        expect((await queue.lengths()).normal).toBe(10_000);
+        const claimed: string[] = [];
+        for (let batch = await queue.claim(700); batch.length > 0; batch = await queue.claim(700)) {
+          claimed.push(...ids(batch));
+        }
+        expect(claimed).toEqual(ids(entries));
+      });
+
+      it('never hands the same id to two concurrent claims', async () => {
+        await queue.enqueue(Array.from({ length: 1_000 }, (_, i) => (i % 3 === 0 ? high(`c-${i}`) : normal(`c-${i}`))));
+        const batches = await Promise.all([queue.claim(300), queue.claim(300), queue.claim(300), queue.claim(300)]);
+        const all = batches.flatMap(ids);
+        expect(all).toHaveLength(1_000);
+        expect(new Set(all).size).toBe(1_000);
+      });
+    });
+
+    describe('dispatch and worker lists', () => {
+      it('moves claimed ids to the worker queue, skipping and dropping cancelled ones', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(10);
+        await subject.coordination.cancels.requestCancel('b', null);
+        const result = await queue.dispatch('w1', ['a', 'b', 'c']);
+        expect(result).toEqual({ dispatched: ['a', 'c'], cancelled: ['b'] });
+        expect(await queue.listClaimed()).toEqual([]);
+        const lengths = await queue.lengths();
+        expect(lengths.claimed).toBe(0);
+        expect(lengths.workers['w1']).toEqual({ queued: 2, processing: 0 });
+        expect(await queue.take('w1', 10, 0)).toEqual(['a', 'c']);
+      });
+
+      it('appends dispatches to the tail of the worker queue', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(10);
+        await queue.dispatch('w1', ['a']);
+        await queue.dispatch('w1', ['b', 'c']);
+        expect(await queue.take('w1', 10, 0)).toEqual(['a', 'b', 'c']);
+      });
+
+      it('take moves up to max ids into processing; loads count queued + processing', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(10);
+        await queue.dispatch('w1', ['a', 'b', 'c']);
+        expect(await queue.take('w1', 2, 0)).toEqual(['a', 'b']);
+        expect((await queue.lengths()).workers['w1']).toEqual({ queued: 1, processing: 2 });
+        const loads = await queue.workerLoads(['w1', 'w-unknown']);
+        expect(loads.get('w1')).toBe(3);
+        expect(loads.get('w-unknown')).toBe(0);
+      });
+
+      it('take waits for a dispatch and returns it well before the timeout', async () => {
+        const started = Date.now();
+        const taking = track(queue.take('w1', 5, 2_000));
+        await delay(50);
+        expect(taking.settled()).toBe(false);
+        await queue.enqueue([normal('late')]);
+        await queue.claim(1);
+        await queue.dispatch('w1', ['late']);
+        expect(await taking.promise).toEqual(['late']);
+        expect(Date.now() - started).toBeLessThan(1_500);
+      });
+
+      it('take returns [] after waitMs when nothing arrives', async () => {
+        const started = Date.now();
+        expect(await queue.take('w1', 5, 150)).toEqual([]);
+        const elapsed = Date.now() - started;
+        expect(elapsed).toBeGreaterThanOrEqual(100);
+        expect(elapsed).toBeLessThan(1_500);
+      });
+
+      it('take returns [] soon after its signal aborts', async () => {
+        const controller = new AbortController();
+        const started = Date.now();
+        const taking = track(queue.take('w1', 5, 2_000, controller.signal));
+        await delay(30);
+        controller.abort();
+        expect(await taking.promise).toEqual([]);
+        expect(Date.now() - started).toBeLessThan(1_000);
+      });
+
+      it('a dispatch to one worker does not wake another', async () => {
+        const other = track(queue.take('w2', 5, 200));
+        await queue.enqueue([normal('x')]);
+        await queue.claim(1);
+        await queue.dispatch('w1', ['x']);
+        expect(await other.promise).toEqual([]);
+        expect(await queue.take('w1', 5, 0)).toEqual(['x']);
+      });
+
+      it('ack removes ids from processing only', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(10);
+        await queue.dispatch('w1', ['a', 'b', 'c']);
+        await queue.take('w1', 2, 0);
+        await queue.ack('w1', ['a', 'not-taken']);
+        expect((await queue.lengths()).workers['w1']).toEqual({ queued: 1, processing: 1 });
+        expect((await queue.workerLoads(['w1'])).get('w1')).toBe(2);
+        expect((await queue.drainWorker('w1')).sort()).toEqual(['b', 'c']);
+      });
+
+      it('drainWorker returns the queued and processing ids and empties both', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(10);
+        await queue.dispatch('w1', ['a', 'b', 'c']);
+        await queue.take('w1', 1, 0);
+        expect((await queue.drainWorker('w1')).sort()).toEqual(['a', 'b', 'c']);
+        const w1 = (await queue.lengths()).workers['w1'] ?? { queued: 0, processing: 0 };
+        expect(w1).toEqual({ queued: 0, processing: 0 });
+        expect((await queue.workerLoads(['w1'])).get('w1')).toBe(0);
+        expect(await queue.take('w1', 5, 0)).toEqual([]);
+        expect(await queue.drainWorker('w1')).toEqual([]);
+        expect(await queue.drainWorker('never-seen')).toEqual([]);
+      });
+    });
+
+    describe('delayed entries', () => {
+      it('nextDueAt is null when nothing is delayed, else the earliest due time', async () => {
+        expect(await queue.nextDueAt()).toBeNull();
+        const soon = inHours(1);
+        await queue.schedule([{ ...normal('later'), dueAt: inHours(2) }, { ...normal('soon'), dueAt: soon }]);
+        expect((await queue.nextDueAt())?.getTime()).toBe(soon.getTime());
+      });
+
+      it('promoteDue moves only due entries, in due order, up to the limit', async () => {
+        await queue.schedule([
+          { ...normal('due-2h'), dueAt: inHours(-2) },
+          { ...normal('future'), dueAt: inHours(1) },
+          { ...normal('due-3h'), dueAt: inHours(-3) },
+          { ...normal('due-1h'), dueAt: inHours(-1) },
+        ]);
+        expect((await queue.lengths()).delayed).toBe(4);
+        expect(await queue.promoteDue(new Date(), 2)).toBe(2);
+        expect(ids(await queue.claim(10))).toEqual(['due-3h', 'due-2h']);
+        expect(await queue.promoteDue(new Date(), 10)).toBe(1);
+        expect(await queue.promoteDue(new Date(), 10)).toBe(0);
+        expect(ids(await queue.claim(10))).toEqual(['due-1h']);
+        expect((await queue.lengths()).delayed).toBe(1);
+        expect((await queue.nextDueAt())?.getTime()).toBeGreaterThan(Date.now());
+      });
+
+      it('promotes to the tail of the entry priority queue', async () => {
+        await queue.enqueue([normal('n-ready'), high('h-ready')]);
+        await queue.schedule([
+          { ...high('h-due'), dueAt: inHours(-1) },
+          { ...normal('n-due'), dueAt: inHours(-1) },
+        ]);
+        expect(await queue.promoteDue(new Date(), 10)).toBe(2);
+        expect(await queue.claim(10)).toEqual([high('h-ready'), high('h-due'), normal('n-ready'), normal('n-due')]);
+      });
+
+      it('scheduling an id again moves it to the new due time', async () => {
+        await queue.schedule([{ ...normal('r'), dueAt: inHours(-1) }]);
+        await queue.schedule([{ ...normal('r'), dueAt: inHours(1) }]);
+        expect((await queue.lengths()).delayed).toBe(1);
+        expect(await queue.promoteDue(new Date(), 10)).toBe(0);
+      });
+    });
+
+    describe('bookkeeping', () => {
+      it('findUnqueued reports ids in no ready queue, delayed set or claimed list', async () => {
+        await queue.enqueue([normal('claimed'), normal('dispatched')]);
+        await queue.claim(2);
+        await queue.dispatch('w1', ['dispatched']);
+        await queue.enqueue([normal('ready'), high('ready-high')]);
+        await queue.schedule([{ ...normal('delayed'), dueAt: inHours(1) }]);
+        const unqueued = await queue.findUnqueued(['ready', 'ready-high', 'claimed', 'delayed', 'dispatched', 'nowhere']);
+        expect(unqueued.sort()).toEqual(['dispatched', 'nowhere']);
+        expect(await queue.findUnqueued([])).toEqual([]);
+      });
+
+      it('lengths counts every list', async () => {
+        await queue.enqueue([high('h1'), high('h2'), normal('n1'), normal('n2'), normal('n3')]);
+        await queue.schedule([{ ...normal('d1'), dueAt: inHours(1) }]);
+        await queue.claim(2);
+        await queue.dispatch('w1', ['h1']);
+        const lengths = await queue.lengths();
+        expect(lengths).toMatchObject({ high: 0, normal: 3, delayed: 1, claimed: 1 });
+        expect(lengths.workers['w1']).toEqual({ queued: 1, processing: 0 });
+      });
+
+      it('waitForWork wakes on enqueue', async () => {
+        const started = Date.now();
+        const waiting = track(queue.waitForWork(2_000));
+        await delay(50);
+        expect(waiting.settled()).toBe(false);
+        await queue.enqueue([normal('wake')]);
+        await waiting.promise;
+        expect(Date.now() - started).toBeLessThan(1_500);
+      });
+
+      it('waitForWork resolves after its timeout, or at once on abort', async () => {
+        const started = Date.now();
+        await queue.waitForWork(100);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(80);
+        const controller = new AbortController();
+        const waiting = queue.waitForWork(2_000, controller.signal);
+        controller.abort();
+        await waiting;
+        expect(Date.now() - started).toBeLessThan(1_500);
+      });
+
+      it('ping resolves', async () => {
+        await expect(queue.ping()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
