@@ -106,6 +106,7 @@ export class MemoryQueue implements TaskQueue {
   }
 
   async take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
+    if (max <= 0) return [];
     const deadline = performance.now() + waitMs;
     for (;;) {
       const lists = this.listsOf(workerId);
