@@ -1,0 +1,20 @@
+import { definePlugin, TOKENS, type Clock, type Plugin } from '../../core/index.ts';
+import { MemoryStorage } from './memory-storage.ts';
+
+export interface MemoryStorageOptions {
+  /** Clock for the timestamps storage sets itself (worker rows); defaults to the app's clock. */
+  clock?: Clock;
+}
+
+/** Storage in process memory: nothing survives a restart. For tests, development and single-process use. */
+export function memoryStorage(options: MemoryStorageOptions = {}): Plugin {
+  return definePlugin({
+    name: 'storage-memory',
+    provides: ['storage'],
+    setup(ctx) {
+      ctx.provide(TOKENS.Storage, new MemoryStorage(options.clock ?? ctx.clock));
+    },
+  });
+}
+
+export { MemoryStorage };

@@ -1,0 +1,214 @@
+import {
+  applyPatch,
+  assertTransition,
+  LogMessage,
+  LogType,
+  type Clock,
+  type CreateTaskResult,
+  type NewTask,
+  type NewTaskLog,
+  type Page,
+  type PageRequest,
+  type StoragePort,
+  type Task,
+  type TaskFilter,
+  type TaskLog,
+  type TaskStatus,
+  type TaskTransition,
+  type TaskTypeConfig,
+  type TransitionResult,
+  type WorkerInfo,
+} from '../../core/index.ts';
+import { listTasksPage } from './list-tasks.ts';
+import { frozenJson, frozenTaskType, logView, taskView, workerView } from './snapshot.ts';
+import { TaskIndexes } from './task-indexes.ts';
+
+/**
+ * The storage port in process memory: tests, local development and the embedded default.
+ * Every method runs synchronously inside its promise, so each call is atomic with respect to
+ * every other call, which is what the status guard of `transition` relies on.
+ */
+export class MemoryStorage implements StoragePort {
+  private readonly tasks = new Map<string, Task>();
+  private readonly indexes = new TaskIndexes();
+  private readonly logs = new Map<string, TaskLog[]>();
+  private nextLogId = 1;
+  private readonly taskTypes = new Map<string, TaskTypeConfig>();
+  private readonly workers = new Map<string, WorkerInfo>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async ping(): Promise<void> {}
+
+  async createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
+    return newTasks.map((input) => {
+      const existing = this.tasks.get(input.taskId);
+      if (existing) return { task: taskView(existing), created: false };
+      const task: Task = {
+        taskId: input.taskId,
+        taskType: input.taskType,
+        priority: input.priority,
+        status: 'PENDING',
+        payload: frozenJson(input.payload),
+        result: null,
+        errorMsg: null,
+        retryCount: 0,
+        maxRetry: input.maxRetry,
+        timeout: input.timeout,
+        workerId: null,
+        scheduledAt: new Date(input.scheduledAt.getTime()),
+        startedAt: null,
+        completedAt: null,
+        createdAt: new Date(input.createdAt.getTime()),
+        updatedAt: new Date(input.createdAt.getTime()),
+      };
+      this.write(undefined, task);
+      this.appendLog({
+        taskId: task.taskId,
+        logType: LogType.STATE_CHANGE,
+        fromStatus: null,
+        toStatus: 'PENDING',
+        message: LogMessage.created,
+        workerId: null,
+        retryCount: 0,
+        errorDetail: null,
+        createdAt: task.createdAt,
+      });
+      return { task: taskView(task), created: true };
+    });
+  }
+
+  async getTask(taskId: string): Promise<Task | undefined> {
+    const task = this.tasks.get(taskId);
+    return task && taskView(task);
+  }
+
+  async getTasks(taskIds: readonly string[]): Promise<Task[]> {
+    const found: Task[] = [];
+    for (const id of new Set(taskIds)) {
+      const task = this.tasks.get(id);
+      if (task) found.push(taskView(task));
+    }
+    return found;
+  }
+
+  async listTasks(filter: TaskFilter, page: PageRequest): Promise<Page<Task>> {
+    const result = listTasksPage(this.indexes.byCreated, (id) => this.tasks.get(id) as Task, filter, page);
+    return { ...result, items: result.items.map(taskView) };
+  }
+
+  async transition(changes: TaskTransition[]): Promise<TransitionResult> {
+    // An edge outside the table is a bug in the caller: refuse the whole batch before writing.
+    for (const change of changes) assertTransition(change.from, change.to, change.via);
+    const applied: string[] = [];
+    const rejected: string[] = [];
+    for (const change of changes) {
+      const current = this.tasks.get(change.taskId);
+      const guardHolds =
+        current !== undefined &&
+        current.status === change.from &&
+        (change.expectedWorkerId === undefined || current.workerId === change.expectedWorkerId);
+      if (!guardHolds) {
+        rejected.push(change.taskId);
+        continue;
+      }
+      const patch = change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
+      const next = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
+      this.write(current, next);
+      for (const log of change.logs) this.appendLog(log);
+      applied.push(change.taskId);
+    }
+    return { applied, rejected };
+  }
+
+  async appendLogs(logs: NewTaskLog[]): Promise<void> {
+    for (const log of logs) this.appendLog(log);
+  }
+
+  async getLogs(taskId: string): Promise<TaskLog[]> {
+    return (this.logs.get(taskId) ?? []).map(logView);
+  }
+
+  async findDuePending(dueBefore: Date, limit: number): Promise<Task[]> {
+    return this.indexes.due.due(dueBefore.getTime(), limit).map((id) => taskView(this.tasks.get(id) as Task));
+  }
+
+  async findTimedOut(now: Date, limit: number): Promise<Task[]> {
+    const nowMs = now.getTime();
+    const late: { task: Task; deadline: number }[] = [];
+    for (const id of this.indexes.processing) {
+      const task = this.tasks.get(id) as Task;
+      if (task.startedAt === null) continue;
+      const deadline = task.startedAt.getTime() + task.timeout * 1000;
+      if (deadline < nowMs) late.push({ task, deadline });
+    }
+    late.sort((a, b) => a.deadline - b.deadline);
+    return late.slice(0, limit).map(({ task }) => taskView(task));
+  }
+
+  async findProcessingByWorker(workerId: string, limit: number): Promise<Task[]> {
+    const owned: Task[] = [];
+    for (const id of this.indexes.processing) {
+      if (owned.length >= limit) break;
+      const task = this.tasks.get(id) as Task;
+      if (task.workerId === workerId) owned.push(taskView(task));
+    }
+    return owned;
+  }
+
+  async countProcessingByType(): Promise<Map<string, number>> {
+    return this.indexes.countProcessingByType();
+  }
+
+  async countByStatus(): Promise<Record<TaskStatus, number>> {
+    return this.indexes.countByStatus();
+  }
+
+  async listTaskTypes(): Promise<TaskTypeConfig[]> {
+    return [...this.taskTypes.values()].sort((a, b) => (a.taskType < b.taskType ? -1 : a.taskType > b.taskType ? 1 : 0));
+  }
+
+  async getTaskType(taskType: string): Promise<TaskTypeConfig | undefined> {
+    return this.taskTypes.get(taskType);
+  }
+
+  async upsertTaskTypes(configs: TaskTypeConfig[]): Promise<void> {
+    for (const config of configs) this.taskTypes.set(config.taskType, frozenTaskType(config));
+  }
+
+  async upsertWorker(worker: WorkerInfo): Promise<void> {
+    const now = this.clock.now();
+    const createdAt = this.workers.get(worker.workerId)?.createdAt ?? worker.createdAt ?? now;
+    this.workers.set(worker.workerId, workerView({ ...worker, createdAt, updatedAt: worker.updatedAt ?? now }));
+  }
+
+  async markWorkerOffline(workerId: string, at: Date): Promise<void> {
+    const worker = this.workers.get(workerId);
+    if (worker) this.workers.set(workerId, { ...worker, status: 'OFFLINE', updatedAt: new Date(at.getTime()) });
+  }
+
+  async listWorkers(): Promise<WorkerInfo[]> {
+    return [...this.workers.values()].map(workerView);
+  }
+
+  private write(previous: Task | undefined, next: Task): void {
+    this.tasks.set(next.taskId, next);
+    this.indexes.update(previous, next);
+  }
+
+  private appendLog(log: NewTaskLog): void {
+    const row: TaskLog = { ...log, id: this.nextLogId++, createdAt: new Date(log.createdAt.getTime()) };
+    const rows = this.logs.get(log.taskId);
+    if (rows) rows.push(row);
+    else this.logs.set(log.taskId, [row]);
+  }
+}
+
+/** The caller keeps its Date objects; the stored task gets its own. */
+function copyPatchDates<P extends TaskTransition['patch']>(patch: P): P {
+  const copy = { ...patch };
+  if (patch.scheduledAt) copy.scheduledAt = new Date(patch.scheduledAt.getTime());
+  if (patch.startedAt) copy.startedAt = new Date(patch.startedAt.getTime());
+  if (patch.completedAt) copy.completedAt = new Date(patch.completedAt.getTime());
+  return copy;
+}

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { StoragePort } from '../../core/index.ts';
+import { describeConfigAndWorkerContract } from './storage/config-and-workers.contract.ts';
+import { describeCreateContract } from './storage/create.contract.ts';
+import { describeListContract } from './storage/list.contract.ts';
+import { describeQueryContract } from './storage/queries.contract.ts';
+import { describeTransitionContract } from './storage/transition.contract.ts';
+import type { CurrentStorage } from './storage/fixtures.ts';
+
+export interface StorageUnderTest {
+  storage: StoragePort;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The storage port's contract: every storage plugin runs this suite against its real backend.
+ *
+ * `makeStorage` is called before EACH test and must return an EMPTY storage (a fresh
+ * instance, or truncated tables); `cleanup` runs after each test. Times used are whole
+ * milliseconds, task ids are fixed-width lowercase ASCII.
+ */
+export function describeStorageContract(name: string, makeStorage: () => Promise<StorageUnderTest>): void {
+  describe(`storage contract: ${name}`, () => {
+    let current: StorageUnderTest | undefined;
+
+    beforeEach(async () => {
+      current = await makeStorage();
+    });
+
+    afterEach(async () => {
+      await current?.cleanup();
+      current = undefined;
+    });
+
+    const storage: CurrentStorage = () => {
+      if (!current) throw new Error('storage contract: no storage for this test');
+      return current.storage;
+    };
+
+    describeCreateContract(storage);
+    describeListContract(storage);
+    describeTransitionContract(storage);
+    describeQueryContract(storage);
+    describeConfigAndWorkerContract(storage);
+  });
+}
