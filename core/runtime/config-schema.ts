@@ -6,6 +6,11 @@ import { boolean, duration, integer } from './duration.ts';
 export const ROLES = ['api', 'scheduler', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Environment values arrive as "a,b,c". */
+function commaList(value: unknown): unknown {
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+}
+
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** A task type as written in config (camelCase; durations in seconds like the table). */
@@ -37,19 +42,21 @@ const pluginSchema = z.custom<Plugin>(
 
 export const configSchema = z.object({
   app: z
-    .object({
+    .strictObject({
       name: z.string().default('async-task-manager'),
       port: integer(0, 65_535).default(8080),
       host: z.string().default('0.0.0.0'),
       /** Part of the scheduler id and the worker id; TM_NODE_ID. */
       nodeId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+      /** Publish events to other processes over the coordination bridge (`task:events`). */
+      crossProcessEvents: boolean().default(true),
       logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     })
     .prefault({}),
   /** Which parts this process runs; TM_ROLES="api,worker". Default: all. */
-  roles: z.array(z.enum(ROLES)).min(1).default([...ROLES]),
+  roles: z.preprocess(commaList, z.array(z.enum(ROLES)).min(1)).default([...ROLES]),
   scheduler: z
-    .object({
+    .strictObject({
       enabled: boolean().default(true),
       leaderLockKey: z.string().default('scheduler:leader'),
       leaderLockTtl: duration().default(10_000),
@@ -67,14 +74,14 @@ export const configSchema = z.object({
     })
     .prefault({}),
   worker: z
-    .object({
+    .strictObject({
       enabled: boolean().default(true),
       id: z.string().min(1).max(64).optional(),
       name: z.string().min(1).max(128).optional(),
       address: z.string().max(256).optional(),
       capacity: integer(1, 10_000).default(10),
       weight: integer(1, 1000).default(1),
-      supportedTypes: z.array(z.string()).optional(),
+      supportedTypes: z.preprocess(commaList, z.array(z.string().min(1))).optional(),
       heartbeatInterval: duration().default(10_000),
       heartbeatTimeout: duration().default(30_000),
       gracefulShutdownTimeout: duration().default(30_000),

@@ -2,3 +2,10 @@
 export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/task-service.ts';
 export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport } from '../services/cluster-service.ts';
 export type { CoreServices } from './plugin.ts';
+export { createTaskManager, defineConfig, type TaskManager, type CreateOptions } from './app.ts';
+export { ConfigError, resolveConfig } from './resolve-config.ts';
+export { Scheduler } from '../services/scheduler.ts';
+export { Worker } from '../services/worker.ts';
+export { ExecutorRegistry } from '../services/executor-registry.ts';
+export { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
+export { planFailure } from '../services/retry-policy.ts';

@@ -1,0 +1,58 @@
+import type { Plugin } from './plugin.ts';
+import type { PortName } from './tokens.ts';
+
+/** Hints for the error that names a missing port; strings only, core imports no plugin. */
+const PROVIDER_HINTS: Partial<Record<PortName, string>> = {
+  storage: 'memoryStorage() or mysqlStorage()',
+  queue: 'memoryQueue() or redisQueue()',
+  coordination: 'memoryQueue() or redisQueue()',
+};
+
+export const REQUIRED_PORTS: readonly PortName[] = ['storage', 'queue', 'coordination'];
+
+export function checkPlugins(plugins: readonly Plugin[]): void {
+  const names = new Set<string>();
+  for (const plugin of plugins) {
+    if (names.has(plugin.name)) throw new Error(`plugin "${plugin.name}" is listed twice; each plugin name must be unique`);
+    names.add(plugin.name);
+  }
+  const providers = new Map<PortName, string>();
+  for (const plugin of plugins) {
+    for (const port of plugin.provides ?? []) {
+      const other = providers.get(port);
+      if (other) throw new Error(`port "${port}" is provided by both "${other}" and "${plugin.name}"; keep one`);
+      providers.set(port, plugin.name);
+    }
+  }
+  const needed = new Set<PortName>([...REQUIRED_PORTS, ...plugins.flatMap((p) => p.requires ?? [])]);
+  for (const port of needed) {
+    if (providers.has(port)) continue;
+    const users = plugins.filter((p) => p.requires?.includes(port)).map((p) => `"${p.name}"`);
+    const hint = PROVIDER_HINTS[port];
+    throw new Error(
+      `no plugin provides "${port}"${users.length ? ` (required by ${users.join(', ')})` : ''}` +
+        (hint ? `; add ${hint} to taskmanager.config.ts` : '; add a plugin that provides it to taskmanager.config.ts'),
+    );
+  }
+}
+
+/** Providers before the plugins that require their ports; otherwise the listed order. */
+export function startOrder(plugins: readonly Plugin[]): Plugin[] {
+  const providerOf = new Map<PortName, Plugin>();
+  for (const p of plugins) for (const port of p.provides ?? []) providerOf.set(port, p);
+  const ordered: Plugin[] = [];
+  const state = new Map<Plugin, 'visiting' | 'done'>();
+  const visit = (plugin: Plugin, chain: string[]) => {
+    if (state.get(plugin) === 'done') return;
+    if (state.get(plugin) === 'visiting') throw new Error(`plugins depend on each other in a cycle: ${[...chain, plugin.name].join(' → ')}`);
+    state.set(plugin, 'visiting');
+    for (const port of plugin.requires ?? []) {
+      const provider = providerOf.get(port);
+      if (provider && provider !== plugin) visit(provider, [...chain, plugin.name]);
+    }
+    state.set(plugin, 'done');
+    ordered.push(plugin);
+  };
+  for (const plugin of plugins) visit(plugin, []);
+  return ordered;
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './config-schema.ts';
+import { readEnvOverrides, readRoles, type EnvSections } from './env-overrides.ts';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ResolvedConfigWithEnv extends ResolvedConfig {
+  /** Environment overrides per plugin section, applied last by `ctx.section()`. */
+  readonly envSections: EnvSections;
+}
+
+/** Validates a config object with environment overrides applied; errors name the bad key's path. */
+export function resolveConfig(
+  input: TaskManagerConfigInput,
+  env: Record<string, string | undefined> = process.env,
+): ResolvedConfigWithEnv {
+  const envSections = readEnvOverrides(env);
+  const merged: Record<string, unknown> = { ...input };
+  for (const section of ['app', 'scheduler', 'worker'] as const) {
+    if (envSections[section]) merged[section] = { ...(input[section] as object | undefined), ...envSections[section] };
+  }
+  const roles = readRoles(env);
+  if (roles) merged.roles = roles;
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
+  const sections: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (CORE_SECTIONS.has(key)) continue;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ConfigError(`Invalid config at ${key}: expected an object section`);
+    }
+    sections[key] = value as Record<string, unknown>;
+  }
+  const config = { ...parsed.data, sections, envSections };
+  if (config.scheduler.leaderRenewInterval >= config.scheduler.leaderLockTtl) {
+    throw new ConfigError('Invalid config at scheduler.leaderRenewInterval: must be shorter than scheduler.leaderLockTtl');
+  }
+  if (config.worker.heartbeatInterval >= config.worker.heartbeatTimeout) {
+    throw new ConfigError('Invalid config at worker.heartbeatInterval: must be shorter than worker.heartbeatTimeout');
+  }
+  return config;
+}
+
+/** Parses one plugin section: defaults < file < factory options < environment. */
+export function resolveSection<S extends z.ZodType>(
+  config: ResolvedConfigWithEnv,
+  name: string,
+  schema: S,
+  options: object | undefined,
+): z.output<S> {
+  const merged = { ...config.sections[name], ...dropUndefined(options), ...config.envSections[name] };
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, name));
+  return parsed.data;
+}
+
+export function formatIssues(error: z.ZodError, prefix?: string): string {
+  const lines = error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return `Invalid config at ${path || '(root)'}: ${issue.message}`;
+  });
+  return lines.join('\n');
+}
+
+function dropUndefined(options: object | undefined): Record<string, unknown> {
+  if (!options) return {};
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}

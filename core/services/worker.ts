@@ -1,0 +1,363 @@
+import os from 'node:os';
+import { inject, injectable } from 'tsyringe';
+import { NonRetryableError } from '../domain/errors.ts';
+import type { Task } from '../domain/task.ts';
+import { LogMessage } from '../domain/task-log.ts';
+import type { WorkerInfo } from '../domain/worker.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { CoordinationPort, Unsubscribe } from '../ports/coordination.ts';
+import type { EventBus } from '../ports/event-bus.ts';
+import { CancelSignalReason, ShutdownSignalReason, type ExecutionContext } from '../ports/executor.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { MetricsPort } from '../ports/metrics.ts';
+import type { TaskQueue } from '../ports/queue.ts';
+import type { StoragePort } from '../ports/storage.ts';
+import type { ResolvedConfig } from '../runtime/config-schema.ts';
+import type { HookRegistry } from '../runtime/hooks.ts';
+import { TOKENS } from '../runtime/tokens.ts';
+import { ExecutorRegistry } from './executor-registry.ts';
+import { infoLog, stateLog } from './log-entries.ts';
+import { OutcomeCommitter, type Outcome } from './outcome-committer.ts';
+import { describeError, planFailure } from './retry-policy.ts';
+import { executeWithDeadline, missingExecutorError, type ExecutionResult } from './task-execution.ts';
+import { TaskStateWriter } from './task-state.ts';
+import { TaskTypeCatalog } from './task-type-catalog.ts';
+
+interface Running {
+  task: Task;
+  controller: AbortController;
+}
+
+/**
+ * A worker (SPEC §4): registers, heartbeats with its load, takes from its own queue at most
+ * `capacity` tasks at a time, runs each under an AbortSignal (timeout, cancel, shutdown),
+ * writes outcomes in group commits, and drains gracefully on stop.
+ */
+@injectable()
+export class Worker {
+  readonly id: string;
+  private readonly running = new Map<string, Running>();
+  private readonly stopController = new AbortController();
+  private loop: Promise<void> | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private unsubscribeCancels: Unsubscribe | undefined;
+  private slotWaiter: (() => void) | undefined;
+  private readonly committer: OutcomeCommitter;
+  private readonly log: Logger;
+  private started = false;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.Storage) private readonly storage: StoragePort,
+    @inject(TOKENS.Queue) private readonly queue: TaskQueue,
+    @inject(TOKENS.Coordination) private readonly coordination: CoordinationPort,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.EventBus) private readonly events: EventBus,
+    @inject(TOKENS.Metrics) private readonly metrics: MetricsPort,
+    @inject(TOKENS.Hooks) private readonly hooks: HookRegistry,
+    @inject(TOKENS.Logger) logger: Logger,
+    @inject(TOKENS.IdGenerator) newId: () => string,
+    @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
+    @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
+    @inject(TaskStateWriter) private readonly state: TaskStateWriter,
+  ) {
+    // A fresh id per process start: tasks of a previous incarnation are recovered by the
+    // leader as a dead worker's, never silently adopted by a process that did not run them.
+    this.id = config.worker.id ?? `worker-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
+    this.log = logger.child({ component: 'worker', workerId: this.id });
+    this.committer = new OutcomeCommitter(this.id, state, storage, queue, this.log, () => this.wakeSlot());
+  }
+
+  get load(): number {
+    return this.running.size;
+  }
+
+  get capacity(): number {
+    return this.config.worker.capacity;
+  }
+
+  supportedTypes(): string[] {
+    return this.config.worker.supportedTypes ?? this.executors.taskTypes();
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.register();
+    this.unsubscribeCancels = await this.coordination.cancels.subscribeCancels(this.id, (taskId) => this.abortTask(taskId));
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.config.worker.heartbeatInterval);
+    this.heartbeatTimer.unref();
+    this.loop = this.consume();
+    this.events.emit('worker_online', { workerId: this.id });
+    this.metrics.recordWorkerRegistered(this.id);
+    this.log.info({ capacity: this.capacity, types: this.supportedTypes() }, 'worker online');
+  }
+
+  /** Stops taking work, waits up to graceful_shutdown_timeout, returns the rest to the queue. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.stopController.abort();
+    this.wakeSlot();
+    clearInterval(this.heartbeatTimer);
+    await this.loop;
+    await this.waitForRunning(this.config.worker.gracefulShutdownTimeout);
+    for (const { controller } of this.running.values()) controller.abort(new ShutdownSignalReason());
+    await this.waitForRunning(1_000);
+    await this.committer.drain();
+    await this.returnUnstartedTasks();
+    await this.unsubscribeCancels?.();
+    await this.coordination.workers.removeWorker(this.id);
+    await this.storage.markWorkerOffline(this.id, this.clock.now()).catch(() => {});
+    this.metrics.recordWorkerOffline(this.id);
+    this.events.emit('worker_offline', { workerId: this.id, recoveredTasks: 0 });
+    this.log.info('worker stopped');
+  }
+
+  private info(): WorkerInfo {
+    const now = this.clock.now();
+    return {
+      workerId: this.id,
+      workerName: this.config.worker.name ?? os.hostname(),
+      address: this.config.worker.address ?? `${os.hostname()}:${this.config.app.port}`,
+      status: 'ONLINE',
+      capacity: this.capacity,
+      currentLoad: this.load,
+      supportedTypes: this.supportedTypes(),
+      weight: this.config.worker.weight,
+      lastHeartbeat: now,
+    };
+  }
+
+  private async register(): Promise<void> {
+    const info = this.info();
+    await this.coordination.workers.register(info, this.config.worker.heartbeatTimeout);
+    await this.storage.upsertWorker(info);
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      const known = await this.coordination.workers.heartbeat(this.id, this.load, now, this.config.worker.heartbeatTimeout);
+      if (!known) await this.coordination.workers.register(this.info(), this.config.worker.heartbeatTimeout);
+      await this.storage.upsertWorker(this.info());
+      this.metrics.recordWorkerLoad(this.id, this.load);
+    } catch (error) {
+      this.log.warn({ err: error }, 'heartbeat failed');
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const stop = this.stopController.signal;
+    while (!stop.aborted) {
+      const free = this.capacity - this.running.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotWaiter = resolve));
+        continue;
+      }
+      try {
+        const ids = await this.queue.take(this.id, free, this.config.worker.takeWait, stop);
+        if (ids.length > 0) await this.begin(ids);
+      } catch (error) {
+        if (stop.aborted) break;
+        this.log.error({ err: error }, 'taking tasks failed; retrying');
+        await abortableDelay(500, stop);
+      }
+    }
+  }
+
+  private async begin(ids: string[]): Promise<void> {
+    const tasks = await this.storage.getTasks(ids);
+    const byId = new Map(tasks.map((t) => [t.taskId, t]));
+    const stale: string[] = [];
+    for (const id of ids) {
+      const task = byId.get(id);
+      // Cancelled, recovered to another worker, or deleted while queued: not ours to run.
+      if (!task || task.status !== 'PROCESSING' || task.workerId !== this.id) stale.push(id);
+      else this.run(task);
+    }
+    if (stale.length > 0) await this.queue.ack(this.id, stale);
+  }
+
+  private run(task: Task): void {
+    const controller = new AbortController();
+    this.running.set(task.taskId, { task, controller });
+    void this.execute(task, controller);
+  }
+
+  private async execute(task: Task, controller: AbortController): Promise<void> {
+    const startedAt = performance.now();
+    let result: ExecutionResult;
+    try {
+      await this.hooks.callHook('task:before-execute', task);
+      const executor = this.executors.get(task.taskType);
+      const type = await this.types.find(task.taskType);
+      if (!executor || !type) {
+        result = { kind: 'failed', error: new NonRetryableError(missingExecutorError(type, task.taskType).message), nonRetryable: true };
+      } else {
+        result = await executeWithDeadline(executor, task, controller, (signal) => this.context(task, type, signal));
+      }
+    } catch (error) {
+      result = { kind: 'failed', error, nonRetryable: false };
+    }
+    const durationMs = performance.now() - startedAt;
+    this.running.delete(task.taskId);
+    this.committer.add(this.outcome(task, result, durationMs));
+    this.wakeSlot();
+    const status = result.kind === 'success' ? 'SUCCESS' : result.kind === 'timeout' ? 'TIMEOUT' : result.kind === 'failed' ? 'FAILED' : 'CANCELLED';
+    try {
+      await this.hooks.callHook('task:after-execute', task, {
+        status,
+        result: result.kind === 'success' ? result.result : null,
+        error: result.kind === 'failed' ? result.error : undefined,
+        durationMs,
+      });
+    } catch (error) {
+      this.log.error({ err: error }, 'task:after-execute hook failed');
+    }
+  }
+
+  private outcome(task: Task, result: ExecutionResult, durationMs: number): Outcome {
+    const now = this.clock.now();
+    const base = { taskId: task.taskId, from: 'PROCESSING' as const, expectedWorkerId: this.id, at: now };
+    switch (result.kind) {
+      case 'success':
+        return {
+          taskId: task.taskId,
+          transition: {
+            ...base,
+            to: 'SUCCESS',
+            patch: { result: result.result, completedAt: now, errorMsg: null },
+            logs: [stateLog(task, 'PROCESSING', 'SUCCESS', LogMessage.completed, now, this.id)],
+          },
+          after: (applied) => {
+            if (!applied) return;
+            this.metrics.recordTaskCompleted(task.taskType, durationMs / 1000, 'SUCCESS');
+            this.events.emit('task_completed', { taskId: task.taskId, taskType: task.taskType, workerId: this.id, durationMs });
+          },
+        };
+      case 'cancelled':
+        // The service already wrote CANCELLED; we only record that the executor stopped.
+        return { taskId: task.taskId, logs: [infoLog(task.taskId, LogMessage.cancelledDuringExecution, now, this.id)] };
+      case 'shutdown':
+        return {
+          taskId: task.taskId,
+          transition: {
+            ...base,
+            to: 'PENDING',
+            patch: { workerId: null, startedAt: null, scheduledAt: now },
+            logs: [stateLog(task, 'PROCESSING', 'PENDING', LogMessage.recovered(this.id), now, this.id)],
+          },
+          retry: { taskId: task.taskId, priority: task.priority, dueAt: now },
+        };
+      case 'timeout':
+      case 'failed': {
+        const status = result.kind === 'timeout' ? 'TIMEOUT' : 'FAILED';
+        const { message, detail } = result.kind === 'timeout' ? { message: LogMessage.executionTimeout, detail: result.error.message } : describeError(result.error);
+        const plan = planFailure({
+          task,
+          type: this.types.cached(task.taskType),
+          status,
+          errorMsg: message,
+          errorDetail: detail,
+          nonRetryable: result.kind === 'failed' && result.nonRetryable,
+          workerId: this.id,
+          now,
+        });
+        return {
+          taskId: task.taskId,
+          transition: { ...plan.transition, expectedWorkerId: this.id },
+          retry: plan.retry,
+          after: (applied) => {
+            if (!applied) return;
+            this.metrics.recordTaskCompleted(task.taskType, durationMs / 1000, status);
+            this.metrics.recordTaskFailed(task.taskType, result.kind === 'timeout' ? 'timeout' : 'error');
+            this.events.emit('task_failed', { taskId: task.taskId, taskType: task.taskType, workerId: this.id, status, error: message, final: !plan.retry });
+            if (plan.retry) {
+              this.events.emit('task_retried', { taskId: task.taskId, taskType: task.taskType, retryCount: plan.retry.retryCount, delayMs: plan.retry.delayMs });
+            }
+          },
+        };
+      }
+    }
+  }
+
+  private context(task: Task, type: NonNullable<Awaited<ReturnType<TaskTypeCatalog['find']>>>, signal: AbortSignal): ExecutionContext {
+    const logger = this.log.child({ taskId: task.taskId, taskType: task.taskType });
+    const appendLog = (message: string, detail?: string) => {
+      this.storage.appendLogs([infoLog(task.taskId, message, this.clock.now(), this.id, detail ?? null)]).catch((error: unknown) => {
+        logger.warn({ err: error }, 'writing a task log row failed');
+      });
+    };
+    return {
+      signal,
+      taskType: type,
+      workerId: this.id,
+      logger,
+      log: appendLog,
+      progress: (percent, message) => {
+        const bounded = Math.max(0, Math.min(100, Math.round(percent)));
+        appendLog(message ? `Progress ${bounded}%: ${message}` : `Progress ${bounded}%`);
+        this.events.emit('task_progress', { taskId: task.taskId, taskType: task.taskType, percent: bounded, message });
+      },
+    };
+  }
+
+  private abortTask(taskId: string): void {
+    this.running.get(taskId)?.controller.abort(new CancelSignalReason());
+  }
+
+  private wakeSlot(): void {
+    const waiter = this.slotWaiter;
+    this.slotWaiter = undefined;
+    waiter?.();
+  }
+
+  private async waitForRunning(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running.size > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now())));
+        this.slotWaiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Tasks dispatched to us that we never started go back to PENDING for another worker. */
+  private async returnUnstartedTasks(): Promise<void> {
+    const ids = await this.queue.drainWorker(this.id);
+    if (ids.length === 0) return;
+    const tasks = (await this.storage.getTasks(ids)).filter((t) => t.status === 'PROCESSING' && t.workerId === this.id);
+    const now = this.clock.now();
+    const { applied } = await this.state.transition(
+      tasks.map((task) => ({
+        taskId: task.taskId,
+        from: 'PROCESSING' as const,
+        to: 'PENDING' as const,
+        expectedWorkerId: this.id,
+        patch: { workerId: null, startedAt: null, scheduledAt: now },
+        logs: [stateLog(task, 'PROCESSING', 'PENDING', LogMessage.recovered(this.id), now, this.id)],
+        at: now,
+      })),
+    );
+    const appliedSet = new Set(applied);
+    await this.queue.enqueue(tasks.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })));
+  }
+}
+
+export function nodeIdOf(config: ResolvedConfig): string {
+  return config.app.nodeId ?? os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40);
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
