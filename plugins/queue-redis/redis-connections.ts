@@ -1,0 +1,106 @@
+import { Cluster } from 'ioredis';
+import { BlockingClients } from './blocking-clients.ts';
+import type { ConnectionSettings, RedisClient } from './connection.ts';
+import { connectClient, createClient, guard } from './connection.ts';
+import type { RedisKeys } from './keys.ts';
+import { RedisScripts } from './scripts.ts';
+import type { HandlerErrorReporter } from './subscriptions.ts';
+import { Subscriptions } from './subscriptions.ts';
+import { WakeList } from './wake-list.ts';
+
+interface Live {
+  command: RedisClient;
+  subscriber: RedisClient;
+  scripts: RedisScripts;
+  subscriptions: Subscriptions;
+  blocking: BlockingClients;
+}
+
+/**
+ * The connections the queue, coordination and cache share, created at start and closed
+ * at stop. Built in setup without I/O, so the port objects can be registered before
+ * anything connects.
+ */
+export class RedisConnections {
+  /** Woken by the notify channel: the leader's waitForWork. */
+  readonly work = new WakeList();
+  /** Woken by the vacancy channel: followers' waitForVacancy. */
+  readonly vacancy = new WakeList();
+  private live: Live | undefined;
+
+  constructor(
+    readonly keys: RedisKeys,
+    private readonly settings: ConnectionSettings,
+    private readonly connectionName: string,
+    private readonly report: HandlerErrorReporter,
+  ) {}
+
+  get started(): boolean {
+    return this.live !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.live) return;
+    const command = createClient(this.settings, 'command', this.connectionName);
+    const subscriber = createClient(this.settings, 'subscriber', this.connectionName);
+    try {
+      await connectClient(command);
+      await connectClient(subscriber);
+      const scripts = new RedisScripts(command);
+      await scripts.load();
+      const subscriptions = new Subscriptions(subscriber, this.report);
+      await subscriptions.on(this.keys.notifyChannel, () => this.work.wakeAll());
+      await subscriptions.on(this.keys.vacancyChannel, () => this.vacancy.wakeAll());
+      const blocking = new BlockingClients(this.settings, command, this.connectionName);
+      this.work.open();
+      this.vacancy.open();
+      this.live = { command, subscriber, scripts, subscriptions, blocking };
+    } catch (error) {
+      command.disconnect();
+      subscriber.disconnect();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const live = this.live;
+    this.live = undefined;
+    this.work.close();
+    this.vacancy.close();
+    if (!live) return;
+    live.blocking.close();
+    live.subscriptions.clear();
+    // disconnect, not QUIT: QUIT waits for a reply that never comes while Redis is down.
+    live.subscriber.disconnect();
+    live.command.disconnect();
+  }
+
+  get command(): RedisClient {
+    return this.require().command;
+  }
+
+  get scripts(): RedisScripts {
+    return this.require().scripts;
+  }
+
+  get subscriptions(): Subscriptions {
+    return this.require().subscriptions;
+  }
+
+  get blocking(): BlockingClients {
+    return this.require().blocking;
+  }
+
+  get isCluster(): boolean {
+    return this.live?.command instanceof Cluster;
+  }
+
+  async ping(): Promise<void> {
+    await guard(this.command.ping());
+  }
+
+  private require(): Live {
+    if (!this.live) throw new Error('queue-redis is not started');
+    return this.live;
+  }
+}

@@ -1,0 +1,30 @@
+--[[
+  Leader: move claimed ids to the tail of a worker's queue. An id with a cancel mark is
+  dropped instead (removed from the claimed list, never queued), so a task cancelled
+  while claimed never reaches a worker. The claimed list is scanned with LREM, O(claimed)
+  per id; it holds at most a few batches.
+
+  Input:
+    KEYS[1] scheduler:claimed
+    KEYS[2] worker:{id}:queue
+    KEYS[3] queue:workers (SET of worker ids with lists, for reporting lengths without KEYS)
+    ARGV[1] cancel mark key prefix ("<prefix>task:cancel:")
+    ARGV[2] worker id
+    ARGV[3..] task ids
+
+  Output: { dispatched ids, cancelled ids }
+]]
+local dispatched, cancelled = {}, {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  redis.call('LREM', KEYS[1], 0, '1:' .. id)
+  redis.call('LREM', KEYS[1], 0, '0:' .. id)
+  if redis.call('EXISTS', ARGV[1] .. id) == 1 then
+    cancelled[#cancelled + 1] = id
+  else
+    redis.call('LPUSH', KEYS[2], id)
+    dispatched[#dispatched + 1] = id
+  end
+end
+if #dispatched > 0 then redis.call('SADD', KEYS[3], ARGV[2]) end
+return { dispatched, cancelled }
