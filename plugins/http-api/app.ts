@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { ErrorCode, type ClusterService, type HttpRoute, type Logger, type TaskService } from '../../core/index.ts';
+import { accessLog } from './access-log.ts';
+import { apiKeyAuth } from './auth.ts';
+import { sendError } from './envelope.ts';
+import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
+import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
+import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
+import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { type ApiApp, type ApiEnv } from './routes/shared.ts';
+import { registerTaskTypeRoutes } from './routes/task-types.ts';
+import { registerTaskRoutes } from './routes/tasks.ts';
+
+export interface HttpAppDeps {
+  tasks: TaskService;
+  cluster: ClusterService;
+  /** Routes other plugins contributed (e.g. /metrics). */
+  routes?: readonly HttpRoute[];
+  options?: HttpApiOptions;
+  /** Gets the access log (debug) and unexpected errors; silent when left out. */
+  logger?: Logger;
+}
+
+/** The whole HTTP API as a Hono app: serve its `fetch`, or call `app.request()` in tests. */
+export function createHttpApp(deps: HttpAppDeps): ApiApp {
+  const options = httpOptionsSchema.parse(deps.options ?? {});
+  const logger = deps.logger ?? silentLogger;
+  const contributed = deps.routes ?? [];
+  const app: ApiApp = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => (result.success ? undefined : validationFailed(c, result.error.issues)),
+  });
+
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler);
+
+  app.use(requestId());
+  app.use(accessLog(logger));
+  if (options.cors) app.use(cors({ origin: options.cors, exposeHeaders: ['X-Request-Id'] }));
+  if (options.apiKeys.length > 0) {
+    const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
+    app.use(apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)));
+  }
+  app.use(
+    bodyLimit({
+      maxSize: options.maxPayloadBytes,
+      onError: (c) =>
+        sendError(c, 413, ErrorCode.PAYLOAD_TOO_LARGE, `request body exceeds ${options.maxPayloadBytes} bytes`, {
+          limit_bytes: options.maxPayloadBytes,
+        }),
+    }),
+  );
+
+  const services = { tasks: deps.tasks, cluster: deps.cluster };
+  registerHealthRoutes(app, services);
+  registerTaskRoutes(app, services, options.batchLimit);
+  registerTaskTypeRoutes(app, services);
+  registerClusterRoutes(app, services);
+  for (const route of contributed) app.on(route.method, route.path, (c) => route.handle(c.req.raw));
+  registerOpenApi(app, contributed, options.apiKeys.length > 0);
+  return app;
+}
+
+const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => silentLogger,
+};

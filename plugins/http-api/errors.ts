@@ -1,0 +1,86 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError, type core } from 'zod';
+import { ErrorCode, TaskManagerError, type Logger } from '../../core/index.ts';
+import { sendError } from './envelope.ts';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** ['tasks', 3, 'priority'] → "tasks[3].priority": the way a client would write the field. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out.length === 0 ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** One problem per bad field; an unknown key is reported at its own path. */
+export function fieldProblems(issues: readonly core.$ZodIssue[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key]), message: 'unknown field' });
+    } else {
+      problems.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return problems;
+}
+
+/** 400 / 40001 naming the first bad field, with every problem in `details`. */
+export function validationFailed(c: Context, issues: readonly core.$ZodIssue[]) {
+  const problems = fieldProblems(issues);
+  const first = problems[0];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  const message = first
+    ? `invalid parameter${first.path ? ` ${first.path}` : ''}: ${first.message}${more}`
+    : 'invalid parameter';
+  return sendError(c, 400, ErrorCode.INVALID_PARAMETER, message, problems);
+}
+
+/**
+ * The one place errors become HTTP answers (ARCHITECTURE principle 4). Bad input is never a
+ * 500; an unexpected error is logged with the request id and answered without its stack.
+ */
+export function errorHandler(logger: Logger): ErrorHandler {
+  return (error, c) => {
+    if (error instanceof TaskManagerError) {
+      return sendError(c, error.httpStatus as ContentfulStatusCode, error.code, error.message, error.details);
+    }
+    if (error instanceof ZodError) return validationFailed(c, error.issues);
+    if (error instanceof HTTPException) return fromHttpException(c, error);
+    logger.error(
+      { err: error, req_id: c.get('requestId'), method: c.req.method, path: c.req.path },
+      'request failed with an unexpected error',
+    );
+    return sendError(c, 500, ErrorCode.INTERNAL, 'internal error');
+  };
+}
+
+function fromHttpException(c: Context, error: HTTPException) {
+  switch (error.status) {
+    case 400:
+      // Hono's JSON validator reports an unparsable body this way.
+      return sendError(c, 400, ErrorCode.INVALID_PARAMETER, /json/i.test(error.message) ? 'request body is not valid JSON' : error.message || 'bad request');
+    case 401:
+      return sendError(c, 401, ErrorCode.UNAUTHORIZED, 'unauthorized');
+    case 413:
+      return sendError(c, 413, ErrorCode.PAYLOAD_TOO_LARGE, 'request body is too large');
+    case 415:
+      return sendError(c, 415, ErrorCode.INVALID_PARAMETER, 'Content-Type must be application/json');
+    default: {
+      const status = error.status as ContentfulStatusCode;
+      const code = status >= 500 ? ErrorCode.INTERNAL : status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_PARAMETER;
+      return sendError(c, status, code, status >= 500 ? 'internal error' : error.message || 'bad request');
+    }
+  }
+}
+
+export const notFoundHandler: NotFoundHandler = (c) =>
+  sendError(c, 404, ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`);

@@ -1,0 +1,56 @@
+import { definePlugin, TOKENS, type Plugin } from '../../core/index.ts';
+import { createHttpApp } from './app.ts';
+import { httpOptionsSchema, type HttpApiOptions, type ResolvedHttpApiOptions } from './options.ts';
+import type { ApiApp } from './routes/shared.ts';
+import { listen, type RunningServer } from './server.ts';
+
+export type { HttpApiOptions } from './options.ts';
+export { createHttpApp, type HttpAppDeps } from './app.ts';
+
+export interface HttpApiPlugin extends Plugin {
+  /** The Hono app once started (for `app.request()` when this process does not listen). */
+  readonly app: ApiApp | undefined;
+  /** The port actually bound (useful with port 0), or undefined when not listening. */
+  readonly port: number | undefined;
+}
+
+/** The HTTP API (SPEC §5): tasks, task types, cluster views, health, OpenAPI and docs. */
+export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
+  let settings: ResolvedHttpApiOptions | undefined;
+  let app: ApiApp | undefined;
+  let server: RunningServer | undefined;
+
+  return definePlugin({
+    name: 'http-api',
+    get app() {
+      return app;
+    },
+    get port() {
+      return server?.port;
+    },
+    setup(ctx) {
+      settings = ctx.section('http', httpOptionsSchema, options);
+    },
+    async start(ctx) {
+      const logger = ctx.logger.child({ plugin: 'http-api' });
+      app = createHttpApp({
+        tasks: ctx.services.tasks,
+        cluster: ctx.services.cluster,
+        routes: ctx.tryResolve(TOKENS.HttpRoutes) ?? [],
+        options: settings ?? options,
+        logger,
+      });
+      // The app exists in every process (tests call it directly); only the api role listens.
+      if (!ctx.roles.includes('api')) return;
+      const { host, port } = ctx.config.app;
+      server = await listen(app.fetch, port, host);
+      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      logger.info({ host, port: server.port }, `HTTP API listening on http://${shownHost}:${server.port}`);
+    },
+    async stop() {
+      const running = server;
+      server = undefined;
+      await running?.close();
+    },
+  });
+}

@@ -1,0 +1,84 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ErrorCode, InvalidParameterError, TaskManagerError, type TaskTypeConfig, type TaskTypeInput } from '../../../core/index.ts';
+import { envelopeSchema, success } from '../envelope.ts';
+import { putTaskTypeBodySchema, taskTypeParamSchema, taskTypeSchema, type PutTaskTypeBody } from '../schemas.ts';
+import { taskTypeJson } from '../views.ts';
+import { API_PREFIX, errorResponses, jsonBody, jsonContent, type ApiApp, type RouteDeps } from './shared.ts';
+
+const tags = ['task types'];
+
+export function registerTaskTypeRoutes(app: ApiApp, { tasks }: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/task-types`,
+      tags,
+      summary: 'List task types',
+      responses: { 200: jsonContent(envelopeSchema(z.array(taskTypeSchema)), 'Every task type'), ...errorResponses(401, 500) },
+    }),
+    async (c) => c.json(success((await tasks.listTaskTypes()).map(taskTypeJson)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/task-types/{type}`,
+      tags,
+      summary: 'Get a task type',
+      request: { params: taskTypeParamSchema },
+      responses: { 200: jsonContent(envelopeSchema(taskTypeSchema), 'The task type'), ...errorResponses(400, 401, 404, 500) },
+    }),
+    async (c) => c.json(success(taskTypeJson(await tasks.getTaskType(c.req.valid('param').type))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: `${API_PREFIX}/task-types/{type}`,
+      tags,
+      summary: 'Create or update a task type; fields left out keep their current value (or the default)',
+      request: { params: taskTypeParamSchema, body: jsonBody(putTaskTypeBodySchema) },
+      responses: { 200: jsonContent(envelopeSchema(taskTypeSchema), 'The stored task type'), ...errorResponses(400, 401, 500) },
+    }),
+    async (c) => {
+      const taskType = c.req.valid('param').type;
+      const current = await findTaskType(() => tasks.getTaskType(taskType));
+      const input = toTaskTypeInput(taskType, c.req.valid('json'), current);
+      return c.json(success(taskTypeJson(await tasks.putTaskType(input))), 200);
+    },
+  );
+}
+
+async function findTaskType(get: () => Promise<TaskTypeConfig>): Promise<TaskTypeConfig | undefined> {
+  try {
+    return await get();
+  } catch (error) {
+    if (error instanceof TaskManagerError && error.code === ErrorCode.NOT_FOUND) return undefined;
+    throw error;
+  }
+}
+
+function toTaskTypeInput(taskType: string, body: PutTaskTypeBody, current: TaskTypeConfig | undefined): TaskTypeInput {
+  const executorType = body.executor_type ?? current?.executorType;
+  if (executorType === undefined) {
+    throw new InvalidParameterError('invalid parameter executor_type: is required for a new task type', { field: 'executor_type' });
+  }
+  const pick = <K extends keyof TaskTypeConfig>(value: TaskTypeConfig[K] | undefined, key: K) => value ?? current?.[key];
+  const input: TaskTypeInput = {
+    taskType,
+    executorType,
+    taskName: pick(body.task_name, 'taskName'),
+    description: body.description !== undefined ? body.description : current?.description,
+    executorConfig: (body.executor_config as TaskTypeConfig['executorConfig'] | undefined) ?? current?.executorConfig,
+    defaultTimeout: pick(body.default_timeout, 'defaultTimeout'),
+    defaultMaxRetry: pick(body.default_max_retry, 'defaultMaxRetry'),
+    retryStrategy: body.retry_strategy?.toUpperCase() ?? current?.retryStrategy,
+    retryDelay: pick(body.retry_delay, 'retryDelay'),
+    backoffRate: pick(body.backoff_rate, 'backoffRate'),
+    retryJitter: pick(body.retry_jitter, 'retryJitter'),
+    maxConcurrent: pick(body.max_concurrent, 'maxConcurrent'),
+    enabled: pick(body.enabled, 'enabled'),
+  };
+  // Absent keys take the schema defaults; an explicit undefined would too, but keep the input tidy.
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as TaskTypeInput;
+}

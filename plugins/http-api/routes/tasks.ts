@@ -1,0 +1,157 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { InvalidParameterError, type CreateTaskInput, type TaskFilter, type TaskStatus } from '../../../core/index.ts';
+import { envelopeSchema, success } from '../envelope.ts';
+import {
+  batchBodySchema,
+  batchCreatedSchema,
+  createdTaskSchema,
+  createTaskBodySchema,
+  listTasksQuerySchema,
+  taskIdParamSchema,
+  taskLogSchema,
+  taskPageSchema,
+  taskSchema,
+  type CreateTaskBody,
+} from '../schemas.ts';
+import { taskJson, taskLogJson } from '../views.ts';
+import { API_PREFIX, errorResponses, jsonBody, jsonContent, type ApiApp, type RouteDeps } from './shared.ts';
+
+const tags = ['tasks'];
+const idempotencyHeader = z.object({
+  'idempotency-key': z.string().optional().openapi({ description: 'Same as the body field idempotency_key.' }),
+});
+
+export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit: number): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/tasks`,
+      tags,
+      summary: 'Create a task',
+      request: { headers: idempotencyHeader, body: jsonBody(createTaskBodySchema) },
+      responses: {
+        201: jsonContent(envelopeSchema(createdTaskSchema), 'Task created'),
+        200: jsonContent(envelopeSchema(createdTaskSchema), 'The idempotency key matched an existing task'),
+        ...errorResponses(400, 401, 413, 500, 503),
+      },
+    }),
+    async (c) => {
+      const input = toCreateInput(c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+      const { task, created } = await tasks.create(input);
+      const data = { task_id: task.taskId, status: task.status, created };
+      return created ? c.json(success(data), 201) : c.json(success(data), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/tasks/batch`,
+      tags,
+      summary: `Create up to ${batchLimit} tasks at once; nothing is created when one is invalid`,
+      request: { body: jsonBody(batchBodySchema(batchLimit)) },
+      responses: {
+        201: jsonContent(envelopeSchema(batchCreatedSchema), 'Tasks created (or matched by idempotency key)'),
+        ...errorResponses(400, 401, 413, 500, 503),
+      },
+    }),
+    async (c) => {
+      const results = await tasks.createMany(c.req.valid('json').tasks.map((body) => toCreateInput(body)));
+      return c.json(
+        success({
+          task_ids: results.map((r) => r.task.taskId),
+          tasks: results.map((r) => ({ task_id: r.task.taskId, created: r.created })),
+        }),
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/tasks`,
+      tags,
+      summary: 'List tasks, newest first, with filters and cursor pagination',
+      request: { query: listTasksQuerySchema },
+      responses: { 200: jsonContent(envelopeSchema(taskPageSchema), 'One page of tasks'), ...errorResponses(400, 401, 500) },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const filter: TaskFilter = {};
+      if (query.status) filter.status = query.status.split(',') as TaskStatus[];
+      if (query.task_type) filter.taskType = query.task_type;
+      if (query.priority) filter.priority = query.priority === '1' ? 1 : 0;
+      if (query.worker_id) filter.workerId = query.worker_id;
+      if (query.created_from) filter.createdFrom = new Date(query.created_from);
+      if (query.created_to) filter.createdTo = new Date(query.created_to);
+      const page = await tasks.list(filter, { limit: query.limit ? Number(query.limit) : 50, cursor: query.cursor });
+      return c.json(success({ items: page.items.map(taskJson), next_cursor: page.nextCursor ?? null }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/tasks/{id}`,
+      tags,
+      summary: 'Get a task',
+      request: { params: taskIdParamSchema },
+      responses: { 200: jsonContent(envelopeSchema(taskSchema), 'The task'), ...errorResponses(401, 404, 500) },
+    }),
+    async (c) => c.json(success(taskJson(await tasks.get(c.req.valid('param').id))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/tasks/{id}/cancel`,
+      tags,
+      summary: 'Cancel a PENDING or PROCESSING task (a running executor is aborted)',
+      request: { params: taskIdParamSchema },
+      responses: { 200: jsonContent(envelopeSchema(taskSchema), 'The cancelled task'), ...errorResponses(401, 404, 409, 500) },
+    }),
+    async (c) => c.json(success(taskJson(await tasks.cancel(c.req.valid('param').id)), 'Task cancelled successfully'), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/tasks/{id}/retry`,
+      tags,
+      summary: 'Retry a FAILED or TIMEOUT task with a fresh retry budget',
+      request: { params: taskIdParamSchema },
+      responses: { 200: jsonContent(envelopeSchema(taskSchema), 'The task, PENDING again'), ...errorResponses(401, 404, 409, 500) },
+    }),
+    async (c) => c.json(success(taskJson(await tasks.retry(c.req.valid('param').id)), 'Task queued for retry'), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/tasks/{id}/logs`,
+      tags,
+      summary: "The task's log rows, oldest first",
+      request: { params: taskIdParamSchema },
+      responses: { 200: jsonContent(envelopeSchema(z.array(taskLogSchema)), 'Log rows'), ...errorResponses(401, 404, 500) },
+    }),
+    async (c) => c.json(success((await tasks.logs(c.req.valid('param').id)).map(taskLogJson)), 200),
+  );
+}
+
+/** snake_case body → the service's input; null means "not given", like a missing field. */
+function toCreateInput(body: CreateTaskBody, idempotencyHeader?: string): CreateTaskInput {
+  const key = body.idempotency_key ?? undefined;
+  if (idempotencyHeader !== undefined && key !== undefined && key !== idempotencyHeader) {
+    throw new InvalidParameterError('the Idempotency-Key header and idempotency_key differ', { field: 'idempotency_key' });
+  }
+  const input: CreateTaskInput = { taskType: body.task_type, payload: body.payload as CreateTaskInput['payload'] };
+  if (body.priority != null) input.priority = body.priority;
+  if (body.timeout != null) input.timeout = body.timeout;
+  if (body.max_retry != null) input.maxRetry = body.max_retry;
+  if (body.delay != null) input.delayMs = body.delay * 1000;
+  if (body.run_at != null) input.runAt = new Date(body.run_at);
+  const idempotencyKey = key ?? idempotencyHeader;
+  if (idempotencyKey !== undefined) input.idempotencyKey = idempotencyKey;
+  return input;
+}
