@@ -1,0 +1,98 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The typed shape of the four tables of schema.sql, as kysely sees them.
+ *
+ * JSON columns travel as text both ways: the pool's typeCast returns MySQL 8's JSON
+ * type as a string (MariaDB stores JSON as LONGTEXT anyway), and row-mapping.ts parses
+ * it, so a JSON string value ("done") is never confused with JSON text.
+ * DATETIME(3) columns read as Date (UTC: the pool uses timezone 'Z').
+ */
+type JsonText = string;
+/** Columns the database fills by default when an insert leaves them out. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type Timestamp = ColumnType<Date, Date | undefined, Date>;
+
+export interface TaskTable {
+  id: Generated<number>;
+  task_id: string;
+  task_type: string;
+  priority: number;
+  status: string;
+  payload: JsonText;
+  result: JsonText | null;
+  error_msg: string | null;
+  retry_count: number;
+  max_retry: number;
+  timeout: number;
+  worker_id: string | null;
+  scheduled_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TaskLogTable {
+  id: Generated<number>;
+  task_id: string;
+  log_type: string;
+  from_status: string | null;
+  to_status: string | null;
+  message: string;
+  worker_id: string | null;
+  retry_count: number | null;
+  error_detail: string | null;
+  created_at: Timestamp;
+}
+
+export interface TaskConfigTable {
+  id: Generated<number>;
+  task_type: string;
+  task_name: string;
+  description: string | null;
+  executor_type: string;
+  executor_config: JsonText;
+  default_timeout: Defaulted<number>;
+  default_max_retry: Defaulted<number>;
+  retry_strategy: Defaulted<string>;
+  retry_delay: Defaulted<number>;
+  /** DECIMAL(3,2): mysql2 returns it as a string ("2.00"). */
+  backoff_rate: ColumnType<string, number | string | undefined, number | string>;
+  max_concurrent: Defaulted<number>;
+  /** BOOLEAN is TINYINT(1): reads back as 0 / 1. */
+  enabled: ColumnType<number, boolean | number | undefined, boolean | number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WorkerRegistryTable {
+  id: Generated<number>;
+  worker_id: string;
+  worker_name: string;
+  address: string;
+  status: Defaulted<string>;
+  capacity: Defaulted<number>;
+  current_load: Defaulted<number>;
+  supported_types: JsonText;
+  weight: Defaulted<number>;
+  last_heartbeat: Date;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  task: TaskTable;
+  task_logs: TaskLogTable;
+  task_config: TaskConfigTable;
+  worker_registry: WorkerRegistryTable;
+}
+
+export type TaskRow = Selectable<TaskTable>;
+export type NewTaskRow = Insertable<TaskTable>;
+export type TaskLogRow = Selectable<TaskLogTable>;
+export type NewTaskLogRow = Insertable<TaskLogTable>;
+export type TaskConfigRow = Selectable<TaskConfigTable>;
+export type NewTaskConfigRow = Insertable<TaskConfigTable>;
+export type WorkerRow = Selectable<WorkerRegistryTable>;
+export type NewWorkerRow = Insertable<WorkerRegistryTable>;

@@ -1,0 +1,69 @@
+import { definePlugin, TOKENS, type Clock, type Plugin } from '../../core/index.ts';
+import { connectionSettings, migrateDatabase, openDatabase } from './lifecycle.ts';
+import type { MigrationReport } from './migrations/index.ts';
+import { MysqlStorage } from './mysql-storage.ts';
+import { mysqlOptionsSchema, type MysqlStorageOptions, type ResolvedMysqlOptions } from './options.ts';
+
+export interface MysqlStoragePluginOptions extends MysqlStorageOptions {
+  /** Clock for the timestamps storage sets itself (worker and task type rows); defaults to the app's. */
+  clock?: Clock;
+}
+
+/**
+ * Durable storage on MySQL 8 / MariaDB 10.6+ (the `mysql` config section: url, poolSize,
+ * connectTimeout, queryTimeout). `taskmanager migrate` creates the schema; start fails with
+ * a clear 50301 when the database is unreachable or not migrated.
+ */
+export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
+  const { clock, ...sectionOptions } = options;
+  let storage: MysqlStorage | undefined;
+  let resolved: ResolvedMysqlOptions | undefined;
+
+  return definePlugin({
+    name: 'storage-mysql',
+    provides: ['storage'],
+    setup(ctx) {
+      resolved = ctx.section('mysql', mysqlOptionsSchema, sectionOptions);
+      storage = new MysqlStorage(clock ?? ctx.clock);
+      ctx.provide(TOKENS.Storage, storage);
+    },
+    async start(ctx) {
+      if (!storage || !resolved) throw new Error('storage-mysql: start before setup');
+      const settings = connectionSettings(resolved);
+      storage.attach(await openDatabase(settings));
+      ctx.logger.info({ pool: resolved.poolSize }, 'mysql storage connected');
+    },
+    async stop() {
+      await storage?.detach()?.destroy();
+    },
+    async migrate(ctx) {
+      if (!resolved) throw new Error('storage-mysql: migrate before setup');
+      const report = await migrateDatabase(connectionSettings(resolved));
+      ctx.logger.info(
+        { applied: report.applied },
+        report.applied.length === 0 ? 'mysql schema already up to date' : `mysql schema migrated: ${report.applied.join(', ')}`,
+      );
+    },
+  });
+}
+
+/** Migrates the database named in `url` (created if missing) to the latest schema. */
+export function runMigrations(url: string, options: Omit<MysqlStorageOptions, 'url'> = {}): Promise<MigrationReport> {
+  return migrateDatabase(connectionSettings(mysqlOptionsSchema.parse({ ...options, url })));
+}
+
+/**
+ * Opens a started MysqlStorage on `url` without an app (tests, scripts). `close()` ends its pool.
+ */
+export async function openMysqlStorage(
+  url: string,
+  options: Omit<MysqlStoragePluginOptions, 'url'> = {},
+): Promise<{ storage: MysqlStorage; close(): Promise<void> }> {
+  const { clock, ...rest } = options;
+  const storage = new MysqlStorage(clock ?? { now: () => new Date() });
+  storage.attach(await openDatabase(connectionSettings(mysqlOptionsSchema.parse({ ...rest, url }))));
+  return { storage, close: async () => void (await storage.detach()?.destroy()) };
+}
+
+export { MysqlStorage, mysqlOptionsSchema };
+export type { MysqlStorageOptions, MigrationReport };

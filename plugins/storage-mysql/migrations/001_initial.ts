@@ -1,0 +1,130 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * 001: the four tables of SPEC §2, exactly as in schema.sql at the repository root
+ * (a test compares the two through information_schema). IF NOT EXISTS lets a database
+ * built by hand from schema.sql be adopted by the migrator instead of failing.
+ */
+const STATEMENTS = [
+  sql`
+CREATE TABLE IF NOT EXISTS task (
+  id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  task_id       VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  task_type     VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  priority      TINYINT NOT NULL DEFAULT 0,
+  status        VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT 'PENDING',
+  payload       JSON NOT NULL,
+  result        JSON NULL DEFAULT NULL,
+  error_msg     TEXT NULL DEFAULT NULL,
+  retry_count   INT NOT NULL DEFAULT 0,
+  max_retry     INT NOT NULL DEFAULT 3,
+  timeout       INT NOT NULL DEFAULT 300,
+  worker_id     VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL DEFAULT NULL,
+  scheduled_at  DATETIME(3) NOT NULL,
+  started_at    DATETIME(3) NULL DEFAULT NULL,
+  completed_at  DATETIME(3) NULL DEFAULT NULL,
+  created_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  updated_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  -- getTask / getTasks / transition (WHERE task_id IN ...), and the idempotency key.
+  UNIQUE KEY uk_task_id (task_id),
+  -- countByStatus (GROUP BY status, covered) and listTasks filtered by status.
+  KEY idx_status_priority (status, priority),
+  -- listTasks filtered by task_type.
+  KEY idx_task_type (task_type),
+  -- findProcessingByWorker (worker_id = ? AND status = 'PROCESSING'), and its prefix
+  -- serves listTasks filtered by worker_id.
+  KEY idx_worker_id (worker_id, status),
+  -- listTasks keyset pagination: ORDER BY created_at DESC, task_id DESC with
+  -- (created_at, task_id) < cursor, and the createdFrom / createdTo range.
+  KEY idx_created_at (created_at, task_id),
+  -- Operational scans of the schedule across statuses (delayed backlog reports).
+  KEY idx_scheduled_at (scheduled_at),
+  -- findDuePending: status = 'PENDING' AND scheduled_at <= ? ORDER BY scheduled_at, task_id
+  -- (read in index order: no sort however large the backlog).
+  KEY idx_status_scheduled (status, scheduled_at, task_id),
+  -- findTimedOut: status = 'PROCESSING' ORDER BY started_at, deadline filtered in the index range.
+  KEY idx_status_started (status, started_at),
+  -- countProcessingByType: status = 'PROCESSING' GROUP BY task_type (covered).
+  KEY idx_status_type (status, task_type)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+`,
+  sql`
+CREATE TABLE IF NOT EXISTS task_logs (
+  id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  task_id       VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  log_type      VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  from_status   VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL DEFAULT NULL,
+  to_status     VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL DEFAULT NULL,
+  message       TEXT NOT NULL,
+  worker_id     VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL DEFAULT NULL,
+  retry_count   INT NULL DEFAULT NULL,
+  error_detail  TEXT NULL DEFAULT NULL,
+  created_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  -- getLogs: WHERE task_id = ? ORDER BY id (the index is read in order, no sort).
+  KEY idx_task_id (task_id, id),
+  -- Audit and statistics by log type (e.g. every ERROR of the day).
+  KEY idx_log_type (log_type),
+  -- Archiving: DELETE ... WHERE created_at < ? ORDER BY created_at LIMIT n.
+  KEY idx_created_at (created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+`,
+  sql`
+CREATE TABLE IF NOT EXISTS task_config (
+  id                 BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  task_type          VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  task_name          VARCHAR(128) NOT NULL,
+  description        TEXT NULL DEFAULT NULL,
+  executor_type      VARCHAR(64) NOT NULL,
+  executor_config    JSON NOT NULL,
+  default_timeout    INT NOT NULL DEFAULT 300,
+  default_max_retry  INT NOT NULL DEFAULT 3,
+  retry_strategy     VARCHAR(20) NOT NULL DEFAULT 'FIXED',
+  retry_delay        INT NOT NULL DEFAULT 10,
+  backoff_rate       DECIMAL(3,2) NOT NULL DEFAULT 2.00,
+  max_concurrent     INT NOT NULL DEFAULT 10,
+  enabled            BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at         DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  updated_at         DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  -- getTaskType and the upsert (ON DUPLICATE KEY UPDATE) of upsertTaskTypes.
+  UNIQUE KEY uk_task_type (task_type),
+  -- Listing the enabled types.
+  KEY idx_enabled (enabled)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+`,
+  sql`
+CREATE TABLE IF NOT EXISTS worker_registry (
+  id              BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  worker_id       VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  worker_name     VARCHAR(128) NOT NULL,
+  address         VARCHAR(256) NOT NULL,
+  status          VARCHAR(20) NOT NULL DEFAULT 'ONLINE',
+  capacity        INT NOT NULL DEFAULT 10,
+  current_load    INT NOT NULL DEFAULT 0,
+  supported_types JSON NOT NULL,
+  weight          INT NOT NULL DEFAULT 1,
+  last_heartbeat  DATETIME(3) NOT NULL,
+  created_at      DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  updated_at      DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (id),
+  -- upsertWorker (ON DUPLICATE KEY UPDATE) and markWorkerOffline.
+  UNIQUE KEY uk_worker_id (worker_id),
+  -- Fault analysis: workers by status.
+  KEY idx_status (status),
+  -- Capacity planning / stale-worker reports by heartbeat age.
+  KEY idx_last_heartbeat (last_heartbeat)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+`,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of STATEMENTS) await statement.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of ['worker_registry', 'task_config', 'task_logs', 'task']) {
+    await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
+  }
+}
