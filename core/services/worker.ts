@@ -23,6 +23,9 @@ import { executeWithDeadline, missingExecutorError, type ExecutionResult } from 
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
 
+/** Longer than the scheduler's worker-list cache, so no dispatch can still be on its way. */
+const DISPATCH_SETTLE_MS = 300;
+
 interface Running {
   task: Task;
   controller: AbortController;
@@ -97,17 +100,21 @@ export class Worker {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    clearInterval(this.heartbeatTimer);
+    // Leave the registry first so the leader stops sending work here; anything it sent
+    // meanwhile is handed back by the final drain below.
+    await this.coordination.workers.removeWorker(this.id).catch((error: unknown) => this.log.warn({ err: error }, 'deregistering failed'));
     this.stopController.abort();
     this.wakeSlot();
-    clearInterval(this.heartbeatTimer);
     await this.loop;
     await this.waitForRunning(this.config.worker.gracefulShutdownTimeout);
     for (const { controller } of this.running.values()) controller.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
     await this.committer.drain();
+    // A leader reuses its worker list briefly (WORKER_LIST_TTL_MS); outwait it before the last drain.
+    await new Promise((r) => setTimeout(r, DISPATCH_SETTLE_MS));
     await this.returnUnstartedTasks();
     await this.unsubscribeCancels?.();
-    await this.coordination.workers.removeWorker(this.id);
     await this.storage.markWorkerOffline(this.id, this.clock.now()).catch(() => {});
     this.metrics.recordWorkerOffline(this.id);
     this.events.emit('worker_offline', { workerId: this.id, recoveredTasks: 0 });
