@@ -59,7 +59,13 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   registerTaskRoutes(app, services, options.batchLimit);
   registerTaskTypeRoutes(app, services);
   registerClusterRoutes(app, services);
-  for (const route of contributed) app.on(route.method, route.path, (c) => route.handle(c.req.raw));
+  for (const route of contributed) {
+    app.on(route.method, route.path, async (c) => {
+      const res = await route.handle(c.req.raw);
+      // Rebuilt through the context so the request id (and CORS) headers reach plugin answers too.
+      return c.newResponse(res.body, res);
+    });
+  }
   registerOpenApi(app, contributed, options.apiKeys.length > 0);
   return app;
 }

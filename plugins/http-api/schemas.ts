@@ -10,7 +10,7 @@ const MAX_TIMEOUT_SECONDS = 7 * 86_400;
 const NAME_RULE = 'must be 1–64 characters of [A-Za-z0-9_.:-]';
 const RFC3339 = 'must be an RFC 3339 date-time such as 2026-01-01T10:00:00Z';
 
-const jsonObject = (what: string) => z.record(z.string(), z.unknown(), { error: `${what} must be a JSON object` });
+const jsonObject = () => z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 const integerIn = (min: number, max: number, rule = `must be an integer from ${min} to ${max}`) =>
   z.int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
 const dateTime = () => z.iso.datetime({ offset: true, error: RFC3339 });
@@ -21,7 +21,7 @@ export const createTaskBodySchema = z
   .strictObject({
     task_type: z.string({ error: `is required and ${NAME_RULE}` }).regex(TASK_TYPE_PATTERN, { error: NAME_RULE }),
     priority: integerIn(0, 1, 'must be 0 (NORMAL) or 1 (HIGH)').nullish().openapi({ example: 0 }),
-    payload: jsonObject('payload').openapi({ example: { to: 'user@example.com' } }),
+    payload: jsonObject().openapi({ example: { to: 'user@example.com' } }),
     timeout: integerIn(1, MAX_TIMEOUT_SECONDS).nullish().openapi({ description: 'Seconds; overrides the type default.' }),
     max_retry: integerIn(0, 1000).nullish().openapi({ description: 'Overrides the type default.' }),
     delay: z
@@ -83,7 +83,7 @@ export const putTaskTypeBodySchema = z
     task_name: z.string().min(1).max(128).optional(),
     description: z.string().max(1024).nullable().optional(),
     executor_type: z.string().min(1).max(64).optional().openapi({ description: 'Required when the type is new.' }),
-    executor_config: jsonObject('executor_config').optional(),
+    executor_config: jsonObject().optional(),
     default_timeout: integerIn(1, MAX_TIMEOUT_SECONDS).optional(),
     default_max_retry: integerIn(0, 1000).optional(),
     retry_strategy: z
