@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { boolean, duration } from '../../core/index.ts';
 
-const hostPort = z.object({ host: z.string().min(1), port: z.coerce.number().int().min(1).max(65_535) });
+/** `{ host, port }` or the shorter "host:port". */
+const hostPort = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const at = value.lastIndexOf(':');
+    return at > 0 ? { host: value.slice(0, at), port: value.slice(at + 1) } : { host: value, port: 6379 };
+  },
+  z.object({ host: z.string().min(1), port: z.coerce.number().int().min(1).max(65_535) }),
+);
+
+/** SPEC §4.1 spells Sentinel as `{ master, nodes }`; ioredis as `{ name, sentinels }`. Both are accepted. */
+function sentinelAliases(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const { master, nodes, ...rest } = value as Record<string, unknown>;
+  return { name: master, sentinels: nodes, ...rest };
+}
 
 /** The `redis` config section (SPEC §4.1); TM_REDIS_URL and TM_REDIS_PREFIX override it. */
 export const redisOptionsSchema = z.object({
@@ -10,12 +25,15 @@ export const redisOptionsSchema = z.object({
   prefix: z.string().default(''),
   /** Connect through Sentinel to the master called `name`; `url` is then ignored. */
   sentinel: z
-    .object({
-      name: z.string().min(1),
-      sentinels: z.array(hostPort).min(1),
-      password: z.string().optional(),
-      sentinelPassword: z.string().optional(),
-    })
+    .preprocess(
+      sentinelAliases,
+      z.object({
+        name: z.string().min(1),
+        sentinels: z.array(hostPort).min(1),
+        password: z.string().optional(),
+        sentinelPassword: z.string().optional(),
+      }),
+    )
     .optional(),
   /** Connect to a Redis Cluster through these seed nodes; `url` is then ignored. */
   cluster: z.object({ nodes: z.array(hostPort).min(1) }).optional(),

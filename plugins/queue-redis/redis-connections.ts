@@ -1,4 +1,3 @@
-import { Cluster } from 'ioredis';
 import { BlockingClients } from './blocking-clients.ts';
 import type { ConnectionSettings, RedisClient } from './connection.ts';
 import { connectClient, createClient, guard } from './connection.ts';
@@ -89,10 +88,6 @@ export class RedisConnections {
 
   get blocking(): BlockingClients {
     return this.require().blocking;
-  }
-
-  get isCluster(): boolean {
-    return this.live?.command instanceof Cluster;
   }
 
   async ping(): Promise<void> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidParameterError } from '../../core/index.ts';
 import type { WorkerInfo } from '../../core/index.ts';
 import { redisQueue } from '../../plugins/queue-redis/index.ts';
+import { redisOptionsSchema } from '../../plugins/queue-redis/options.ts';
 import { REDIS_URL, redisAvailability, uniqueSuffix } from '../helpers/services.ts';
 import { pluginContext, startRedisQueue } from './support/redis-queue-harness.ts';
 import type { StartedRedisQueue } from './support/redis-queue-harness.ts';
@@ -144,5 +145,28 @@ describe('queue-redis cluster prefix', () => {
     const { ctx } = pluginContext();
     expect(() => redisQueue({ cluster, prefix: '{tm}:' }).setup?.(ctx)).not.toThrow();
     expect(() => redisQueue({ cluster, prefix: 'prod:{tm}:' }).setup?.(ctx)).not.toThrow();
+  });
+});
+
+describe('queue-redis options', () => {
+  it('accepts Sentinel as SPEC spells it ({ master, nodes }) and "host:port" nodes', () => {
+    const parsed = redisOptionsSchema.parse({
+      sentinel: { master: 'mymaster', nodes: ['sentinel-1:26379', { host: 'sentinel-2', port: '26380' }] },
+      cluster: { nodes: ['redis-1:7000'] },
+    });
+    expect(parsed.sentinel).toEqual({
+      name: 'mymaster',
+      sentinels: [
+        { host: 'sentinel-1', port: 26379 },
+        { host: 'sentinel-2', port: 26380 },
+      ],
+    });
+    expect(parsed.cluster).toEqual({ nodes: [{ host: 'redis-1', port: 7000 }] });
+    expect(parsed).toMatchObject({ url: 'redis://127.0.0.1:6379', prefix: '', cacheTtl: 300_000, publishEvents: true });
+  });
+
+  it('names the bad key', () => {
+    expect(() => redisOptionsSchema.parse({ sentinel: { master: 'mymaster' } })).toThrow(/sentinels/);
+    expect(() => redisOptionsSchema.parse({ cacheTtl: 'soon' })).toThrow(/duration/);
   });
 });
