@@ -26,7 +26,7 @@ export interface ApiAnswer {
  * A task manager on the memory plugins with only the api role (no scheduler, no worker: task
  * states change only when a test says so), the HTTP API listening on a free port.
  */
-export async function startApiManager(options: HttpApiOptions = {}): Promise<ApiFixture> {
+export async function startApiManager(options: HttpApiOptions = {}, env: Record<string, string> = {}): Promise<ApiFixture> {
   const logLines: unknown[] = [];
   const api = httpApi(options);
   const manager = await createTaskManager(
@@ -39,7 +39,7 @@ export async function startApiManager(options: HttpApiOptions = {}): Promise<Api
       ],
       plugins: [memoryStorage(), memoryQueue(), prometheusMetrics({ defaultMetrics: false }), api],
     },
-    { env: {}, logger: silentLogger(logLines) },
+    { env, logger: silentLogger(logLines) },
   );
   await manager.start();
   const app = api.app;

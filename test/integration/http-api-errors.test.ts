@@ -170,6 +170,17 @@ describe('HTTP API: auth, readiness and unexpected errors', () => {
     for (const path of ['/healthz', '/readyz', '/docs', '/openapi.json', '/open']) expect((await get(path)).status, path).toBe(200);
   });
 
+  it('takes API keys from TM_HTTP_API_KEYS as a comma-separated list', async () => {
+    const g = await startApiManager({}, { TM_HTTP_API_KEYS: 'env-a, env-b' });
+    try {
+      expect((await g.call('GET', '/api/v1/tasks')).status).toBe(401);
+      expect((await g.call('GET', '/api/v1/tasks', undefined, { Authorization: 'Bearer env-b' })).status).toBe(200);
+      expect((await g.api.app!.request('/metrics')).status).toBe(200);
+    } finally {
+      await g.manager.stop();
+    }
+  });
+
   it('answers 503 from /readyz with the failing check', async () => {
     const cluster = {
       readiness: async () => ({ ready: false, checks: { storage: 'ok', queue: 'connect ECONNREFUSED', coordination: 'ok' } }),
