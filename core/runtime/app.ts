@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
@@ -46,6 +47,8 @@ export interface TaskManager {
   readonly worker: Worker | undefined;
   readonly plugins: readonly Plugin[];
   resolve<T>(token: Token<T>): T;
+  /** The context a plugin was set up with (the CLI's `migrate` runs plugin.migrate with it). */
+  pluginContext(plugin: Plugin): PluginContext;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -186,6 +189,12 @@ class Lifecycle implements TaskManager {
     this.worker = parts.worker;
     this.plugins = parts.plugins;
     this.resolve = parts.resolve;
+  }
+
+  pluginContext(plugin: Plugin): PluginContext {
+    const context = this.parts.contexts.get(plugin);
+    if (!context) throw new Error(`plugin "${plugin.name}" is not part of this app`);
+    return context;
   }
 
   async start(): Promise<void> {

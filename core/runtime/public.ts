@@ -9,3 +9,4 @@ export { Worker } from '../services/worker.ts';
 export { ExecutorRegistry } from '../services/executor-registry.ts';
 export { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 export { planFailure } from '../services/retry-policy.ts';
+export { loadConfig, SEARCH_PLACES, type LoadConfigOptions, type LoadedConfig, type PluginReference, type PluginResolver } from './config-loader.ts';

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources through tsx: no build step, decorators included.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('reflect-metadata');
+await import('../core/cli/main.ts');

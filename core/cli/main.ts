@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { cac } from 'cac';
+import { pino } from 'pino';
+import { createTaskManager } from '../runtime/app.ts';
+import { loadConfig } from '../runtime/config-loader.ts';
+import { resolveConfig } from '../runtime/resolve-config.ts';
+import { printBanner } from './banner.ts';
+import { resolveBuiltInPlugin } from './plugin-catalogue.ts';
+
+interface CommonOptions {
+  config?: string;
+}
+
+async function load(options: CommonOptions) {
+  return loadConfig({ path: options.config ?? process.env.TM_CONFIG, resolvePlugin: resolveBuiltInPlugin });
+}
+
+async function start(options: CommonOptions): Promise<void> {
+  const { config, filepath } = await load(options);
+  const resolved = resolveConfig(config);
+  const logger = pino({ name: resolved.app.name, level: resolved.app.logLevel });
+  const app = await createTaskManager(config, { logger });
+  await app.start();
+  printBanner(app, filepath);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping gracefully');
+    try {
+      await app.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'stop failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function migrate(options: CommonOptions): Promise<void> {
+  const { config } = await load(options);
+  const app = await createTaskManager(config, { logger: pino({ level: 'warn' }) });
+  const migrating = app.plugins.filter((p) => p.migrate);
+  if (migrating.length === 0) {
+    console.log('no plugin in this config keeps durable state to migrate (memory storage?)');
+    return;
+  }
+  for (const plugin of migrating) {
+    await plugin.migrate!(app.pluginContext(plugin));
+    console.log(`migrated: ${plugin.name}`);
+  }
+}
+
+const cli = cac('taskmanager');
+cli.command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)').option('--config <path>', 'config file').action(start);
+cli.command('migrate', 'Create or update the database schema of the configured storage').option('--config <path>', 'config file').action(migrate);
+cli.help();
+
+try {
+  cli.parse(process.argv, { run: false });
+  if (!cli.matchedCommand) {
+    cli.outputHelp();
+    process.exit(process.argv.length > 2 ? 1 : 0);
+  }
+  await cli.runMatchedCommand();
+} catch (error) {
+  console.error(`taskmanager: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,43 @@
+/**
+ * The embedded default: one process, no servers. Memory storage and queue, the HTTP API on
+ * 8080 (TM_PORT), Prometheus metrics on /metrics, and the demo task types.
+ * For Redis + MySQL see examples/distributed/taskmanager.config.ts.
+ */
+import { defineConfig } from './core/index.ts';
+import { demoExecutors } from './plugins/executor-demo/index.ts';
+import { emailExecutor } from './plugins/executor-email/index.ts';
+import { httpExecutor } from './plugins/executor-http/index.ts';
+import { httpApi } from './plugins/http-api/index.ts';
+import { loadBalancers } from './plugins/load-balancers/index.ts';
+import { prometheusMetrics } from './plugins/metrics-prometheus/index.ts';
+import { memoryQueue } from './plugins/queue-memory/index.ts';
+import { memoryStorage } from './plugins/storage-memory/index.ts';
+
+export default defineConfig({
+  app: { name: 'async-task-manager', port: 8080 },
+  taskTypes: [
+    {
+      taskType: 'send_email',
+      taskName: 'Send an email',
+      executorType: 'email',
+      defaultTimeout: 60,
+      retryStrategy: 'EXPONENTIAL',
+      retryDelay: 10,
+      backoffRate: 2,
+    },
+    { taskType: 'echo', taskName: 'Echo the payload', executorType: 'demo', maxConcurrent: 0 },
+    { taskType: 'sleep', taskName: 'Sleep payload.ms milliseconds', executorType: 'demo', maxConcurrent: 0 },
+    { taskType: 'fail', taskName: 'Fail with payload.message', executorType: 'demo', retryDelay: 1 },
+    { taskType: 'http_request', taskName: 'POST the payload to a URL', executorType: 'http', defaultTimeout: 30 },
+  ],
+  plugins: [
+    memoryStorage(),
+    memoryQueue(),
+    loadBalancers(),
+    demoExecutors(),
+    emailExecutor(),
+    httpExecutor({ taskTypes: ['http_request'] }),
+    prometheusMetrics(),
+    httpApi(),
+  ],
+});
