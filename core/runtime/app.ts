@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger.ts';
 import { noopMetrics } from '../ports/metrics.ts';
 import { ClusterService } from '../services/cluster-service.ts';
 import { ExecutorRegistry } from '../services/executor-registry.ts';
+import { LeaderState } from '../services/leader-state.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { Scheduler } from '../services/scheduler.ts';
 import { noTaskCache } from '../services/task-state.ts';
@@ -91,6 +92,9 @@ export async function createTaskManager(input: TaskManagerConfigInput, options: 
   const balancers = new LoadBalancerRegistry();
   container.registerInstance(ExecutorRegistry, executors);
   container.registerInstance(LoadBalancerRegistry, balancers);
+  // One per app: the scheduler writes it and the status API reads it (an unregistered
+  // @injectable class would be resolved as a fresh instance for each of them).
+  container.registerInstance(LeaderState, new LeaderState());
 
   let services: CoreServices | undefined;
   const contextFor = (plugin: Plugin): PluginContext => ({

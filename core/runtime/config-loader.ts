@@ -45,8 +45,12 @@ export const SEARCH_PLACES = [
  * TypeScript compiler API, which the native compiler (typescript 7) no longer has.
  */
 const importModule: Loader = async (filepath) => {
-  const module = (await tsImport(pathToFileURL(filepath).href, import.meta.url)) as { default?: unknown };
-  return module.default ?? module;
+  let module = (await tsImport(pathToFileURL(filepath).href, import.meta.url)) as { default?: unknown };
+  // Through the CommonJS interop a default export can arrive wrapped once more.
+  while (module && typeof module === 'object' && 'default' in module && module.default !== undefined) {
+    module = module.default as { default?: unknown };
+  }
+  return module;
 };
 
 /** Finds and reads the config file; named plugins are resolved into plugin objects. */

@@ -38,6 +38,16 @@ export function resolveConfig(
     sections[key] = value as Record<string, unknown>;
   }
   const config = { ...parsed.data, sections, envSections };
+  // An interval left at its default follows a shortened TTL (TM_SCHEDULER_LEADER_LOCK_TTL=3s
+  // alone must just work); one set explicitly is checked instead.
+  const explicit = (section: 'scheduler' | 'worker', key: string) =>
+    (merged[section] as Record<string, unknown> | undefined)?.[key] !== undefined;
+  if (!explicit('scheduler', 'leaderRenewInterval') && config.scheduler.leaderRenewInterval >= config.scheduler.leaderLockTtl) {
+    config.scheduler.leaderRenewInterval = Math.floor(config.scheduler.leaderLockTtl / 3);
+  }
+  if (!explicit('worker', 'heartbeatInterval') && config.worker.heartbeatInterval >= config.worker.heartbeatTimeout) {
+    config.worker.heartbeatInterval = Math.floor(config.worker.heartbeatTimeout / 3);
+  }
   if (config.scheduler.leaderRenewInterval >= config.scheduler.leaderLockTtl) {
     throw new ConfigError('Invalid config at scheduler.leaderRenewInterval: must be shorter than scheduler.leaderLockTtl');
   }
