@@ -34,6 +34,14 @@ const CONNECTION_CODES = new Set([
   'ER_BAD_DB_ERROR',
 ]);
 
+/**
+ * The same failures by server error number, for codes mysql2 does not name (MariaDB's
+ * statement timeout 1969 has no code): 1040 too many connections, 1053 shutdown, 1317 query
+ * interrupted, 1927 connection killed (MariaDB), 1969 / 3024 statement timeout (MariaDB /
+ * MySQL), 4031 idle session closed (MySQL).
+ */
+const CONNECTION_ERRNOS = new Set([1040, 1053, 1317, 1927, 1969, 3024, 4031]);
+
 /** 1213 deadlock, 1205 lock wait timeout: the transaction was rolled back and can run again. */
 const LOCK_CONFLICT_ERRNOS = new Set([1213, 1205]);
 const DUPLICATE_KEY_ERRNO = 1062;
@@ -43,9 +51,10 @@ function driverError(error: unknown): DriverError {
 }
 
 export function isConnectionError(error: unknown): boolean {
-  const { code, fatal } = driverError(error);
+  const { code, errno, fatal } = driverError(error);
   if (fatal === true) return true;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  if (typeof errno === 'number' && CONNECTION_ERRNOS.has(errno)) return true;
   // Node's happy-eyeballs connect wraps one error per address in an AggregateError.
   if (error instanceof AggregateError) return error.errors.some(isConnectionError);
   return false;

@@ -115,6 +115,25 @@ describe.skipIf(!mysql.available)('storage-mysql recovery', () => {
     expect(rows).toEqual([{ n: all.length, d: all.length }]);
   });
 
+  it('queryTimeout stops a statement on the server and the call fails with 50301', async () => {
+    const timed = await openMysqlStorage(database.url, { poolSize: 1, queryTimeout: '300ms' });
+    try {
+      const [task] = (await timed.storage.createTasks([newTask({ taskId: 'slow-0001' })])).map((r) => r.task);
+      await locker!.query('START TRANSACTION');
+      await locker!.query(`SELECT task_id FROM \`${database.name}\`.task WHERE task_id = ? FOR UPDATE`, [task!.taskId]);
+      const started = Date.now();
+      const error = await timed.storage.transition([assign(task!.taskId, 'w-1', new Date())]).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await locker!.query('ROLLBACK');
+      // The connection stays usable: the statement was stopped, not the session.
+      expect((await timed.storage.getTask(task!.taskId))?.status).toBe('PENDING');
+    } finally {
+      await locker!.query('ROLLBACK');
+      await timed.close();
+    }
+  });
+
   it('a new storage instance on the same database finds every task and log as left', async () => {
     const first = opened!.storage;
     const all = (await first.listTasks({}, { limit: 1000 })).items;
