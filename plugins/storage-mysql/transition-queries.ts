@@ -106,7 +106,7 @@ function updateOf(change: TaskTransition): TaskUpdate {
 }
 
 /** Changes that would write identical SET clauses from the same `from` share one UPDATE. */
-function groupBySameUpdate(changes: readonly TaskTransition[]): TaskTransition[][] {
+export function groupBySameUpdate(changes: readonly TaskTransition[]): TaskTransition[][] {
   const groups = new Map<string, TaskTransition[]>();
   for (const change of changes) {
     const key = JSON.stringify([change.from, updateOf(change)]);
