@@ -8,7 +8,7 @@ import type { MetricsPort } from '../ports/metrics.ts';
 import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
-import { stateLog } from './log-entries.ts';
+import { requeueFromWorker } from './requeue.ts';
 import { planFailure } from './retry-policy.ts';
 import type { TaskStateWriter } from './task-state.ts';
 import type { TaskTypeCatalog } from './task-type-catalog.ts';
@@ -93,21 +93,9 @@ export class Maintenance {
       const now = clock.now();
       const tasks = await storage.findProcessingByWorker(worker.workerId, SCAN_BATCH);
       if (tasks.length === 0) break;
-      const { applied } = await state.transition(
-        tasks.map((task) => ({
-          taskId: task.taskId,
-          from: 'PROCESSING' as const,
-          to: 'PENDING' as const,
-          expectedWorkerId: worker.workerId,
-          patch: { workerId: null, startedAt: null, scheduledAt: now },
-          logs: [stateLog(task, 'PROCESSING', 'PENDING', LogMessage.recovered(worker.workerId), now, worker.workerId)],
-          at: now,
-        })),
-      );
-      const appliedSet = new Set(applied);
-      await queue.enqueue(tasks.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })));
-      recovered += applied.length;
-      if (applied.length === 0) break;
+      const applied = await requeueFromWorker(tasks, worker.workerId, now, state, queue);
+      recovered += applied;
+      if (applied === 0) break;
     }
     await queue.drainWorker(worker.workerId);
     await coordination.workers.removeWorker(worker.workerId);

@@ -20,6 +20,7 @@ import { infoLog, stateLog } from './log-entries.ts';
 import { OutcomeCommitter, type Outcome } from './outcome-committer.ts';
 import { describeError, planFailure } from './retry-policy.ts';
 import { executeWithDeadline, missingExecutorError, type ExecutionResult } from './task-execution.ts';
+import { recoveryTransition, requeueFromWorker } from './requeue.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
 
@@ -249,12 +250,7 @@ export class Worker {
       case 'shutdown':
         return {
           taskId: task.taskId,
-          transition: {
-            ...base,
-            to: 'PENDING',
-            patch: { workerId: null, startedAt: null, scheduledAt: now },
-            logs: [stateLog(task, 'PROCESSING', 'PENDING', LogMessage.recovered(this.id), now, this.id)],
-          },
+          transition: recoveryTransition(task, this.id, now),
           retry: { taskId: task.taskId, priority: task.priority, dueAt: now },
         };
       case 'timeout':
@@ -338,20 +334,7 @@ export class Worker {
     const ids = await this.queue.drainWorker(this.id);
     if (ids.length === 0) return;
     const tasks = (await this.storage.getTasks(ids)).filter((t) => t.status === 'PROCESSING' && t.workerId === this.id);
-    const now = this.clock.now();
-    const { applied } = await this.state.transition(
-      tasks.map((task) => ({
-        taskId: task.taskId,
-        from: 'PROCESSING' as const,
-        to: 'PENDING' as const,
-        expectedWorkerId: this.id,
-        patch: { workerId: null, startedAt: null, scheduledAt: now },
-        logs: [stateLog(task, 'PROCESSING', 'PENDING', LogMessage.recovered(this.id), now, this.id)],
-        at: now,
-      })),
-    );
-    const appliedSet = new Set(applied);
-    await this.queue.enqueue(tasks.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })));
+    await requeueFromWorker(tasks, this.id, this.clock.now(), this.state, this.queue);
   }
 }
 
