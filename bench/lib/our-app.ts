@@ -1,0 +1,81 @@
+import { pino } from 'pino';
+import { createTaskManager, Worker, type CreateTaskInput, type LocalHandlerLike, type Role, type TaskManager } from './our-core.ts';
+import { localExecutor } from '../../plugins/executor-local/index.ts';
+import { loadBalancers } from '../../plugins/load-balancers/index.ts';
+import { memoryQueue } from '../../plugins/queue-memory/index.ts';
+import { redisQueue } from '../../plugins/queue-redis/index.ts';
+import { memoryStorage } from '../../plugins/storage-memory/index.ts';
+import { deleteKeys, REDIS_URL } from './redis-keys.ts';
+
+export type QueueKind = 'memory' | 'redis';
+
+export interface OurAppOptions {
+  queue: QueueKind;
+  /** Redis key prefix (ours only); required with the Redis queue. */
+  prefix?: string;
+  roles?: Role[];
+  capacity?: number;
+  /** false: the app builds no worker; start one later with startWorker() (a paused worker). */
+  worker?: boolean;
+  handler?: LocalHandlerLike;
+  leaderLockTtl?: number;
+}
+
+export const NOOP_TYPE = 'noop';
+
+/**
+ * An in-process app on memory storage and the chosen queue, with one task type `noop`
+ * (no max_concurrent cap, no retries). Cross-process events are off: the bench measures raw
+ * throughput, and nothing here listens on another process.
+ */
+export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
+  const queue = options.queue === 'redis'
+    ? redisQueue({ url: REDIS_URL, prefix: `${options.prefix}:`, publishEvents: false })
+    : memoryQueue();
+  const app = await createTaskManager(
+    {
+      app: { logLevel: 'silent', crossProcessEvents: false, nodeId: 'bench' },
+      roles: options.roles ?? ['api', 'scheduler', 'worker'],
+      scheduler: { batchSize: 500, ...(options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {}) },
+      worker: { capacity: options.capacity ?? 10, enabled: options.worker ?? true },
+      taskTypes: [{ taskType: NOOP_TYPE, executorType: 'local', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
+      plugins: [memoryStorage(), queue, loadBalancers(), localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) })],
+    },
+    { env: {}, logger: pino({ level: 'silent' }) },
+  );
+  await app.start();
+  return app;
+}
+
+/** A worker started by hand on a running app built with `worker: false`. */
+export async function startWorker(app: TaskManager): Promise<Worker> {
+  const worker = app.container.resolve(Worker);
+  await worker.start();
+  return worker;
+}
+
+export async function stopApp(app: TaskManager, extra: { worker?: Worker; prefix?: string } = {}): Promise<void> {
+  await extra.worker?.stop();
+  await app.stop();
+  if (extra.prefix) await deleteKeys(extra.prefix);
+}
+
+export function noopInputs(count: number, priority = 0, from = 0): CreateTaskInput[] {
+  return Array.from({ length: count }, (_, i) => ({ taskType: NOOP_TYPE, priority, payload: { i: from + i } }));
+}
+
+/** Pre-creates `count` tasks through createMany in batches of 1000. */
+export async function precreate(app: TaskManager, count: number, priority = 0): Promise<void> {
+  for (let from = 0; from < count; from += 1000) {
+    await app.services.tasks.createMany(noopInputs(Math.min(1000, count - from), priority, from));
+  }
+}
+
+/** Counts task_completed events of this app. */
+export function completionCounter(app: TaskManager): { count: () => number; off: () => void } {
+  let completed = 0;
+  const off = app.events.on('task_completed', () => {
+    completed++;
+  });
+  return { count: () => completed, off };
+}

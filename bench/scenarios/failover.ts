@@ -1,0 +1,2 @@
+import type { Scenario } from '../lib/result.ts';
+export const failover: Scenario = { name: 'failover', run: async () => [] };

@@ -1,0 +1,2 @@
+import type { Scenario } from '../lib/result.ts';
+export const latency: Scenario = { name: 'latency', run: async () => [] };
