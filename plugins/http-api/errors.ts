@@ -45,14 +45,25 @@ export function validationFailed(c: Context, issues: readonly core.$ZodIssue[]) 
 }
 
 /**
+ * A coded error, recognised by shape as well as by class: a config file loaded through its own
+ * module graph (tsx's tsImport) gives the plugins a second copy of the core, whose
+ * TaskManagerError class differs from the one the services throw.
+ */
+export function asCodedError(error: unknown): TaskManagerError | undefined {
+  if (error instanceof TaskManagerError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const candidate = error as Partial<TaskManagerError>;
+  return typeof candidate.code === 'number' && typeof candidate.httpStatus === 'number' ? (error as TaskManagerError) : undefined;
+}
+
+/**
  * The one place errors become HTTP answers (ARCHITECTURE principle 4). Bad input is never a
  * 500; an unexpected error is logged with the request id and answered without its stack.
  */
 export function errorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
-    if (error instanceof TaskManagerError) {
-      return sendError(c, error.httpStatus as ContentfulStatusCode, error.code, error.message, error.details);
-    }
+    const coded = asCodedError(error);
+    if (coded) return sendError(c, coded.httpStatus as ContentfulStatusCode, coded.code, coded.message, coded.details);
     if (error instanceof ZodError) return validationFailed(c, error.issues);
     if (error instanceof HTTPException) return fromHttpException(c, error);
     logger.error(

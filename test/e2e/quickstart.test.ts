@@ -90,7 +90,7 @@ describe('README quickstart against `taskmanager start`', () => {
       priority: 1,
       payload: { to: 'user@example.com', subject: 'Hello', body: 'Welcome!' },
     });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ code: 0, message: 'success', data: { status: 'PENDING', created: true } });
     emailTaskId = created.body.data.task_id;
 
@@ -116,7 +116,7 @@ describe('README quickstart against `taskmanager start`', () => {
 
   it('cancels a running sleep task', async () => {
     const created = await api<{ task_id: string }>('POST', '/api/v1/tasks', { task_type: 'sleep', payload: { ms: 30_000 } });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     const taskId = created.body.data.task_id;
     await taskWhen(taskId, 'PROCESSING');
 

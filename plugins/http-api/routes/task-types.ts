@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ErrorCode, InvalidParameterError, TaskManagerError, type TaskTypeConfig, type TaskTypeInput } from '../../../core/index.ts';
+import { ErrorCode, InvalidParameterError, type TaskTypeConfig, type TaskTypeInput } from '../../../core/index.ts';
 import { envelopeSchema, success } from '../envelope.ts';
+import { asCodedError } from '../errors.ts';
 import { putTaskTypeBodySchema, taskTypeParamSchema, taskTypeSchema, type PutTaskTypeBody } from '../schemas.ts';
 import { taskTypeJson } from '../views.ts';
 import { API_PREFIX, errorResponses, jsonBody, jsonContent, type ApiApp, type RouteDeps } from './shared.ts';
@@ -53,7 +54,7 @@ async function findTaskType(get: () => Promise<TaskTypeConfig>): Promise<TaskTyp
   try {
     return await get();
   } catch (error) {
-    if (error instanceof TaskManagerError && error.code === ErrorCode.NOT_FOUND) return undefined;
+    if (asCodedError(error)?.code === ErrorCode.NOT_FOUND) return undefined;
     throw error;
   }
 }
