@@ -6,6 +6,7 @@ import type { TaskTypeConfig } from '../domain/task-type.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { CoordinationPort } from '../ports/coordination.ts';
 import type { EventBus } from '../ports/event-bus.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { MetricsPort } from '../ports/metrics.ts';
 import type { DelayedEntry, QueueEntry, TaskQueue } from '../ports/queue.ts';
 import type { Page, PageRequest, StoragePort, TaskFilter } from '../ports/storage.ts';
@@ -37,6 +38,7 @@ export class TaskService {
     @inject(TOKENS.Metrics) private readonly metrics: MetricsPort,
     @inject(TaskStateWriter) private readonly state: TaskStateWriter,
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
   async create(input: CreateTaskInput): Promise<CreatedTask> {
@@ -70,8 +72,14 @@ export class TaskService {
       else ready.push(entry);
       createdPerType.set(task.taskType, (createdPerType.get(task.taskType) ?? 0) + 1);
     }
-    if (ready.length > 0) await this.queue.enqueue(ready);
-    if (delayed.length > 0) await this.queue.schedule(delayed);
+    try {
+      if (ready.length > 0) await this.queue.enqueue(ready);
+      if (delayed.length > 0) await this.queue.schedule(delayed);
+    } catch (error) {
+      // The tasks are durable: answering with an error would make a client without an
+      // idempotency key create them twice. Reconciliation queues PENDING tasks in no queue.
+      this.logger.warn({ err: error, tasks: ready.length + delayed.length }, 'tasks stored but not queued; reconciliation will queue them');
+    }
 
     for (const [taskType, count] of createdPerType) this.metrics.recordTaskCreated(taskType, count);
     for (const { task, created } of results) {

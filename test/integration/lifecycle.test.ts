@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NonRetryableError, type TaskManager } from '../../core/index.ts';
+import { NonRetryableError, TOKENS, type TaskManager } from '../../core/index.ts';
 import { gate, memoryApp, waitForStatus } from '../helpers/memory-app.ts';
 
 let app: TaskManager | undefined;
@@ -156,5 +156,26 @@ describe('task lifecycle on the embedded plugins', () => {
     const last = (await app.services.tasks.logs(task.taskId)).at(-1);
     expect(last?.message).toMatch(/^Task recovered from failed worker worker-/);
     app = undefined;
+  });
+});
+
+describe('create when the queue is down', () => {
+  it('keeps the stored task and answers success; reconciliation queues it later', async () => {
+    app = await memoryApp({ handlers: { echo: () => 'ran' }, config: { scheduler: { reconcileInterval: '50ms', reconcileGrace: '0ms' } } });
+    const queue = app.resolve(TOKENS.Queue);
+    const enqueue = queue.enqueue.bind(queue);
+    let failNext = true;
+    queue.enqueue = async (entries) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('queue unreachable');
+      }
+      return enqueue(entries);
+    };
+    await app.start();
+    const { task, created } = await app.services.tasks.create({ taskType: 'echo', payload: {} });
+    expect(created).toBe(true);
+    const done = await waitForStatus(app, task.taskId, ['SUCCESS']);
+    expect(done.result).toBe('ran');
   });
 });
