@@ -41,11 +41,21 @@ export const SEARCH_PLACES = [
 ];
 
 /**
- * TypeScript configs are imported through tsx: cosmiconfig's own `.ts` loader needs the
- * TypeScript compiler API, which the native compiler (typescript 7) no longer has.
+ * TypeScript configs are imported as modules, through tsx when plain Node cannot: cosmiconfig's
+ * own `.ts` loader needs the TypeScript compiler API, which the native compiler (typescript 7)
+ * no longer has.
  */
 const importModule: Loader = async (filepath) => {
-  let module = (await tsImport(pathToFileURL(filepath).href, import.meta.url)) as { default?: unknown };
+  const url = pathToFileURL(filepath).href;
+  let module: { default?: unknown };
+  try {
+    // Under the CLI (tsx registered) or vitest, a plain import shares this process's module
+    // graph, so `core` is one copy and `instanceof` holds across the config and the app.
+    module = (await import(url)) as { default?: unknown };
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    module = (await tsImport(url, import.meta.url)) as { default?: unknown };
+  }
   // Through the CommonJS interop a default export can arrive wrapped once more.
   while (module && typeof module === 'object' && 'default' in module && module.default !== undefined) {
     module = module.default as { default?: unknown };
