@@ -69,6 +69,12 @@ export const configSchema = z.object({
       /** A PENDING task this long past its scheduled_at and in no queue is re-enqueued. */
       reconcileGrace: duration().default(10_000),
       loadBalancer: z.string().default('least_task'),
+      /**
+       * Tasks a worker's queue may hold beyond its capacity, as a multiple of it, so a worker
+       * never idles while the leader refills it. 0 = dispatch only into free slots (strict
+       * priority even over tasks already handed to a worker).
+       */
+      prefetch: z.coerce.number().min(0).max(10).default(1),
       /** Global cap on dispatches per second; 0 = none. */
       maxDispatchRate: integer(0, 10_000_000).default(0),
     })

@@ -91,7 +91,9 @@ export class Scheduler {
     const workers = await this.healthyWorkers();
     if (workers.length === 0) return 0;
     const loads = await this.queue.workerLoads(workers.map((w) => w.workerId));
-    const live = workers.map((w) => ({ ...w, currentLoad: loads.get(w.workerId) ?? 0 }));
+    const prefetch = this.config.scheduler.prefetch;
+    // Capacity here is what a worker may hold (running + queued): its slots plus the prefetch.
+    const live = workers.map((w) => ({ ...w, capacity: Math.ceil(w.capacity * (1 + prefetch)), currentLoad: loads.get(w.workerId) ?? 0 }));
     const spare = live.reduce((sum, w) => sum + Math.max(0, w.capacity - w.currentLoad), 0);
     const limit = Math.min(this.config.scheduler.batchSize, spare, this.rateAllowance());
     if (limit <= 0) return 0;

@@ -22,7 +22,8 @@ describe('scheduling', () => {
         block: () => (blocking.open(), blocker.promise.then(() => null)),
         job: (payload) => void order.push(String(payload.name)),
       },
-      config: { worker: { capacity: 1 } },
+      // Strict priority over tasks already handed to the worker needs prefetch 0.
+      config: { worker: { capacity: 1 }, scheduler: { prefetch: 0 } },
     });
     await app.start();
     await app.services.tasks.create({ taskType: 'block', payload: {} });
@@ -162,5 +163,23 @@ describe('scheduling', () => {
     expect(messages).toContain('Task recovered from failed worker dead-1');
     expect((await coordination.workers.listWorkers()).map((w) => w.workerId)).toEqual([app.worker!.id]);
     expect((await queue.lengths()).workers['dead-1']?.queued ?? 0).toBe(0);
+  });
+
+  it('queues at most `prefetch` × capacity tasks ahead of a busy worker', async () => {
+    const release = gate();
+    let running = 0;
+    app = await memoryApp({
+      handlers: { job: async () => { running++; await release.promise; } },
+      config: { worker: { capacity: 2 }, scheduler: { prefetch: 1 } },
+    });
+    await app.start();
+    await app.services.tasks.createMany(Array.from({ length: 10 }, () => ({ taskType: 'job', payload: {} })));
+    const storage = app.resolve(TOKENS.Storage);
+    await expect.poll(async () => (await storage.countByStatus()).PROCESSING, { timeout: 3000 }).toBe(4);
+    expect(await app.scheduler!.tick()).toBe(0); // full: 2 running + 2 queued
+    expect(running).toBe(2);
+    expect((await storage.countByStatus()).PENDING).toBe(6);
+    release.open();
+    await expect.poll(async () => (await storage.countByStatus()).SUCCESS, { timeout: 3000 }).toBe(10);
   });
 });
