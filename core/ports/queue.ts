@@ -73,6 +73,8 @@ export interface TaskQueue {
   /**
    * Resolves when work may be ready for the leader (an enqueue, a promotion, an ack that
    * frees capacity) or after `timeoutMs`, whichever is first; at once if `signal` aborts.
+   * `unclaim` does not wake it: the leader just failed to place those entries, and waking
+   * on them would make it spin while, say, a task type is at its max_concurrent.
    */
   waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** Cheap round-trip for /readyz; throws when unreachable. */

@@ -77,7 +77,7 @@ export class MemoryQueue implements TaskQueue {
       this.claimed.delete(entry.taskId);
       this.pushReady(copy(entry), 'head');
     }
-    if (entries.length > 0) this.work.wakeAll();
+    // No wake-up: nobody could take these just now; an ack that frees capacity wakes the leader.
   }
 
   async discardClaimed(taskIds: readonly string[]): Promise<void> {

@@ -68,9 +68,9 @@ export class RedisQueue implements TaskQueue {
 
   async unclaim(entries: readonly QueueEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const { queueHigh, queueNormal, claimed, notifyChannel } = this.keys;
+    const { queueHigh, queueNormal, claimed } = this.keys;
     const args = entries.flatMap((e) => [e.priority === 1 ? '1' : '0', e.taskId]);
-    await this.redis.scripts.run('unclaim', [queueHigh, queueNormal, claimed], [notifyChannel, ...args]);
+    await this.redis.scripts.run('unclaim', [queueHigh, queueNormal, claimed], args);
   }
 
   async discardClaimed(taskIds: readonly string[]): Promise<void> {

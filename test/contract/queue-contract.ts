@@ -281,6 +281,17 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         expect(Date.now() - started).toBeLessThan(1_500);
       });
 
+      it('waitForWork is not woken by unclaim (the leader would spin on entries it cannot place)', async () => {
+        await queue.enqueue([normal('stuck')]);
+        const claimed = await queue.claim(1);
+        const waiting = track(queue.waitForWork(2_000));
+        await queue.unclaim(claimed);
+        await delay(150); // a wake-up message, if one were sent, arrives within milliseconds
+        expect(waiting.settled()).toBe(false);
+        await queue.enqueue([normal('real work')]);
+        await waiting.promise;
+      });
+
       it('waitForWork resolves after its timeout, or at once on abort', async () => {
         const started = Date.now();
         await queue.waitForWork(100);
