@@ -1,8 +1,9 @@
 import type { Task } from '../domain/task.ts';
 
 /**
- * Optional read cache (SPEC §3 `task:cache:{id}`, TTL 300 s). Every status change drops
- * the entry; a miss falls through to storage.
+ * Optional read cache (SPEC §3 `task:cache:{id}`, TTL 300 s); a miss falls through to
+ * storage. The core caches only tasks in a status that never changes (SUCCESS, CANCELLED),
+ * so status changes need no invalidation; `drop` is for removing tasks (retention cleanup).
  */
 export interface TaskCache {
   get(taskId: string): Promise<Task | undefined>;

@@ -5,8 +5,8 @@ import type { StoragePort, TaskTransition, TransitionResult } from '../ports/sto
 import { TOKENS } from '../runtime/tokens.ts';
 
 /**
- * Every status change goes through here: the edge is checked against the domain table,
- * storage applies it under its status guard, and the read cache forgets the task.
+ * Every status change goes through here: the edge is checked against the domain table and
+ * storage applies it under its status guard. Reads go through the optional cache.
  */
 @injectable()
 export class TaskStateWriter {
@@ -18,9 +18,9 @@ export class TaskStateWriter {
   async transition(changes: TaskTransition[]): Promise<TransitionResult> {
     if (changes.length === 0) return { applied: [], rejected: [] };
     for (const change of changes) assertTransition(change.from, change.to, change.via);
-    const result = await this.storage.transition(changes);
-    if (result.applied.length > 0) await this.cache.drop(result.applied);
-    return result;
+    // No cache drop: only SUCCESS and CANCELLED tasks are cached (see `read`), and the
+    // transition table has no edge out of either, so no change can make an entry stale.
+    return this.storage.transition(changes);
   }
 
   async read(taskId: string): Promise<Task | undefined> {
