@@ -9,6 +9,14 @@ export interface DelayedEntry extends QueueEntry {
   dueAt: Date;
 }
 
+export interface DispatchResult {
+  dispatched: string[];
+  /** Dropped because of a cancel mark. */
+  cancelled: string[];
+  /** Not moved because the worker is not registered; still in the claimed list. */
+  refused: string[];
+}
+
 export interface QueueLengths {
   high: number;
   normal: number;
@@ -50,9 +58,11 @@ export interface TaskQueue {
   listClaimed(): Promise<QueueEntry[]>;
   /**
    * Leader: atomically move claimed ids to the tail of the worker's queue, skipping and
-   * dropping any that carry a cancel mark.
+   * dropping any that carry a cancel mark. When the worker is not in the registry (it left,
+   * or was removed as dead) nothing moves: every id is returned as `refused` and stays in
+   * the claimed list, so no task is queued for a worker that will never take it.
    */
-  dispatch(workerId: string, taskIds: readonly string[]): Promise<{ dispatched: string[]; cancelled: string[] }>;
+  dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult>;
 
   /**
    * Worker: move up to `max` ids from the head of its queue into its processing list.

@@ -87,23 +87,30 @@ export class Maintenance {
    * registry entry removed, so a crash mid-way leaves the worker listed for the next pass.
    */
   async recoverWorker(worker: WorkerInfo): Promise<number> {
-    const { storage, clock, state, queue, coordination, events, metrics, logger } = this.deps;
-    let recovered = 0;
-    for (;;) {
-      const now = clock.now();
-      const tasks = await storage.findProcessingByWorker(worker.workerId, SCAN_BATCH);
-      if (tasks.length === 0) break;
-      const applied = await requeueFromWorker(tasks, worker.workerId, now, state, queue);
-      recovered += applied;
-      if (applied === 0) break;
-    }
+    const { storage, clock, queue, coordination, events, metrics, logger } = this.deps;
+    let recovered = await this.requeueProcessing(worker.workerId);
     await queue.drainWorker(worker.workerId);
     await coordination.workers.removeWorker(worker.workerId);
+    // `dispatch` refuses a worker once it is removed; one that raced the removal landed
+    // before it, and this second pass takes it back.
+    recovered += await this.requeueProcessing(worker.workerId);
+    await queue.drainWorker(worker.workerId);
     await storage.markWorkerOffline(worker.workerId, clock.now()).catch(() => {});
     metrics.recordWorkerOffline(worker.workerId);
     events.emit('worker_offline', { workerId: worker.workerId, recoveredTasks: recovered });
     logger.warn({ workerId: worker.workerId, recovered }, 'worker considered dead; its tasks were recovered');
     return recovered;
+  }
+
+  private async requeueProcessing(workerId: string): Promise<number> {
+    const { storage, clock, state, queue } = this.deps;
+    let recovered = 0;
+    for (;;) {
+      const tasks = await storage.findProcessingByWorker(workerId, SCAN_BATCH);
+      const applied = await requeueFromWorker(tasks, workerId, clock.now(), state, queue);
+      recovered += applied;
+      if (tasks.length < SCAN_BATCH || applied === 0) return recovered;
+    }
   }
 
   /** Due PENDING tasks in no queue (lost between the storage commit and the enqueue) are queued again. */

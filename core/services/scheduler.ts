@@ -17,6 +17,7 @@ import { delay, Leadership } from './leadership.ts';
 import { LoadBalancerRegistry } from './load-balancer-registry.ts';
 import { stateLog } from './log-entries.ts';
 import { Maintenance } from './maintenance.ts';
+import { recoveryTransition } from './requeue.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
 import { nodeIdOf } from './worker.ts';
@@ -139,6 +140,7 @@ export class Scheduler {
       const result = await this.queue.dispatch(workerId, ids);
       dispatched += result.dispatched.length;
       if (result.cancelled.length > 0) await this.cancelSkipped(result.cancelled, byId, workerId);
+      if (result.refused.length > 0) await this.returnRefused(result.refused, byId, workerId);
       for (const id of result.dispatched) {
         const task = byId.get(id)!;
         this.events.emit('task_assigned', { taskId: id, taskType: task.taskType, workerId });
@@ -235,8 +237,9 @@ export class Scheduler {
     if (back.length > 0) await this.queue.unclaim(back);
     if (discard.length > 0) await this.queue.discardClaimed(discard);
     for (const [workerId, ids] of byWorker) {
-      const { cancelled } = await this.queue.dispatch(workerId, ids);
+      const { cancelled, refused } = await this.queue.dispatch(workerId, ids);
       if (cancelled.length > 0) await this.cancelSkipped(cancelled, tasks, workerId);
+      if (refused.length > 0) await this.returnRefused(refused, tasks, workerId);
     }
     this.log.info({ requeued: back.length, dispatched: claimed.length - back.length - discard.length }, 'resumed claimed tasks of the previous leader');
   }
@@ -255,6 +258,21 @@ export class Scheduler {
         at: now,
       })),
     );
+  }
+
+  /**
+   * The worker left the registry between planning and dispatch (a graceful stop, or removed
+   * as dead): its tasks, written PROCESSING for it, go back to PENDING at the head of their queue.
+   */
+  private async returnRefused(ids: string[], tasks: Map<string, Task>, workerId: string): Promise<void> {
+    this.workersCache = undefined;
+    const now = this.clock.now();
+    const refused = ids.flatMap((id) => tasks.get(id) ?? []);
+    const { applied } = await this.state.transition(refused.map((task) => recoveryTransition(task, workerId, now)));
+    const appliedSet = new Set(applied);
+    await this.queue.unclaim(refused.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })));
+    const rest = ids.filter((id) => !appliedSet.has(id));
+    if (rest.length > 0) await this.queue.discardClaimed(rest);
   }
 
   private async healthyWorkers(): Promise<WorkerInfo[]> {

@@ -24,9 +24,6 @@ import { recoveryTransition, requeueFromWorker } from './requeue.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
 
-/** Longer than the scheduler's worker-list cache, so no dispatch can still be on its way. */
-const DISPATCH_SETTLE_MS = 300;
-
 interface Running {
   task: Task;
   controller: AbortController;
@@ -102,8 +99,8 @@ export class Worker {
     if (!this.started) return;
     this.started = false;
     clearInterval(this.heartbeatTimer);
-    // Leave the registry first so the leader stops sending work here; anything it sent
-    // meanwhile is handed back by the final drain below.
+    // Leave the registry first: from then on `dispatch` refuses this worker (atomically), so
+    // the final drain below hands back everything that was ever sent here.
     await this.coordination.workers.removeWorker(this.id).catch((error: unknown) => this.log.warn({ err: error }, 'deregistering failed'));
     this.stopController.abort();
     this.wakeSlot();
@@ -112,8 +109,6 @@ export class Worker {
     for (const { controller } of this.running.values()) controller.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
     await this.committer.drain();
-    // A leader reuses its worker list briefly (WORKER_LIST_TTL_MS); outwait it before the last drain.
-    await new Promise((r) => setTimeout(r, DISPATCH_SETTLE_MS));
     await this.returnUnstartedTasks();
     await this.unsubscribeCancels?.();
     await this.storage.markWorkerOffline(this.id, this.clock.now()).catch(() => {});

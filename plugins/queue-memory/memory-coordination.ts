@@ -98,6 +98,11 @@ class MemoryWorkerRegistry implements WorkerRegistry {
   async removeWorker(workerId: string): Promise<void> {
     this.entries.delete(workerId);
   }
+
+  /** Listed at all (an expired entry still counts until removed, like the Redis `workers` set). */
+  isRegistered(workerId: string): boolean {
+    return this.entries.has(workerId);
+  }
 }
 
 /** Cancel marks with a TTL, plus per-worker channels. The queue reads the marks in `dispatch`. */

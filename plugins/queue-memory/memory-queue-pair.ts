@@ -15,7 +15,7 @@ export function createMemoryQueuePair(
     cancelMarkTtlMs: options.cancelMarkTtlMs ?? 3_600_000,
     onHandlerError: options.onHandlerError ?? rethrowLater,
   });
-  const queue = new MemoryQueue(coordination.cancels);
+  const queue = new MemoryQueue(coordination.cancels, coordination.workers);
   return { queue, coordination };
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { DelayedEntry, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
+import type { DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
 import { DelayedSet } from './delayed-set.ts';
 import { Deque } from './deque.ts';
 import { WakeList } from './wake-list.ts';
@@ -7,6 +7,11 @@ import { WakeList } from './wake-list.ts';
 /** What the queue needs from the cancel signals it shares state with. */
 export interface CancelMarkLookup {
   isMarked(taskId: string): boolean;
+}
+
+/** What the queue needs from the worker registry it shares state with. */
+export interface WorkerLookup {
+  isRegistered(workerId: string): boolean;
 }
 
 interface WorkerLists {
@@ -32,7 +37,10 @@ export class MemoryQueue implements TaskQueue {
   private readonly work = new WakeList();
   private closed = false;
 
-  constructor(private readonly cancelMarks: CancelMarkLookup) {}
+  constructor(
+    private readonly cancelMarks: CancelMarkLookup,
+    private readonly registry: WorkerLookup,
+  ) {}
 
   async enqueue(entries: readonly QueueEntry[]): Promise<void> {
     for (const entry of entries) this.pushReady(copy(entry), 'tail');
@@ -88,7 +96,8 @@ export class MemoryQueue implements TaskQueue {
     return [...this.claimed.values()].map(copy);
   }
 
-  async dispatch(workerId: string, taskIds: readonly string[]): Promise<{ dispatched: string[]; cancelled: string[] }> {
+  async dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult> {
+    if (!this.registry.isRegistered(workerId)) return { dispatched: [], cancelled: [], refused: [...taskIds] };
     const dispatched: string[] = [];
     const cancelled: string[] = [];
     const lists = this.listsOf(workerId);
@@ -102,7 +111,7 @@ export class MemoryQueue implements TaskQueue {
       }
     }
     if (dispatched.length > 0) lists.arrivals.wakeAll();
-    return { dispatched, cancelled };
+    return { dispatched, cancelled, refused: [] };
   }
 
   async take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {

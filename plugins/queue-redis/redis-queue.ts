@@ -1,4 +1,4 @@
-import type { DelayedEntry, PriorityValue, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
+import type { DispatchResult, DelayedEntry, PriorityValue, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
 import { guard } from './connection.ts';
 import type { RedisConnections } from './redis-connections.ts';
 
@@ -83,15 +83,15 @@ export class RedisQueue implements TaskQueue {
     return members.map(decodeMember);
   }
 
-  async dispatch(workerId: string, taskIds: readonly string[]): Promise<{ dispatched: string[]; cancelled: string[] }> {
-    if (taskIds.length === 0) return { dispatched: [], cancelled: [] };
-    const keys = [this.keys.claimed, this.keys.workerQueue(workerId), this.keys.queueWorkers];
-    const [dispatched, cancelled] = await this.redis.scripts.run<[string[], string[]]>('dispatch', keys, [
+  async dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult> {
+    if (taskIds.length === 0) return { dispatched: [], cancelled: [], refused: [] };
+    const keys = [this.keys.claimed, this.keys.workerQueue(workerId), this.keys.queueWorkers, this.keys.workers];
+    const [dispatched, cancelled, refused] = await this.redis.scripts.run<[string[], string[], string[]]>('dispatch', keys, [
       this.keys.cancelMarkPrefix,
       workerId,
       ...taskIds,
     ]);
-    return { dispatched, cancelled };
+    return { dispatched, cancelled, refused };
   }
 
   async take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock, CoordinationPort, QueueEntry, TaskQueue } from '../../core/index.ts';
+import type { Clock, CoordinationPort, QueueEntry, TaskQueue, WorkerInfo } from '../../core/index.ts';
 
 export interface QueueContractSubject {
   queue: TaskQueue;
@@ -15,6 +15,17 @@ const normal = (taskId: string): QueueEntry => ({ taskId, priority: 0 });
 const high = (taskId: string): QueueEntry => ({ taskId, priority: 1 });
 const ids = (entries: readonly QueueEntry[]) => entries.map((e) => e.taskId);
 const inHours = (hours: number) => new Date(Date.now() + hours * HOUR);
+const registeredWorker = (workerId: string): WorkerInfo => ({
+  workerId,
+  workerName: workerId,
+  address: 'localhost:0',
+  status: 'ONLINE',
+  capacity: 10,
+  currentLoad: 0,
+  supportedTypes: [],
+  weight: 1,
+  lastHeartbeat: new Date(),
+});
 
 /** Tracks whether a promise settled, to prove a blocking call is really waiting. */
 function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
@@ -39,6 +50,8 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
     beforeEach(async () => {
       subject = await make();
       queue = subject.queue;
+      // dispatch only serves registered workers
+      await subject.coordination.workers.register(registeredWorker('w1'), HOUR);
     });
     afterEach(async () => {
       await subject.cleanup();
@@ -114,12 +127,22 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         await queue.claim(10);
         await subject.coordination.cancels.requestCancel('b', null);
         const result = await queue.dispatch('w1', ['a', 'b', 'c']);
-        expect(result).toEqual({ dispatched: ['a', 'c'], cancelled: ['b'] });
+        expect(result).toEqual({ dispatched: ['a', 'c'], cancelled: ['b'], refused: [] });
         expect(await queue.listClaimed()).toEqual([]);
         const lengths = await queue.lengths();
         expect(lengths.claimed).toBe(0);
         expect(lengths.workers['w1']).toEqual({ queued: 2, processing: 0 });
         expect(await queue.take('w1', 10, 0)).toEqual(['a', 'c']);
+      });
+
+      it('refuses a worker that is not registered: nothing moves, the ids stay claimed', async () => {
+        await queue.enqueue(['a', 'b'].map(normal));
+        await queue.claim(10);
+        expect(await queue.dispatch('gone', ['a', 'b'])).toEqual({ dispatched: [], cancelled: [], refused: ['a', 'b'] });
+        expect(ids(await queue.listClaimed())).toEqual(['a', 'b']);
+        expect(await queue.take('gone', 10, 0)).toEqual([]);
+        await subject.coordination.workers.removeWorker('w1');
+        expect((await queue.dispatch('w1', ['a'])).refused).toEqual(['a']);
       });
 
       it('appends dispatches to the tail of the worker queue', async () => {

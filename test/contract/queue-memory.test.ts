@@ -86,7 +86,11 @@ describe('queue-memory with an injected clock', () => {
     expect(await coordination.cancels.findCancelled(['t1'])).toEqual(new Set(['t1']));
     clock.advance(1);
     expect(await coordination.cancels.findCancelled(['t1'])).toEqual(new Set());
-    expect(await queue.dispatch('w1', ['t1'])).toEqual({ dispatched: ['t1'], cancelled: [] });
+    await coordination.workers.register(
+      { workerId: 'w1', workerName: 'w1', address: 'localhost:0', status: 'ONLINE', capacity: 1, currentLoad: 0, supportedTypes: [], weight: 1, lastHeartbeat: clock.now() },
+      7_200_000,
+    );
+    expect(await queue.dispatch('w1', ['t1'])).toEqual({ dispatched: ['t1'], cancelled: [], refused: [] });
     await cleanup();
   });
 });

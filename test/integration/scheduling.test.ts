@@ -182,4 +182,32 @@ describe('scheduling', () => {
     release.open();
     await expect.poll(async () => (await storage.countByStatus()).SUCCESS, { timeout: 3000 }).toBe(10);
   });
+
+  it('puts tasks back when their worker left between planning and dispatch', async () => {
+    app = await memoryApp({ handlers: { job: () => null }, config: { roles: ['api', 'scheduler'] } });
+    const coordination = app.resolve(TOKENS.Coordination);
+    const queue = app.resolve(TOKENS.Queue);
+    // Another scheduler holds the lock, so this one's loop stays idle and the test drives tick().
+    await coordination.leader.tryAcquire('scheduler-elsewhere', 3_600_000);
+    await app.start();
+    await coordination.workers.register(
+      { workerId: 'leaving', workerName: 'leaving', address: 'x:1', status: 'ONLINE', capacity: 5, currentLoad: 0, supportedTypes: ['job'], weight: 1, lastHeartbeat: new Date() },
+      3_600_000,
+    );
+    expect(await app.scheduler!.tick()).toBe(0); // the scheduler now has "leaving" in its worker list
+    await coordination.workers.removeWorker('leaving');
+    const { task } = await app.services.tasks.create({ taskType: 'job', payload: {} });
+    expect(await app.scheduler!.tick()).toBe(0);
+
+    const back = await app.services.tasks.get(task.taskId);
+    expect(back.status).toBe('PENDING');
+    expect(back.workerId).toBeNull();
+    const lengths = await queue.lengths();
+    expect({ normal: lengths.normal, claimed: lengths.claimed, leaving: lengths.workers['leaving']?.queued ?? 0 }).toEqual({ normal: 1, claimed: 0, leaving: 0 });
+    expect((await app.services.tasks.logs(task.taskId)).map((l) => l.message)).toEqual([
+      'Task created',
+      'Task assigned to worker',
+      'Task recovered from failed worker leaving',
+    ]);
+  });
 });

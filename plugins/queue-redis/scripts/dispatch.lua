@@ -8,12 +8,20 @@
     KEYS[1] scheduler:claimed
     KEYS[2] worker:{id}:queue
     KEYS[3] queue:workers (SET of worker ids with lists, for reporting lengths without KEYS)
+    KEYS[4] workers (SET of registered worker ids): a worker not in it gets nothing
     ARGV[1] cancel mark key prefix ("<prefix>task:cancel:")
     ARGV[2] worker id
     ARGV[3..] task ids
 
-  Output: { dispatched ids, cancelled ids }
+  Output: { dispatched ids, cancelled ids, refused ids }
+  Refused: the worker left the registry (graceful stop, or removed as dead); nothing moves
+  and the ids stay in the claimed list for the leader to put back.
 ]]
+if redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 0 then
+  local refused = {}
+  for i = 3, #ARGV do refused[#refused + 1] = ARGV[i] end
+  return { {}, {}, refused }
+end
 local dispatched, cancelled = {}, {}
 for i = 3, #ARGV do
   local id = ARGV[i]
@@ -27,4 +35,4 @@ for i = 3, #ARGV do
   end
 end
 if #dispatched > 0 then redis.call('SADD', KEYS[3], ARGV[2]) end
-return { dispatched, cancelled }
+return { dispatched, cancelled, {} }
