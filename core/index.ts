@@ -21,4 +21,5 @@ export {
   type TaskManagerConfigInput,
   type TaskTypeInput,
 } from './runtime/config-schema.ts';
+export { WakeList } from './runtime/wake-list.ts';
 export * from './runtime/public.ts';

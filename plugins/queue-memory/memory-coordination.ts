@@ -1,3 +1,4 @@
+import { WakeList } from '../../core/index.ts';
 import { WorkerStatus } from '../../core/index.ts';
 import type {
   CancelSignals,
@@ -10,7 +11,6 @@ import type {
   WorkerInfo,
   WorkerRegistry,
 } from '../../core/index.ts';
-import { WakeList } from './wake-list.ts';
 
 /** Where a subscriber's exception goes: a bad handler must not break the publisher. */
 export type HandlerErrorReporter = (error: unknown, where: string) => void;

@@ -1,8 +1,8 @@
+import { WakeList } from '../../core/index.ts';
 import { performance } from 'node:perf_hooks';
 import type { DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
 import { DelayedSet } from './delayed-set.ts';
 import { Deque } from './deque.ts';
-import { WakeList } from './wake-list.ts';
 
 /** What the queue needs from the cancel signals it shares state with. */
 export interface CancelMarkLookup {

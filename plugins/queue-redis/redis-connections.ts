@@ -1,3 +1,4 @@
+import { WakeList } from '../../core/index.ts';
 import { BlockingClients } from './blocking-clients.ts';
 import type { ConnectionSettings, RedisClient } from './connection.ts';
 import { connectClient, createClient, guard } from './connection.ts';
@@ -5,7 +6,6 @@ import type { RedisKeys } from './keys.ts';
 import { RedisScripts } from './scripts.ts';
 import type { HandlerErrorReporter } from './subscriptions.ts';
 import { Subscriptions } from './subscriptions.ts';
-import { WakeList } from './wake-list.ts';
 
 interface Live {
   command: RedisClient;

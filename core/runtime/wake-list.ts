@@ -1,11 +1,18 @@
 /**
- * Callers parked until a wake-up message, a timeout or their signal aborts. Every way out
- * clears the timer and the abort listener, so nothing outlives `close()`.
+ * Callers parked until something happens, a timeout passes or their signal aborts: the
+ * no-polling wait behind blocking takes, `waitForWork` and `waitForVacancy` in the queue
+ * plugins. Every way out clears the timer and removes the abort listener, so nothing leaks
+ * and no timer outlives `close()`.
  */
 export class WakeList {
   private readonly waiters = new Set<() => void>();
   private closed = false;
 
+  get size(): number {
+    return this.waiters.size;
+  }
+
+  /** Resolves on the next `wakeAll`, after `timeoutMs`, on abort, or at once when closed. */
   wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.closed || signal?.aborted || timeoutMs <= 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -22,6 +29,7 @@ export class WakeList {
   }
 
   wakeAll(): void {
+    if (this.waiters.size === 0) return;
     for (const finish of [...this.waiters]) finish();
   }
 
@@ -31,7 +39,7 @@ export class WakeList {
     this.wakeAll();
   }
 
-  /** Re-opens after a stop, for a plugin started again. */
+  /** Re-opens after `close()`, for a plugin started again. */
   open(): void {
     this.closed = false;
   }
