@@ -1,5 +1,4 @@
-import { WakeList } from '../../core/index.ts';
-import { WorkerStatus } from '../../core/index.ts';
+import { WakeList, WorkerStatus } from '../../core/index.ts';
 import type {
   CancelSignals,
   Clock,
