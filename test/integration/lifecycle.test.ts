@@ -85,12 +85,14 @@ describe('task lifecycle on the embedded plugins', () => {
     await app.start();
     const { task } = await app.services.tasks.create({ taskType: 'flaky', payload: {} });
     const failed = await waitForStatus(app, task.taskId, ['FAILED']);
-    await new Promise((r) => setTimeout(r, 50)); // a fourth run would have started by now
     expect(calls).toBe(3);
     expect(failed.retryCount).toBe(2);
     expect(failed.errorMsg).toBe('boom 3');
     const messages = (await app.services.tasks.logs(task.taskId)).map((l) => l.message);
     expect(messages).toEqual(expect.arrayContaining(['Task failed, retry 1/2', 'Task failed, retry 2/2', 'Task failed and max retry reached']));
+    // FAILED with no retry left is final: exactly three assignments, none after it.
+    expect(messages.filter((m) => m === 'Task assigned to worker')).toHaveLength(3);
+    expect(messages.at(-1)).toBe('Task failed and max retry reached');
   });
 
   it('cancels a running task: the executor is aborted and the task is CANCELLED', async () => {
@@ -122,11 +124,12 @@ describe('task lifecycle on the embedded plugins', () => {
 
   it('drains gracefully: a running task finishes before stop resolves', async () => {
     const started = gate();
+    const finish = gate();
     app = await memoryApp({
       handlers: {
         work: async () => {
           started.open();
-          await new Promise((r) => setTimeout(r, 150));
+          await finish.promise;
           return { ok: true };
         },
       },
@@ -134,7 +137,12 @@ describe('task lifecycle on the embedded plugins', () => {
     await app.start();
     const { task } = await app.services.tasks.create({ taskType: 'work', payload: {} });
     await started.promise;
-    await app.stop();
+    let stopped = false;
+    const stopping = app.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false); // still waiting for the running task
+    finish.open();
+    await stopping;
     const done = await app.services.tasks.get(task.taskId);
     expect(done.status).toBe('SUCCESS');
     app = undefined;

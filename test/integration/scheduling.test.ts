@@ -97,13 +97,11 @@ describe('scheduling', () => {
       config: STEADY,
     });
     await app.start();
+    const retriedEvent = new Promise<void>((resolve) => app!.events.on('task_retried', () => resolve()));
     const { task } = await app.services.tasks.create({ taskType: 'slow', payload: {}, timeout: 1 });
-    const retried = await waitForStatus(app, task.taskId, ['PENDING'].concat([]), 3_000).then(async function poll(): Promise<Awaited<ReturnType<typeof waitForStatus>>> {
-      const t = await app!.services.tasks.get(task.taskId);
-      if (t.retryCount === 1) return t;
-      await new Promise((r) => setTimeout(r, 20));
-      return poll();
-    });
+    await retriedEvent; // emitted once the retry is durable
+    const retried = await app.services.tasks.get(task.taskId);
+    expect(retried.retryCount).toBe(1);
     expect(retried.status).toBe('PENDING');
     expect(retried.errorMsg).toBe('Task execution timeout');
     expect(retried.scheduledAt.getTime() - clock.now().getTime()).toBe(20_000); // 10 s × 2^1
