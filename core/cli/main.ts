@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { cac } from 'cac';
 import { pino } from 'pino';
-import { createTaskManager } from '../runtime/app.ts';
+import { createTaskManager, migratePlugins } from '../runtime/app.ts';
 import { loadConfig } from '../runtime/config-loader.ts';
 import { resolveConfig } from '../runtime/resolve-config.ts';
 import { printBanner } from './banner.ts';
@@ -42,16 +42,9 @@ async function start(options: CommonOptions): Promise<void> {
 
 async function migrate(options: CommonOptions): Promise<void> {
   const { config } = await load(options);
-  const app = await createTaskManager(config, { logger: pino({ level: 'warn' }) });
-  const migrating = app.plugins.filter((p) => p.migrate);
-  if (migrating.length === 0) {
-    console.log('no plugin in this config keeps durable state to migrate (memory storage?)');
-    return;
-  }
-  for (const plugin of migrating) {
-    await plugin.migrate!(app.pluginContext(plugin));
-    console.log(`migrated: ${plugin.name}`);
-  }
+  const migrated = await migratePlugins(config, { logger: pino({ level: 'warn' }) });
+  if (migrated.length === 0) console.log('no plugin in this config keeps durable state to migrate (memory storage?)');
+  for (const name of migrated) console.log(`migrated: ${name}`);
 }
 
 const cli = cac('taskmanager');

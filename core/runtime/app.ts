@@ -1,37 +1,24 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { Clock, IdGenerator } from '../ports/clock.ts';
-import { systemClock } from '../ports/clock.ts';
+import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../ports/logger.ts';
-import { noopMetrics } from '../ports/metrics.ts';
 import { ClusterService } from '../services/cluster-service.ts';
-import { ExecutorRegistry } from '../services/executor-registry.ts';
-import { LeaderState } from '../services/leader-state.ts';
-import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
+import type { ExecutorRegistry } from '../services/executor-registry.ts';
 import { Scheduler } from '../services/scheduler.ts';
-import { noTaskCache } from '../services/task-state.ts';
 import { TaskService } from '../services/task-service.ts';
 import { TaskTypeCatalog } from '../services/task-type-catalog.ts';
-import { Worker, nodeIdOf } from '../services/worker.ts';
+import { Worker } from '../services/worker.ts';
 import type { ResolvedConfig, Role, TaskManagerConfigInput } from './config-schema.ts';
 import { CrossProcessEvents } from './event-bridge.ts';
-import { InProcessEventBus } from './events.ts';
-import { createHookRegistry, type HookRegistry } from './hooks.ts';
-import type { HttpRoute } from './http-route.ts';
+import type { InProcessEventBus } from './events.ts';
+import type { HookRegistry } from './hooks.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
-import { checkPlugins, startOrder } from './plugin-order.ts';
-import { resolveConfig, resolveSection, type ResolvedConfigWithEnv } from './resolve-config.ts';
-import { PORTS, TOKENS, asInjectionToken, type Token } from './tokens.ts';
+import { REQUIRED_PORTS, startOrder } from './plugin-order.ts';
+import { setupPlugins, type SetupOptions } from './plugin-setup.ts';
+import type { ResolvedConfigWithEnv } from './resolve-config.ts';
+import { TOKENS, type Token } from './tokens.ts';
 
-export interface CreateOptions {
-  /** Environment for overrides; process.env by default. */
-  env?: Record<string, string | undefined>;
-  clock?: Clock;
-  idGenerator?: IdGenerator;
-  logger?: Logger;
-}
+/** `env` (process.env by default) for overrides; an injected clock, id generator and logger. */
+export type CreateOptions = SetupOptions;
 
 export interface TaskManager {
   readonly config: ResolvedConfig;
@@ -48,8 +35,6 @@ export interface TaskManager {
   readonly worker: Worker | undefined;
   readonly plugins: readonly Plugin[];
   resolve<T>(token: Token<T>): T;
-  /** The context a plugin was set up with (the CLI's `migrate` runs plugin.migrate with it). */
-  pluginContext(plugin: Plugin): PluginContext;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -60,84 +45,34 @@ export function defineConfig(config: TaskManagerConfigInput): TaskManagerConfigI
 }
 
 /**
+ * `taskmanager migrate`: sets the plugins up and runs every `migrate` step, without the
+ * port checks of a full app (migrating storage needs no queue). Returns the names migrated.
+ */
+export async function migratePlugins(input: TaskManagerConfigInput, options: CreateOptions = {}): Promise<string[]> {
+  const { config, contexts } = await setupPlugins(input, options, []);
+  const migrated: string[] = [];
+  for (const plugin of config.plugins) {
+    if (!plugin.migrate) continue;
+    await plugin.migrate(contexts.get(plugin)!);
+    migrated.push(plugin.name);
+  }
+  return migrated;
+}
+
+/**
  * Builds an app from a config: one child DI container per app (never the global one), every
  * plugin's setup, the port checks, then the core services. Nothing connects until `start()`.
  */
 export async function createTaskManager(input: TaskManagerConfigInput, options: CreateOptions = {}): Promise<TaskManager> {
-  const config = resolveConfig(input, options.env ?? process.env);
+  const setup = await setupPlugins(input, options, REQUIRED_PORTS);
+  const { config, container, contexts } = setup;
   const plugins = config.plugins;
-  checkPlugins(plugins);
-
-  const nodeId = nodeIdOf(config);
-  const origin = `${nodeId}:${randomUUID().slice(0, 8)}`;
-  const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? pino({ name: config.app.name, level: config.app.logLevel });
-  const container = rootContainer.createChildContainer();
-  const hooks = createHookRegistry();
-  const events = new InProcessEventBus(clock, origin, logger);
-  const routes: HttpRoute[] = [];
-  const provide = <T>(token: Token<T>, value: T) => container.register(asInjectionToken(token), { useValue: value });
-  const resolve = <T>(token: Token<T>): T => container.resolve(asInjectionToken(token));
-  const tryResolve = <T>(token: Token<T>): T | undefined =>
-    container.isRegistered(asInjectionToken(token), true) ? resolve(token) : undefined;
-
-  provide(TOKENS.Config, config);
-  provide(TOKENS.Clock, clock);
-  provide(TOKENS.IdGenerator, options.idGenerator ?? randomUUID);
-  provide(TOKENS.Logger, logger);
-  provide(TOKENS.EventBus, events);
-  provide(TOKENS.Hooks, hooks);
-  provide(TOKENS.HttpRoutes, routes);
-  const executors = new ExecutorRegistry();
-  const balancers = new LoadBalancerRegistry();
-  container.registerInstance(ExecutorRegistry, executors);
-  container.registerInstance(LoadBalancerRegistry, balancers);
-  // One per app: the scheduler writes it and the status API reads it (an unregistered
-  // @injectable class would be resolved as a fresh instance for each of them).
-  container.registerInstance(LeaderState, new LeaderState());
-
-  let services: CoreServices | undefined;
-  const contextFor = (plugin: Plugin): PluginContext => ({
-    config,
-    nodeId,
-    roles: config.roles,
-    logger: logger.child({ plugin: plugin.name }),
-    clock,
-    hooks,
-    events,
-    get services(): CoreServices {
-      if (!services) throw new Error(`plugin "${plugin.name}" used ctx.services during setup; use it from start() on`);
-      return services;
-    },
-    provide,
-    resolve,
-    tryResolve,
-    registerExecutor: (executor) => executors.register(executor),
-    registerLoadBalancer: (balancer) => balancers.register(balancer),
-    registerRoute: (route) => routes.push(route),
-    section: (name, schema, sectionOptions) => resolveSection(config, name, schema, sectionOptions),
-  });
-  const contexts = new Map(plugins.map((p) => [p, contextFor(p)]));
-
-  for (const plugin of plugins) {
-    try {
-      await plugin.setup?.(contexts.get(plugin)!);
-    } catch (error) {
-      throw new Error(`plugin "${plugin.name}" failed in setup: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  if (!tryResolve(TOKENS.Metrics)) provide(TOKENS.Metrics, noopMetrics);
-  if (!tryResolve(TOKENS.TaskCache)) provide(TOKENS.TaskCache, noTaskCache);
-  for (const port of Object.keys(PORTS) as (keyof typeof PORTS)[]) {
-    if (plugins.some((p) => p.provides?.includes(port)) && !container.isRegistered(PORTS[port] as symbol, true)) {
-      throw new Error(`a plugin declares that it provides "${port}" but registered nothing for it in setup`);
-    }
-  }
-
-  services = { tasks: container.resolve(TaskService), cluster: container.resolve(ClusterService) };
+  const services: CoreServices = { tasks: container.resolve(TaskService), cluster: container.resolve(ClusterService) };
+  setup.attachServices(services);
   const roles = config.roles;
   const scheduler = roles.includes('scheduler') && config.scheduler.enabled ? container.resolve(Scheduler) : undefined;
   const worker = roles.includes('worker') && config.worker.enabled ? container.resolve(Worker) : undefined;
+  const { nodeId, hooks, events, logger, resolve, origin, executors } = setup;
   return new Lifecycle({ config, nodeId, roles, container, hooks, events, logger, services, scheduler, worker, plugins, contexts, resolve, origin, executors });
 }
 
@@ -193,12 +128,6 @@ class Lifecycle implements TaskManager {
     this.worker = parts.worker;
     this.plugins = parts.plugins;
     this.resolve = parts.resolve;
-  }
-
-  pluginContext(plugin: Plugin): PluginContext {
-    const context = this.parts.contexts.get(plugin);
-    if (!context) throw new Error(`plugin "${plugin.name}" is not part of this app`);
-    return context;
   }
 
   async start(): Promise<void> {

@@ -10,7 +10,7 @@ const PROVIDER_HINTS: Partial<Record<PortName, string>> = {
 
 export const REQUIRED_PORTS: readonly PortName[] = ['storage', 'queue', 'coordination'];
 
-export function checkPlugins(plugins: readonly Plugin[]): void {
+export function checkPlugins(plugins: readonly Plugin[], requiredPorts: readonly PortName[] = REQUIRED_PORTS): void {
   const names = new Set<string>();
   for (const plugin of plugins) {
     if (names.has(plugin.name)) throw new Error(`plugin "${plugin.name}" is listed twice; each plugin name must be unique`);
@@ -24,7 +24,7 @@ export function checkPlugins(plugins: readonly Plugin[]): void {
       providers.set(port, plugin.name);
     }
   }
-  const needed = new Set<PortName>([...REQUIRED_PORTS, ...plugins.flatMap((p) => p.requires ?? [])]);
+  const needed = new Set<PortName>([...requiredPorts, ...plugins.flatMap((p) => p.requires ?? [])]);
   for (const port of needed) {
     if (providers.has(port)) continue;
     const users = plugins.filter((p) => p.requires?.includes(port)).map((p) => `"${p.name}"`);

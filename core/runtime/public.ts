@@ -2,7 +2,7 @@
 export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/task-service.ts';
 export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport } from '../services/cluster-service.ts';
 export type { CoreServices } from './plugin.ts';
-export { createTaskManager, defineConfig, type TaskManager, type CreateOptions } from './app.ts';
+export { createTaskManager, defineConfig, migratePlugins, type TaskManager, type CreateOptions } from './app.ts';
 export { ConfigError, resolveConfig } from './resolve-config.ts';
 export { Scheduler } from '../services/scheduler.ts';
 export { Worker } from '../services/worker.ts';

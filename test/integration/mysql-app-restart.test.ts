@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTaskManager, type TaskManager } from '../../core/index.ts';
+import { createTaskManager, migratePlugins, type TaskManager } from '../../core/index.ts';
 import { localExecutor } from '../../plugins/executor-local/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { memoryQueue } from '../../plugins/queue-memory/index.ts';
@@ -62,6 +62,21 @@ describe.skipIf(!mysql.available)('the app on MySQL survives a restart', () => {
       }
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe.skipIf(!mysql.available)('taskmanager migrate', () => {
+  it('migrates a config that names only the storage, and runs again without error', async () => {
+    const database = await createTestDatabase('migrate_only');
+    try {
+      const config = { plugins: [mysqlStorage({ url: database.url })] };
+      expect(await migratePlugins(config, { env: {} })).toEqual(['storage-mysql']);
+      expect(await migratePlugins(config, { env: {} })).toEqual(['storage-mysql']);
+      const [tables] = await database.admin.query('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database.name]);
+      expect((tables as { TABLE_NAME: string }[]).map((t) => t.TABLE_NAME)).toEqual(expect.arrayContaining(['task', 'task_config', 'task_logs', 'worker_registry']));
+    } finally {
+      await database.drop();
     }
   });
 });
