@@ -1,11 +1,14 @@
 import { pino } from 'pino';
+import type { Plugin } from '../../core/index.ts';
 import { createTaskManager, Worker, type CreateTaskInput, type LocalHandlerLike, type Role, type TaskManager } from './our-core.ts';
 import { localExecutor } from '../../plugins/executor-local/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { memoryQueue } from '../../plugins/queue-memory/index.ts';
 import { redisQueue } from '../../plugins/queue-redis/index.ts';
 import { memoryStorage } from '../../plugins/storage-memory/index.ts';
+import { mysqlStorage } from '../../plugins/storage-mysql/index.ts';
 import { deleteKeys, REDIS_URL } from './redis-keys.ts';
+import { inFlight } from './stats.ts';
 
 export type QueueKind = 'memory' | 'redis';
 
@@ -19,14 +22,21 @@ export interface OurAppOptions {
   worker?: boolean;
   handler?: LocalHandlerLike;
   leaderLockTtl?: number;
+  /**
+   * Durable storage on this (already migrated) database instead of memory storage: every
+   * transition and log row is committed to MySQL/MariaDB (a fresh database from bench/lib/mysql-database.ts).
+   */
+  mysqlUrl?: string;
+  /** The MySQL pool per app (the plugin's default, 20, when unset). */
+  mysqlPoolSize?: number;
 }
 
 export const NOOP_TYPE = 'noop';
 
 /**
- * An in-process app on memory storage and the chosen queue, with one task type `noop`
- * (no max_concurrent cap, no retries). Cross-process events are off: the bench measures raw
- * throughput, and nothing here listens on another process.
+ * An in-process app on memory storage (or MySQL with `mysqlUrl`) and the chosen queue, with
+ * one task type `noop` (no max_concurrent cap, no retries). Cross-process events are off:
+ * the bench measures raw throughput, and nothing here listens on another process.
  */
 export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
   const queue = options.queue === 'redis'
@@ -39,12 +49,17 @@ export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
       scheduler: { batchSize: 500, ...(options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {}) },
       worker: { capacity: options.capacity ?? 10, enabled: options.worker ?? true },
       taskTypes: [{ taskType: NOOP_TYPE, executorType: 'local', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
-      plugins: [memoryStorage(), queue, loadBalancers(), localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) })],
+      plugins: [storagePlugin(options), queue, loadBalancers(), localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) })],
     },
     { env: {}, logger: pino({ level: 'silent' }) },
   );
   await app.start();
   return app;
+}
+
+function storagePlugin(options: OurAppOptions): Plugin {
+  if (options.mysqlUrl === undefined) return memoryStorage();
+  return mysqlStorage({ url: options.mysqlUrl, ...(options.mysqlPoolSize ? { poolSize: options.mysqlPoolSize } : {}) });
 }
 
 /** A worker started by hand on a running app built with `worker: false`. */
@@ -64,11 +79,13 @@ export function noopInputs(count: number, priority = 0, from = 0): CreateTaskInp
   return Array.from({ length: count }, (_, i) => ({ taskType: NOOP_TYPE, priority, payload: { i: from + i } }));
 }
 
-/** Pre-creates `count` tasks through createMany in batches of 1000. */
-export async function precreate(app: TaskManager, count: number, priority = 0): Promise<void> {
-  for (let from = 0; from < count; from += 1000) {
-    await app.services.tasks.createMany(noopInputs(Math.min(1000, count - from), priority, from));
-  }
+/**
+ * Pre-creates `count` tasks through createMany in batches of 1000, `parallel` batches in
+ * flight (2 keep both Node and MySQL busy when each batch is a durable transaction).
+ */
+export async function precreate(app: TaskManager, count: number, priority = 0, parallel = 1): Promise<void> {
+  const batches = Math.ceil(count / 1000);
+  await inFlight(batches, parallel, (b) => app.services.tasks.createMany(noopInputs(Math.min(1000, count - b * 1000), priority, b * 1000)));
 }
 
 /** Counts task_completed events of this app. */
