@@ -1,4 +1,5 @@
 import type { TaskManager } from '../lib/our-core.ts';
+import { leaderSignal } from '../lib/leader-signal.ts';
 import { ourApp, stopApp } from '../lib/our-app.ts';
 import { benchPrefix } from '../lib/redis-keys.ts';
 import type { Measurement, Scenario } from '../lib/result.ts';
@@ -8,14 +9,6 @@ import { nowMs, round, sleep, untilCount } from '../lib/stats.ts';
 const LOCK_TTL_MS = 10_000;
 const WAIT_MS = 15_000;
 const FOLLOWER_SETTLE_MS = 200;
-
-function leaderSignal(app: TaskManager): { electedAt: () => number; off: () => void } {
-  let at = 0;
-  const off = app.events.on('leader_elected', () => {
-    at = nowMs();
-  });
-  return { electedAt: () => at, off };
-}
 
 /** Two scheduler-only apps on one Redis prefix: stop the leader gracefully, time until the other leads. */
 async function failoverOnce(): Promise<number> {
