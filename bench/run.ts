@@ -5,12 +5,16 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { writeDrainChart } from './chart.ts';
 import { runMysqlCreateBench } from './mysql-create.ts';
-import type { Measurement, Scenario } from './lib/result.ts';
+import type { ChartKey, Measurement, Scenario } from './lib/result.ts';
 import { median, quick, round } from './lib/stats.ts';
 import { creation } from './scenarios/creation.ts';
 import { drain } from './scenarios/drain.ts';
 import { failover } from './scenarios/failover.ts';
+import { failoverCrash } from './scenarios/failover-crash.ts';
+import { httpCreate } from './scenarios/http-create.ts';
+import { inflight } from './scenarios/inflight.ts';
 import { latency } from './scenarios/latency.ts';
 import { priority } from './scenarios/priority.ts';
 
@@ -32,7 +36,7 @@ const mysqlCreate: Scenario = {
   },
 };
 
-const scenarios: Scenario[] = [drain, creation, latency, priority, failover, mysqlCreate];
+const scenarios: Scenario[] = [drain, creation, latency, priority, failover, mysqlCreate, inflight, failoverCrash, httpCreate];
 
 interface Row {
   name: string;
@@ -44,6 +48,8 @@ interface Row {
   ratio: number | null;
   runs: { ours: number[]; bullmq: (number | null)[] };
   notes?: string[];
+  /** Carried over for bench/chart.ts. */
+  chart?: ChartKey;
 }
 
 function summarise(runs: Measurement[][]): Row[] {
@@ -64,6 +70,7 @@ function summarise(runs: Measurement[][]): Row[] {
       ratio,
       runs: { ours: all.map((x) => x.ours), bullmq: bullRuns },
       ...(notes.length > 0 ? { notes } : {}),
+      ...(m.chart ? { chart: m.chart } : {}),
     };
   });
 }
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   await writeFile(new URL('latest.json', dir), `${JSON.stringify(report, null, 2)}\n`);
+  if (chosen.some((s) => s.name === 'drain')) console.log(`drain chart written to ${await writeDrainChart()}`);
 }
 
 main().then(
