@@ -30,6 +30,8 @@ export class InProcessEventBus implements EventBus {
   }
 
   emit<K extends EventName>(name: K, payload: TaskManagerEvents[K]): void {
+    // Several events per task: with nobody listening, skip building the event object.
+    if (this.emitter.listenerCount(name) === 0 && this.emitter.listenerCount(ANY) === 0) return;
     this.deliver(name, { ...payload, timestamp: this.clock.now(), origin: this.origin, remote: false });
   }
 

@@ -62,6 +62,12 @@ export class TaskTypeCatalog {
   }
 
   /** Synchronous lookup for hot loops that already awaited `list()` this tick. */
+  /** The cached config while the cache is fresh (no await on a worker's hot path); otherwise undefined: call find. */
+  fresh(taskType: string): TaskTypeConfig | undefined {
+    if (this.clock.now().getTime() - this.loadedAt >= REFRESH_MS) return undefined;
+    return this.byType.get(taskType);
+  }
+
   cached(taskType: string): TaskTypeConfig | undefined {
     return this.byType.get(taskType);
   }

@@ -192,9 +192,11 @@ export class Worker {
     const startedAt = performance.now();
     let result: ExecutionResult;
     try {
-      await this.hooks.callHook('task:before-execute', task);
+      // callHook returns nothing when no hook is registered: no await (a microtask) per task then.
+      const beforeHooks = this.hooks.callHook('task:before-execute', task);
+      if (beforeHooks) await beforeHooks;
       const executor = this.executors.get(task.taskType);
-      const type = await this.types.find(task.taskType);
+      const type = this.types.fresh(task.taskType) ?? (await this.types.find(task.taskType));
       if (!executor || !type) {
         result = { kind: 'failed', error: new NonRetryableError(missingExecutorError(type, task.taskType).message), nonRetryable: true };
       } else {
@@ -209,12 +211,13 @@ export class Worker {
     this.wakeSlot();
     const status = result.kind === 'success' ? 'SUCCESS' : result.kind === 'timeout' ? 'TIMEOUT' : result.kind === 'failed' ? 'FAILED' : 'CANCELLED';
     try {
-      await this.hooks.callHook('task:after-execute', task, {
+      const afterHooks = this.hooks.callHook('task:after-execute', task, {
         status,
         result: result.kind === 'success' ? result.result : null,
         error: result.kind === 'failed' ? result.error : undefined,
         durationMs,
       });
+      if (afterHooks) await afterHooks;
     } catch (error) {
       this.log.error({ err: error }, 'task:after-execute hook failed');
     }
@@ -281,17 +284,21 @@ export class Worker {
   }
 
   private context(task: Task, type: NonNullable<Awaited<ReturnType<TaskTypeCatalog['find']>>>, signal: AbortSignal): ExecutionContext {
-    const logger = this.log.child({ taskId: task.taskId, taskType: task.taskType });
+    // A pino child per task is costly and most executors never log: built on first use.
+    let logger: Logger | undefined;
+    const taskLogger = (): Logger => (logger ??= this.log.child({ taskId: task.taskId, taskType: task.taskType }));
     const appendLog = (message: string, detail?: string) => {
       this.storage.appendLogs([infoLog(task.taskId, message, this.clock.now(), this.id, detail ?? null)]).catch((error: unknown) => {
-        logger.warn({ err: error }, 'writing a task log row failed');
+        taskLogger().warn({ err: error }, 'writing a task log row failed');
       });
     };
     return {
       signal,
       taskType: type,
       workerId: this.id,
-      logger,
+      get logger() {
+        return taskLogger();
+      },
       log: appendLog,
       progress: (percent, message) => {
         const bounded = Math.max(0, Math.min(100, Math.round(percent)));
