@@ -1,4 +1,5 @@
 import { definePlugin, TOKENS, type Clock, type Plugin } from '../../core/index.ts';
+import type { GroupCommitOptions, GroupReport } from './create-group.ts';
 import { connectionSettings, migrateDatabase, openDatabase } from './lifecycle.ts';
 import type { MigrationReport } from './migrations/index.ts';
 import { MysqlStorage } from './mysql-storage.ts';
@@ -7,6 +8,8 @@ import { mysqlOptionsSchema, type MysqlStorageOptions, type ResolvedMysqlOptions
 export interface MysqlStoragePluginOptions extends MysqlStorageOptions {
   /** Clock for the timestamps storage sets itself (worker and task type rows); defaults to the app's. */
   clock?: Clock;
+  /** How concurrent small creates share a transaction (create-group.ts); `{ maxCallTasks: 0 }` turns it off. */
+  groupCommit?: Partial<GroupCommitOptions>;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface MysqlStoragePluginOptions extends MysqlStorageOptions {
  * a clear 50301 when the database is unreachable or not migrated.
  */
 export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
-  const { clock, ...sectionOptions } = options;
+  const { clock, groupCommit, ...sectionOptions } = options;
   let storage: MysqlStorage | undefined;
   let resolved: ResolvedMysqlOptions | undefined;
 
@@ -24,7 +27,7 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
     provides: ['storage'],
     setup(ctx) {
       resolved = ctx.section('mysql', mysqlOptionsSchema, sectionOptions);
-      storage = new MysqlStorage(clock ?? ctx.clock);
+      storage = new MysqlStorage(clock ?? ctx.clock, groupCommit);
       ctx.provide(TOKENS.Storage, storage);
     },
     async start(ctx) {
@@ -59,11 +62,11 @@ export async function openMysqlStorage(
   url: string,
   options: Omit<MysqlStoragePluginOptions, 'url'> = {},
 ): Promise<{ storage: MysqlStorage; close(): Promise<void> }> {
-  const { clock, ...rest } = options;
-  const storage = new MysqlStorage(clock ?? { now: () => new Date() });
+  const { clock, groupCommit, ...rest } = options;
+  const storage = new MysqlStorage(clock ?? { now: () => new Date() }, groupCommit);
   storage.attach(await openDatabase(connectionSettings(mysqlOptionsSchema.parse({ ...rest, url }))));
   return { storage, close: async () => void (await storage.detach()?.destroy()) };
 }
 
 export { MysqlStorage, mysqlOptionsSchema };
-export type { MysqlStorageOptions, MigrationReport };
+export type { MysqlStorageOptions, MigrationReport, GroupCommitOptions, GroupReport };

@@ -1,21 +1,23 @@
 import { sql, type Kysely } from 'kysely';
-import type {
-  Clock,
-  CreateTaskResult,
-  NewTask,
-  NewTaskLog,
-  Page,
-  PageRequest,
-  StoragePort,
-  Task,
-  TaskFilter,
-  TaskLog,
-  TaskStatus,
-  TaskTransition,
-  TaskTypeConfig,
-  TransitionResult,
-  WorkerInfo,
+import {
+  ErrorCode,
+  type Clock,
+  type CreateTaskResult,
+  type NewTask,
+  type NewTaskLog,
+  type Page,
+  type PageRequest,
+  type StoragePort,
+  type Task,
+  type TaskFilter,
+  type TaskLog,
+  type TaskStatus,
+  type TaskTransition,
+  type TaskTypeConfig,
+  type TransitionResult,
+  type WorkerInfo,
 } from '../../core/index.ts';
+import { CreateGroupCommitter, type GroupCommitOptions } from './create-group.ts';
 import type { Database } from './database.ts';
 import { toStorageError } from './errors.ts';
 import { appendLogs, getLogs } from './log-queries.ts';
@@ -27,12 +29,24 @@ import * as workers from './worker-queries.ts';
 /**
  * The storage port on MySQL 8 / MariaDB through kysely + mysql2. The queries live in
  * *-queries.ts; this class owns the connection and turns driver failures into
- * DependencyUnavailableError (50301) in one place.
+ * DependencyUnavailableError (50301) in one place. Small concurrent creates share one
+ * transaction (create-group.ts).
  */
 export class MysqlStorage implements StoragePort {
   private database: Kysely<Database> | undefined;
+  private readonly creates: CreateGroupCommitter;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    groupCommit: Partial<GroupCommitOptions> = {},
+  ) {
+    this.creates = new CreateGroupCommitter(
+      (newTasks) => this.run((db) => tasks.createTasks(db, newTasks)),
+      // By code, not class: a config loaded through its own module graph has its own classes.
+      (error) => (error as { code?: unknown } | null)?.code === ErrorCode.DEPENDENCY_UNAVAILABLE,
+      groupCommit,
+    );
+  }
 
   /** Hands the storage its connection pool (the plugin's start). */
   attach(database: Kysely<Database>): void {
@@ -63,7 +77,7 @@ export class MysqlStorage implements StoragePort {
   }
 
   createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
-    return this.run((db) => tasks.createTasks(db, newTasks));
+    return this.creates.create(newTasks);
   }
 
   getTask(taskId: string): Promise<Task | undefined> {
