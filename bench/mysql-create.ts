@@ -1,6 +1,8 @@
 /**
- * Task creation throughput on MySQL: one task per createTasks call (16 in flight) versus
- * batches of 1000 tasks per call. Run: `node --import tsx bench/mysql-create.ts`
+ * Task creation throughput on MySQL: one task per createTasks call, 16 in flight, with one
+ * transaction per call (group commit off, the reference) and with group commit, then 64 in
+ * flight with group commit, versus batches of 1000 tasks per call.
+ * Run: `node --import tsx bench/mysql-create.ts`
  * (TM_BENCH_MYSQL_URL = server URL, default mysql://root@127.0.0.1:3306).
  * Writes bench/results/mysql-create.json. Uses, then drops, its own database.
  */
@@ -17,6 +19,8 @@ export interface MysqlCreateBenchOptions {
   /** Tasks created by the single-call scenario per run. */
   singleTasks?: number;
   singleConcurrency?: number;
+  /** Calls in flight of the second group-commit scenario: enough for large groups. */
+  groupConcurrency?: number;
   /** Batches of `batchSize` per run. */
   batches?: number;
   batchSize?: number;
@@ -38,8 +42,10 @@ export interface MysqlCreateBenchResult {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; server: string };
   scenarios: ScenarioResult[];
-  /** median batch ÷ median single */
+  /** median batch ÷ median single (group commit, `singleConcurrency` in flight) */
   speedup: number;
+  /** median single with group commit ÷ median single with one transaction per call */
+  groupCommitSpeedup: number;
 }
 
 const median = (values: number[]): number => {
@@ -98,6 +104,7 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
   const serverUrl = options.serverUrl ?? process.env.TM_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   const singleTasks = options.singleTasks ?? 3000;
   const concurrency = options.singleConcurrency ?? 16;
+  const groupConcurrency = options.groupConcurrency ?? 64;
   const batches = options.batches ?? 10;
   const batchSize = options.batchSize ?? 1000;
   const batchConcurrency = options.batchConcurrency ?? 2;
@@ -115,25 +122,35 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
   url.pathname = `/${database}`;
   await runMigrations(url.toString());
   const { storage, close } = await openMysqlStorage(url.toString(), { poolSize: concurrency });
+  // The reference: every call its own transaction, as before group commit.
+  const ungrouped = await openMysqlStorage(url.toString(), { poolSize: concurrency, groupCommit: { maxCallTasks: 0 } });
   const [[version]] = (await admin.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
 
   try {
     // Warm-up (not timed): JIT, the pool's connections, InnoDB's buffer pool pages.
-    await singleCalls(storage, concurrency * 10, concurrency);
+    await singleCalls(ungrouped.storage, concurrency * 10, concurrency);
+    await singleCalls(storage, groupConcurrency * 10, groupConcurrency);
     await batchCalls(storage, 2, batchSize, batchConcurrency);
+    const reference: number[] = [];
     const single: number[] = [];
+    const wide: number[] = [];
     const batch: number[] = [];
     for (let run = 0; run < runs; run++) {
+      reference.push(await timed(() => singleCalls(ungrouped.storage, singleTasks, concurrency), singleTasks));
       single.push(await timed(() => singleCalls(storage, singleTasks, concurrency), singleTasks));
+      wide.push(await timed(() => singleCalls(storage, singleTasks, groupConcurrency), singleTasks));
       batch.push(await timed(() => batchCalls(storage, batches, batchSize, batchConcurrency), batches * batchSize));
     }
+    const singleScenario = (name: string, runsTasksPerSecond: number[]): ScenarioResult => ({
+      name,
+      tasksPerRun: singleTasks,
+      runsTasksPerSecond,
+      medianTasksPerSecond: median(runsTasksPerSecond),
+    });
     const scenarios: ScenarioResult[] = [
-      {
-        name: `createTasks([one]) × ${singleTasks}, ${concurrency} in flight`,
-        tasksPerRun: singleTasks,
-        runsTasksPerSecond: single,
-        medianTasksPerSecond: median(single),
-      },
+      singleScenario(`createTasks([one]) × ${singleTasks}, ${concurrency} in flight, no group commit`, reference),
+      singleScenario(`createTasks([one]) × ${singleTasks}, ${concurrency} in flight, group commit`, single),
+      singleScenario(`createTasks([one]) × ${singleTasks}, ${groupConcurrency} in flight, group commit`, wide),
       {
         name: `createTasks(${batchSize} tasks) × ${batches}, ${batchConcurrency} in flight`,
         tasksPerRun: batches * batchSize,
@@ -147,6 +164,7 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, server: version.v },
       scenarios,
       speedup: Math.round((median(batch) / median(single)) * 10) / 10,
+      groupCommitSpeedup: Math.round((median(single) / median(reference)) * 10) / 10,
     };
     const file = options.resultFile === undefined ? new URL('./results/mysql-create.json', import.meta.url) : options.resultFile;
     if (file !== null) {
@@ -155,6 +173,7 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
     }
     return result;
   } finally {
+    await ungrouped.close();
     await close();
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await admin.end();
@@ -169,7 +188,7 @@ function printTable(result: MysqlCreateBenchResult): void {
   }));
   console.log(`MySQL task creation (${result.machine.server}, ${result.machine.cpus} cores, Node ${result.machine.node})`);
   console.table(rows);
-  console.log(`batch / single: ${result.speedup}×`);
+  console.log(`batch / single: ${result.speedup}×, group commit / one transaction per call: ${result.groupCommitSpeedup}×`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
