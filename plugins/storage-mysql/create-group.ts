@@ -57,7 +57,7 @@ interface PendingCall {
  */
 export class CreateGroupCommitter {
   private readonly options: GroupCommitOptions;
-  private queue: PendingCall[] = [];
+  private readonly queue: PendingCall[] = [];
   private inFlight = 0;
   private flushScheduled = false;
 
