@@ -17,6 +17,18 @@ export interface DispatchResult {
   refused: string[];
 }
 
+/** A worker as the leader sees it when claiming: how many ids it may hold (queued + processing). */
+export interface WorkerRoom {
+  workerId: string;
+  maxLoad: number;
+}
+
+export interface ClaimedForWorkers {
+  /** Per worker: ids queued for it plus ids it has taken and not acked, before this claim. */
+  loads: Map<string, number>;
+  claimed: QueueEntry[];
+}
+
 export interface QueueLengths {
   high: number;
   normal: number;
@@ -50,6 +62,12 @@ export interface TaskQueue {
 
   /** Leader: move up to `limit` entries from the heads of the ready queues, HIGH first, into the claimed list. */
   claim(limit: number): Promise<QueueEntry[]>;
+  /**
+   * Leader: read the workers' loads and claim up to min(`limit`, their total room) entries in
+   * one atomic step (one round trip on Redis), where a worker's room is max(0, maxLoad − load).
+   * Claims nothing when every worker is full.
+   */
+  claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers>;
   /** Leader: put claimed entries back at the head of their queue, keeping their order. */
   unclaim(entries: readonly QueueEntry[]): Promise<void>;
   /** Leader: forget claimed entries that will not run (no longer PENDING, unknown). */
@@ -72,6 +90,12 @@ export interface TaskQueue {
   take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]>;
   /** Worker: remove finished ids from its processing list. */
   ack(workerId: string, taskIds: readonly string[]): Promise<void>;
+  /**
+   * Worker: `ack` these ids, then move up to `max` ids from the head of its queue into its
+   * processing list, in one atomic step (one round trip on Redis) and without waiting: a
+   * worker refills in the same call that reports what it finished.
+   */
+  ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]>;
 
   /** Recovery: empty a worker's queue and processing list; returns the ids they held. */
   drainWorker(workerId: string): Promise<string[]>;

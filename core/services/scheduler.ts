@@ -91,16 +91,15 @@ export class Scheduler {
     await this.promoteDueIfTime();
     const workers = await this.healthyWorkers();
     if (workers.length === 0) return 0;
-    const loads = await this.queue.workerLoads(workers.map((w) => w.workerId));
     const prefetch = this.config.scheduler.prefetch;
-    // Capacity here is what a worker may hold (running + queued): its slots plus the prefetch.
-    const live = workers.map((w) => ({ ...w, capacity: Math.ceil(w.capacity * (1 + prefetch)), currentLoad: loads.get(w.workerId) ?? 0 }));
-    const spare = live.reduce((sum, w) => sum + Math.max(0, w.capacity - w.currentLoad), 0);
-    const limit = Math.min(this.config.scheduler.batchSize, spare, this.rateAllowance());
+    // What a worker may hold (running + queued): its slots plus the prefetch.
+    const rooms = workers.map((w) => ({ workerId: w.workerId, maxLoad: Math.ceil(w.capacity * (1 + prefetch)) }));
+    const limit = Math.min(this.config.scheduler.batchSize, this.rateAllowance());
     if (limit <= 0) return 0;
-
-    const claimed = await this.queue.claim(limit);
+    // Loads and the claim in one step: claims only as many as the workers have room for.
+    const { loads, claimed } = await this.queue.claimFor(rooms, limit);
     if (claimed.length === 0) return 0;
+    const live = workers.map((w, i) => ({ ...w, capacity: rooms[i]!.maxLoad, currentLoad: loads.get(w.workerId) ?? 0 }));
     const now = this.clock.now();
     const tasks = await this.storage.getTasks(claimed.map((c) => c.taskId));
     const byId = new Map(tasks.map((t) => [t.taskId, t]));

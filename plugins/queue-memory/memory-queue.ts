@@ -1,6 +1,6 @@
 import { WakeList } from '../../core/index.ts';
 import { performance } from 'node:perf_hooks';
-import type { DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
+import type { ClaimedForWorkers, DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
 import { DelayedSet } from './delayed-set.ts';
 import { Deque } from './deque.ts';
 
@@ -78,6 +78,12 @@ export class MemoryQueue implements TaskQueue {
     return out;
   }
 
+  async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
+    const loads = this.loadsOf(workers.map((w) => w.workerId));
+    const room = workers.reduce((sum, w) => sum + Math.max(0, w.maxLoad - (loads.get(w.workerId) ?? 0)), 0);
+    return { loads, claimed: await this.claim(Math.min(limit, room)) };
+  }
+
   async unclaim(entries: readonly QueueEntry[]): Promise<void> {
     // Pushing to the head in reverse leaves them at the head in their original order.
     for (let i = entries.length - 1; i >= 0; i--) {
@@ -129,11 +135,12 @@ export class MemoryQueue implements TaskQueue {
   }
 
   async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
-    const lists = this.workers.get(workerId);
-    if (!lists) return;
-    for (const id of taskIds) lists.processing.delete(id);
-    // Freed capacity may let the leader dispatch more.
-    if (taskIds.length > 0) this.work.wakeAll();
+    this.removeProcessing(workerId, taskIds);
+  }
+
+  async ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]> {
+    this.removeProcessing(workerId, ackIds);
+    return max > 0 ? moveToProcessing(this.listsOf(workerId), max) : [];
   }
 
   async drainWorker(workerId: string): Promise<string[]> {
@@ -150,6 +157,18 @@ export class MemoryQueue implements TaskQueue {
   }
 
   async workerLoads(workerIds: readonly string[]): Promise<Map<string, number>> {
+    return this.loadsOf(workerIds);
+  }
+
+  private removeProcessing(workerId: string, taskIds: readonly string[]): void {
+    const lists = this.workers.get(workerId);
+    if (!lists) return;
+    for (const id of taskIds) lists.processing.delete(id);
+    // Freed capacity may let the leader dispatch more.
+    if (taskIds.length > 0) this.work.wakeAll();
+  }
+
+  private loadsOf(workerIds: readonly string[]): Map<string, number> {
     const loads = new Map<string, number>();
     for (const id of workerIds) {
       const lists = this.workers.get(id);

@@ -1,4 +1,4 @@
-import type { DispatchResult, DelayedEntry, PriorityValue, QueueEntry, QueueLengths, TaskQueue } from '../../core/index.ts';
+import type { ClaimedForWorkers, DispatchResult, DelayedEntry, PriorityValue, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
 import { guard } from './connection.ts';
 import type { RedisConnections } from './redis-connections.ts';
 
@@ -66,6 +66,14 @@ export class RedisQueue implements TaskQueue {
     return toEntries(await this.redis.scripts.run<string[]>('claim', [queueHigh, queueNormal, claimed], [limit]));
   }
 
+  async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
+    if (workers.length === 0) return { loads: new Map(), claimed: [] };
+    const { queueHigh, queueNormal, claimed } = this.keys;
+    const keys = [queueHigh, queueNormal, claimed, ...workers.flatMap((w) => [this.keys.workerQueue(w.workerId), this.keys.workerProcessing(w.workerId)])];
+    const [loads, flat] = await this.redis.scripts.run<[number[], string[]]>('claim-for', keys, [Math.max(0, limit), ...workers.map((w) => w.maxLoad)]);
+    return { loads: new Map(workers.map((w, i) => [w.workerId, loads[i] ?? 0])), claimed: toEntries(flat) };
+  }
+
   async unclaim(entries: readonly QueueEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const { queueHigh, queueNormal, claimed } = this.keys;
@@ -115,6 +123,11 @@ export class RedisQueue implements TaskQueue {
   async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
     if (taskIds.length === 0) return;
     await this.redis.scripts.run('ack', [this.keys.workerProcessing(workerId)], [this.keys.notifyChannel, ...taskIds]);
+  }
+
+  async ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]> {
+    const keys = [this.keys.workerQueue(workerId), this.keys.workerProcessing(workerId)];
+    return this.redis.scripts.run<string[]>('ack-take', keys, [this.keys.notifyChannel, Math.max(0, max), ...ackIds]);
   }
 
   async drainWorker(workerId: string): Promise<string[]> {

@@ -214,6 +214,60 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         expect((await queue.drainWorker('w1')).sort()).toEqual(['b', 'c']);
       });
 
+      it('ackAndTake acks, then takes up to max without waiting, in one step', async () => {
+        await queue.enqueue(['a', 'b', 'c', 'd'].map(normal));
+        await queue.claim(10);
+        await queue.dispatch('w1', ['a', 'b', 'c', 'd']);
+        expect(await queue.ackAndTake('w1', [], 2)).toEqual(['a', 'b']);
+        expect(await queue.ackAndTake('w1', ['a', 'not-taken'], 1)).toEqual(['c']);
+        expect((await queue.lengths()).workers['w1']).toEqual({ queued: 1, processing: 2 });
+        // Acks only (max 0), then an empty queue answers [] at once instead of waiting.
+        expect(await queue.ackAndTake('w1', ['b'], 0)).toEqual([]);
+        expect(await queue.ackAndTake('w1', ['c'], 5)).toEqual(['d']);
+        const started = Date.now();
+        expect(await queue.ackAndTake('w1', ['d'], 5)).toEqual([]);
+        expect(Date.now() - started).toBeLessThan(500);
+        expect(await queue.drainWorker('w1')).toEqual([]);
+      });
+
+      it('ackAndTake wakes the leader when it acks (capacity was freed)', async () => {
+        await queue.enqueue([normal('a')]);
+        await queue.claim(1);
+        await queue.dispatch('w1', ['a']);
+        await queue.take('w1', 1, 0);
+        const waiting = track(queue.waitForWork(2_000));
+        await delay(30);
+        expect(waiting.settled()).toBe(false);
+        const started = Date.now();
+        await queue.ackAndTake('w1', ['a'], 1);
+        await waiting.promise;
+        expect(Date.now() - started).toBeLessThan(1_000);
+      });
+
+      it('claimFor reports loads and claims no more than the workers have room for', async () => {
+        await queue.enqueue(['a', 'b', 'c', 'd', 'e', 'f'].map(normal));
+        await queue.enqueue([high('h')]);
+        await queue.claim(2);
+        await queue.dispatch('w1', ['h', 'a']);
+        await queue.take('w1', 1, 0);
+        // w1 holds 2 (1 queued, 1 processing) of 3: room 1; w2 holds nothing of 2: room 2.
+        const first = await queue.claimFor([{ workerId: 'w1', maxLoad: 3 }, { workerId: 'w2', maxLoad: 2 }], 10);
+        expect(Object.fromEntries(first.loads)).toEqual({ w1: 2, w2: 0 });
+        expect(ids(first.claimed)).toEqual(['b', 'c', 'd']);
+        // The limit caps the claim below the room; full workers claim nothing.
+        expect(ids((await queue.claimFor([{ workerId: 'w2', maxLoad: 5 }], 1)).claimed)).toEqual(['e']);
+        const full = await queue.claimFor([{ workerId: 'w1', maxLoad: 2 }], 10);
+        expect(full.claimed).toEqual([]);
+        expect(full.loads.get('w1')).toBe(2);
+        expect(ids(await queue.listClaimed())).toEqual(['b', 'c', 'd', 'e']);
+      });
+
+      it('claimFor claims HIGH before NORMAL', async () => {
+        await queue.enqueue([normal('n1'), high('h1'), normal('n2'), high('h2')]);
+        const { claimed } = await queue.claimFor([{ workerId: 'w1', maxLoad: 3 }], 10);
+        expect(claimed).toEqual([high('h1'), high('h2'), normal('n1')]);
+      });
+
       it('drainWorker returns the queued and processing ids and empties both', async () => {
         await queue.enqueue(['a', 'b', 'c'].map(normal));
         await queue.claim(10);
