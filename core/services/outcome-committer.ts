@@ -17,9 +17,9 @@ export interface Outcome {
 
 /**
  * Group commit for a worker's finished tasks: outcomes that finish in the same turn of the
- * event loop are written in one storage call and acked in one queue call. Order per task is
- * kept: storage first (the truth), then the delayed queue, then the ack, so a crash in
- * between leaves the task where recovery or reconciliation finds it.
+ * event loop are written in one storage call. Order per task is kept: storage first (the
+ * truth), then the delayed queue, then the ack (handed to the worker, which sends it with its
+ * next take), so a crash in between leaves the task where recovery or reconciliation finds it.
  */
 export class OutcomeCommitter {
   private pending: Outcome[] = [];
@@ -27,12 +27,12 @@ export class OutcomeCommitter {
   private scheduled = false;
 
   constructor(
-    private readonly workerId: string,
     private readonly state: TaskStateWriter,
     private readonly storage: StoragePort,
     private readonly queue: TaskQueue,
     private readonly logger: Logger,
-    private readonly onCommitted: (count: number) => void,
+    /** Told the ids whose outcomes are durable: the worker acks them (see Worker.acknowledge). */
+    private readonly onDurable: (taskIds: string[]) => void,
   ) {}
 
   add(outcome: Outcome): void {
@@ -70,7 +70,6 @@ export class OutcomeCommitter {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.write(batch);
-        this.onCommitted(batch.length);
         return;
       } catch (error) {
         // Storage or queue down: keep the outcomes (the tasks stay in our processing list) and
@@ -90,7 +89,7 @@ export class OutcomeCommitter {
     if (logs.length > 0) await this.storage.appendLogs(logs);
     const retries = batch.flatMap((o) => (o.retry && appliedSet.has(o.taskId) ? [o.retry] : []));
     if (retries.length > 0) await this.queue.schedule(retries);
-    await this.queue.ack(this.workerId, batch.map((o) => o.taskId));
+    this.onDurable(batch.map((o) => o.taskId));
     for (const outcome of batch) {
       try {
         outcome.after?.(outcome.transition ? appliedSet.has(outcome.taskId) : true);

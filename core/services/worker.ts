@@ -24,6 +24,13 @@ import { recoveryTransition, requeueFromWorker } from './requeue.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
 
+/**
+ * How long acks wait for a take to carry them while every slot is busy. A finished task is
+ * followed by a take within microseconds when tasks are short; long tasks pay this delay once
+ * per ack, during which the leader sees the worker this many tasks fuller than it is.
+ */
+const ACK_DELAY_MS = 10;
+
 interface Running {
   task: Task;
   controller: AbortController;
@@ -43,6 +50,15 @@ export class Worker {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private unsubscribeCancels: Unsubscribe | undefined;
   private slotWaiter: (() => void) | undefined;
+  /** Ids whose outcomes are durable, to be acked with the next take (or alone when none is coming). */
+  private acksDue: string[] = [];
+  /**
+   * What the consume loop is doing, which decides when acks go out: `taking`/`starting` (a take
+   * comes soon and carries them), `full` (a take follows the next task to finish: usually soon,
+   * so acks wait up to ACK_DELAY_MS for it), `blocked` (nothing to take: ack at once).
+   */
+  private loopState: 'taking' | 'full' | 'blocked' = 'taking';
+  private ackTimer: NodeJS.Timeout | undefined;
   private readonly committer: OutcomeCommitter;
   private readonly log: Logger;
   private started = false;
@@ -66,7 +82,7 @@ export class Worker {
     // leader as a dead worker's, never silently adopted by a process that did not run them.
     this.id = config.worker.id ?? `worker-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'worker', workerId: this.id });
-    this.committer = new OutcomeCommitter(this.id, state, storage, queue, this.log, () => this.wakeSlot());
+    this.committer = new OutcomeCommitter(state, storage, queue, this.log, (ids) => this.acknowledge(ids));
   }
 
   get load(): number {
@@ -155,18 +171,77 @@ export class Worker {
     while (!stop.aborted) {
       const free = this.capacity - this.running.size;
       if (free <= 0) {
-        await new Promise<void>((resolve) => (this.slotWaiter = resolve));
+        await this.parked('full', new Promise<void>((resolve) => (this.slotWaiter = resolve)));
         continue;
       }
       try {
-        const ids = await this.queue.take(this.id, free, this.config.worker.takeWait, stop);
+        const ids = await this.take(free, stop);
         if (ids.length > 0) await this.begin(ids);
       } catch (error) {
         if (stop.aborted) break;
         this.log.error({ err: error }, 'taking tasks failed; retrying');
-        await abortableDelay(500, stop);
+        await this.parked('blocked', abortableDelay(500, stop));
       }
     }
+  }
+
+  /**
+   * Takes up to `free` ids: first without waiting, carrying the acks due (one round trip for
+   * both, as a finished task is usually followed by a take); when the queue is empty, blocks
+   * for up to takeWait.
+   */
+  private async take(free: number, stop: AbortSignal): Promise<string[]> {
+    const acks = this.takeAcksDue();
+    let ready: string[];
+    try {
+      ready = await this.queue.ackAndTake(this.id, acks, free);
+    } catch (error) {
+      this.acksDue = acks.concat(this.acksDue);
+      throw error;
+    }
+    if (ready.length > 0) return ready;
+    return this.parked('blocked', this.queue.take(this.id, free, this.config.worker.takeWait, stop));
+  }
+
+  /** Runs a wait of the consume loop; see `loopState` for what it means for the acks due. */
+  private async parked<T>(state: 'full' | 'blocked', wait: Promise<T>): Promise<T> {
+    this.loopState = state;
+    this.scheduleAcks();
+    try {
+      return await wait;
+    } finally {
+      this.loopState = 'taking';
+    }
+  }
+
+  /** Outcomes are durable: the ids are acked with the next take, or on their own (scheduleAcks). */
+  private acknowledge(taskIds: string[]): void {
+    for (const id of taskIds) this.acksDue.push(id);
+    this.scheduleAcks();
+  }
+
+  private scheduleAcks(): void {
+    if (this.acksDue.length === 0 || this.loopState === 'taking') return;
+    if (this.loopState === 'blocked' || !this.started) this.flushAcks();
+    else this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
+  }
+
+  private takeAcksDue(): string[] {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    const ids = this.acksDue;
+    this.acksDue = [];
+    return ids;
+  }
+
+  private flushAcks(): void {
+    const ids = this.takeAcksDue();
+    if (ids.length === 0) return;
+    this.queue.ack(this.id, ids).catch((error: unknown) => {
+      // Kept for the next take or flush; until then the ids only sit in our processing list.
+      this.acksDue = ids.concat(this.acksDue);
+      this.log.warn({ err: error, tasks: ids.length }, 'acking finished tasks failed; will retry');
+    });
   }
 
   private async begin(ids: string[]): Promise<void> {
