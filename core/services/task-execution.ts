@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
   type Executor,
 } from '../ports/executor.ts';
+import type { LazyAbort } from './lazy-abort.ts';
 
 export type ExecutionResult =
   | { kind: 'success'; result: JsonValue | null }
@@ -18,35 +19,50 @@ export type ExecutionResult =
   | { kind: 'shutdown' };
 
 /**
- * Runs one task through its executor under an AbortSignal that fires on the task's timeout,
- * on cancel and on shutdown. The race with the signal frees the slot even when an executor
- * ignores its signal (its promise is left to settle on its own).
+ * Runs one task through its executor under an abort that fires on the task's timeout, on
+ * cancel and on shutdown. The abort settles the result at once, which frees the slot even
+ * when an executor ignores its signal (its promise is left to settle on its own).
  */
-export async function executeWithDeadline(
+export function executeWithDeadline(
   executor: Executor,
   task: Task,
-  controller: AbortController,
-  makeContext: (signal: AbortSignal) => ExecutionContext,
+  abort: LazyAbort,
+  makeContext: (abort: LazyAbort) => ExecutionContext,
 ): Promise<ExecutionResult> {
-  const timer = setTimeout(() => controller.abort(new TimeoutSignalReason(task.timeout)), task.timeout * 1000);
-  const aborted = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  return new Promise<ExecutionResult>((resolve) => {
+    let settled = false;
+    const finish = (result: ExecutionResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = setTimeout(() => abort.abort(new TimeoutSignalReason(task.timeout)), task.timeout * 1000);
+    abort.onAbort((reason) => finish(abortedResult(reason, reason)));
+    let run: unknown;
+    try {
+      run = executor.execute(task, makeContext(abort));
+    } catch (error) {
+      finish(failedResult(abort, error));
+      return;
+    }
+    Promise.resolve(run).then(
+      (value) => finish({ kind: 'success', result: value === undefined ? null : (value as JsonValue) }),
+      (error: unknown) => finish(failedResult(abort, error)),
+    );
   });
-  try {
-    const run = Promise.resolve().then(() => executor.execute(task, makeContext(controller.signal)));
-    run.catch(() => {}); // settled late after an abort; nothing is waiting for it any more
-    const value = await Promise.race([run, aborted]);
-    return { kind: 'success', result: value === undefined ? null : (value as JsonValue) };
-  } catch (error) {
-    const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-    if (reason instanceof TimeoutSignalReason) return { kind: 'timeout', error: reason };
-    if (reason instanceof CancelSignalReason) return { kind: 'cancelled' };
-    if (reason instanceof ShutdownSignalReason) return { kind: 'shutdown' };
-    return { kind: 'failed', error, nonRetryable: isNonRetryable(error) };
-  } finally {
-    clearTimeout(timer);
-  }
+}
+
+/** A failure after an abort is the abort's outcome (the executor gave up because it was told to). */
+function failedResult(abort: LazyAbort, error: unknown): ExecutionResult {
+  return abort.aborted ? abortedResult(abort.reason, error) : { kind: 'failed', error, nonRetryable: isNonRetryable(error) };
+}
+
+function abortedResult(reason: unknown, error: unknown): ExecutionResult {
+  if (reason instanceof TimeoutSignalReason) return { kind: 'timeout', error: reason };
+  if (reason instanceof CancelSignalReason) return { kind: 'cancelled' };
+  if (reason instanceof ShutdownSignalReason) return { kind: 'shutdown' };
+  return { kind: 'failed', error, nonRetryable: isNonRetryable(error) };
 }
 
 export function missingExecutorError(type: TaskTypeConfig | undefined, taskType: string): Error {

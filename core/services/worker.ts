@@ -16,6 +16,7 @@ import type { ResolvedConfig } from '../runtime/config-schema.ts';
 import type { HookRegistry } from '../runtime/hooks.ts';
 import { TOKENS } from '../runtime/tokens.ts';
 import { ExecutorRegistry } from './executor-registry.ts';
+import { LazyAbort } from './lazy-abort.ts';
 import { infoLog, stateLog } from './log-entries.ts';
 import { OutcomeCommitter, type Outcome } from './outcome-committer.ts';
 import { describeError, planFailure } from './retry-policy.ts';
@@ -33,7 +34,7 @@ const ACK_DELAY_MS = 10;
 
 interface Running {
   task: Task;
-  controller: AbortController;
+  abort: LazyAbort;
 }
 
 /**
@@ -122,7 +123,7 @@ export class Worker {
     this.wakeSlot();
     await this.loop;
     await this.waitForRunning(this.config.worker.gracefulShutdownTimeout);
-    for (const { controller } of this.running.values()) controller.abort(new ShutdownSignalReason());
+    for (const { abort } of this.running.values()) abort.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
     await this.committer.drain();
     await this.returnUnstartedTasks();
@@ -258,12 +259,12 @@ export class Worker {
   }
 
   private run(task: Task): void {
-    const controller = new AbortController();
-    this.running.set(task.taskId, { task, controller });
-    void this.execute(task, controller);
+    const abort = new LazyAbort();
+    this.running.set(task.taskId, { task, abort });
+    void this.execute(task, abort);
   }
 
-  private async execute(task: Task, controller: AbortController): Promise<void> {
+  private async execute(task: Task, abort: LazyAbort): Promise<void> {
     const startedAt = performance.now();
     let result: ExecutionResult;
     try {
@@ -275,7 +276,7 @@ export class Worker {
       if (!executor || !type) {
         result = { kind: 'failed', error: new NonRetryableError(missingExecutorError(type, task.taskType).message), nonRetryable: true };
       } else {
-        result = await executeWithDeadline(executor, task, controller, (signal) => this.context(task, type, signal));
+        result = await executeWithDeadline(executor, task, abort, (handle) => this.context(task, type, handle));
       }
     } catch (error) {
       result = { kind: 'failed', error, nonRetryable: false };
@@ -358,7 +359,7 @@ export class Worker {
     }
   }
 
-  private context(task: Task, type: NonNullable<Awaited<ReturnType<TaskTypeCatalog['find']>>>, signal: AbortSignal): ExecutionContext {
+  private context(task: Task, type: NonNullable<Awaited<ReturnType<TaskTypeCatalog['find']>>>, abort: LazyAbort): ExecutionContext {
     // A pino child per task is costly and most executors never log: built on first use.
     let logger: Logger | undefined;
     const taskLogger = (): Logger => (logger ??= this.log.child({ taskId: task.taskId, taskType: task.taskType }));
@@ -368,7 +369,9 @@ export class Worker {
       });
     };
     return {
-      signal,
+      get signal() {
+        return abort.signal;
+      },
       taskType: type,
       workerId: this.id,
       get logger() {
@@ -384,7 +387,7 @@ export class Worker {
   }
 
   private abortTask(taskId: string): void {
-    this.running.get(taskId)?.controller.abort(new CancelSignalReason());
+    this.running.get(taskId)?.abort.abort(new CancelSignalReason());
   }
 
   private wakeSlot(): void {
