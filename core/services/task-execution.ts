@@ -23,34 +23,38 @@ export type ExecutionResult =
  * cancel and on shutdown. The abort settles the result at once, which frees the slot even
  * when an executor ignores its signal (its promise is left to settle on its own).
  */
-export function executeWithDeadline(
-  executor: Executor,
-  task: Task,
-  abort: LazyAbort,
-  makeContext: (abort: LazyAbort) => ExecutionContext,
-): Promise<ExecutionResult> {
+export function executeWithDeadline(executor: Executor, task: Task, abort: LazyAbort, context: ExecutionContext): Promise<ExecutionResult> {
   return new Promise<ExecutionResult>((resolve) => {
-    let settled = false;
-    const finish = (result: ExecutionResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const timer = setTimeout(() => abort.abort(new TimeoutSignalReason(task.timeout)), task.timeout * 1000);
-    abort.onAbort((reason) => finish(abortedResult(reason, reason)));
+    const settle = new SettleOnce(resolve);
+    settle.timer = setTimeout(() => abort.abort(new TimeoutSignalReason(task.timeout)), task.timeout * 1000);
+    abort.onAbort((reason) => settle.finish(abortedResult(reason, reason)));
     let run: unknown;
     try {
-      run = executor.execute(task, makeContext(abort));
+      run = executor.execute(task, context);
     } catch (error) {
-      finish(failedResult(abort, error));
+      settle.finish(failedResult(abort, error));
       return;
     }
     Promise.resolve(run).then(
-      (value) => finish({ kind: 'success', result: value === undefined ? null : (value as JsonValue) }),
-      (error: unknown) => finish(failedResult(abort, error)),
+      (value) => settle.finish({ kind: 'success', result: value === undefined ? null : (value as JsonValue) }),
+      (error: unknown) => settle.finish(failedResult(abort, error)),
     );
   });
+}
+
+/** The first outcome wins (the executor, or the abort that raced it) and clears the deadline. */
+class SettleOnce {
+  timer: NodeJS.Timeout | undefined;
+  private settled = false;
+
+  constructor(private readonly resolve: (result: ExecutionResult) => void) {}
+
+  finish(result: ExecutionResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.resolve(result);
+  }
 }
 
 /** A failure after an abort is the abort's outcome (the executor gave up because it was told to). */

@@ -1,0 +1,79 @@
+import type { Task } from '../domain/task.ts';
+import type { TaskTypeConfig } from '../domain/task-type.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EventBus } from '../ports/event-bus.ts';
+import type { ExecutionContext } from '../ports/executor.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { StoragePort } from '../ports/storage.ts';
+import type { LazyAbort } from './lazy-abort.ts';
+import { infoLog } from './log-entries.ts';
+
+export interface ContextServices {
+  storage: StoragePort;
+  clock: Clock;
+  events: EventBus;
+  /** The worker's logger; a task's child logger is made from it. */
+  logger: Logger;
+}
+
+type LogFn = ExecutionContext['log'];
+type ProgressFn = ExecutionContext['progress'];
+
+/**
+ * What an executor gets for one task. Built once per task on a worker's hot path, so
+ * everything an executor may not use (the AbortController, a pino child logger, the log and
+ * progress functions) is made on first access. `log` and `progress` are plain functions that
+ * keep working when destructured (`const { log } = ctx`).
+ */
+export class TaskExecutionContext implements ExecutionContext {
+  private childLogger: Logger | undefined;
+  private logFn: LogFn | undefined;
+  private progressFn: ProgressFn | undefined;
+
+  constructor(
+    private readonly task: Task,
+    readonly taskType: TaskTypeConfig,
+    readonly workerId: string,
+    private readonly abort: LazyAbort,
+    private readonly services: ContextServices,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get logger(): Logger {
+    return (this.childLogger ??= this.services.logger.child({ taskId: this.task.taskId, taskType: this.task.taskType }));
+  }
+
+  get log(): LogFn {
+    return (this.logFn ??= logAppender(this));
+  }
+
+  get progress(): ProgressFn {
+    return (this.progressFn ??= progressReporter(this, this.log));
+  }
+
+  /** Appends an INFO row; a failed write is logged, never thrown at the executor. */
+  appendLog(message: string, detail?: string): void {
+    const { storage, clock } = this.services;
+    storage.appendLogs([infoLog(this.task.taskId, message, clock.now(), this.workerId, detail ?? null)]).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'writing a task log row failed');
+    });
+  }
+
+  reportProgress(log: LogFn, percent: number, message?: string): void {
+    const bounded = Math.max(0, Math.min(100, Math.round(percent)));
+    log(message ? `Progress ${bounded}%: ${message}` : `Progress ${bounded}%`);
+    const { taskId, taskType } = this.task;
+    this.services.events.emit('task_progress', { taskId, taskType, percent: bounded, message });
+  }
+}
+
+function logAppender(context: TaskExecutionContext): LogFn {
+  return (message, detail) => context.appendLog(message, detail);
+}
+
+function progressReporter(context: TaskExecutionContext, log: LogFn): ProgressFn {
+  return (percent, message) => context.reportProgress(log, percent, message);
+}
