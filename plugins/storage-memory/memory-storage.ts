@@ -197,7 +197,19 @@ export class MemoryStorage implements StoragePort {
   }
 
   private appendLog(log: NewTaskLog): void {
-    const row: TaskLog = { ...log, id: this.nextLogId++, createdAt: new Date(log.createdAt.getTime()) };
+    // Field by field rather than a spread: one object shape for every row (a hot path).
+    const row: TaskLog = {
+      id: this.nextLogId++,
+      taskId: log.taskId,
+      logType: log.logType,
+      fromStatus: log.fromStatus,
+      toStatus: log.toStatus,
+      message: log.message,
+      workerId: log.workerId,
+      retryCount: log.retryCount,
+      errorDetail: log.errorDetail,
+      createdAt: new Date(log.createdAt.getTime()),
+    };
     const rows = this.logs.get(log.taskId);
     if (rows) rows.push(row);
     else this.logs.set(log.taskId, [row]);
