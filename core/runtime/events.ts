@@ -42,29 +42,41 @@ export class InProcessEventBus implements EventBus {
   }
 
   on<K extends EventName>(name: K, handler: EventHandler<K>): () => void {
-    const listener = (event: EventOf<K>) => this.invoke(() => handler(event), name);
+    const listener = (event: EventOf<K>) => this.invoke(handler, event, name);
     this.emitter.on(name, listener);
     return () => this.emitter.off(name, listener);
   }
 
   onAny(handler: (name: EventName, event: EventOf<EventName>) => void): () => void {
-    const listener = (name: EventName, event: EventOf<EventName>) => this.invoke(() => handler(name, event), name);
+    const listener = (name: EventName, event: EventOf<EventName>) => this.invokeAny(handler, name, event);
     this.emitter.on(ANY, listener);
     return () => this.emitter.off(ANY, listener);
   }
 
   private deliver(name: EventName, event: EventOf<EventName>): void {
     this.emitter.emit(name, event);
-    this.emitter.emit(ANY, name, event);
+    if (this.emitter.listenerCount(ANY) > 0) this.emitter.emit(ANY, name, event);
   }
 
-  private invoke(run: () => void | Promise<void>, name: string): void {
+  // Handler and argument passed apart (no closure per event): this runs for every task.
+  private invoke<K extends EventName>(handler: EventHandler<K>, event: EventOf<K>, name: K): void {
     try {
-      const result = run();
-      if (result instanceof Promise) result.catch((error: unknown) => this.logger.error({ err: error, event: name }, 'event handler failed'));
+      this.settle(handler(event), name);
     } catch (error) {
       this.logger.error({ err: error, event: name }, 'event handler failed');
     }
+  }
+
+  private invokeAny(handler: (name: EventName, event: EventOf<EventName>) => void, name: EventName, event: EventOf<EventName>): void {
+    try {
+      this.settle(handler(name, event), name);
+    } catch (error) {
+      this.logger.error({ err: error, event: name }, 'event handler failed');
+    }
+  }
+
+  private settle(result: unknown, name: string): void {
+    if (result instanceof Promise) result.catch((error: unknown) => this.logger.error({ err: error, event: name }, 'event handler failed'));
   }
 }
 

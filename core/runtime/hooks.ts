@@ -23,3 +23,13 @@ export type HookRegistry = Hookable<TaskManagerHooks>;
 export function createHookRegistry(): HookRegistry {
   return createHooks<TaskManagerHooks>();
 }
+
+/**
+ * Whether any handler is registered for `name`. The worker calls the task hooks twice per task;
+ * with none registered it skips building their arguments. hookable keeps handlers in
+ * `_hooks` without a public accessor; a unit test pins this down against the installed version.
+ */
+export function hasHook(hooks: HookRegistry, name: keyof TaskManagerHooks): boolean {
+  const registered = (hooks as unknown as { _hooks?: Record<string, unknown[] | undefined> })._hooks?.[name];
+  return registered !== undefined && registered.length > 0;
+}

@@ -13,9 +13,9 @@ import type { MetricsPort } from '../ports/metrics.ts';
 import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
-import type { HookRegistry } from '../runtime/hooks.ts';
+import { hasHook, type HookRegistry } from '../runtime/hooks.ts';
 import { TOKENS } from '../runtime/tokens.ts';
-import { TaskExecutionContext } from './execution-context.ts';
+import { TaskExecutionContext, type ContextServices } from './execution-context.ts';
 import { ExecutorRegistry } from './executor-registry.ts';
 import { LazyAbort } from './lazy-abort.ts';
 import { infoLog, stateLog } from './log-entries.ts';
@@ -62,6 +62,7 @@ export class Worker {
   private loopState: 'taking' | 'full' | 'blocked' = 'taking';
   private ackTimer: NodeJS.Timeout | undefined;
   private readonly committer: OutcomeCommitter;
+  private readonly contextServices: ContextServices;
   private readonly log: Logger;
   private started = false;
 
@@ -84,6 +85,7 @@ export class Worker {
     // leader as a dead worker's, never silently adopted by a process that did not run them.
     this.id = config.worker.id ?? `worker-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'worker', workerId: this.id });
+    this.contextServices = { storage, clock, events, logger: this.log };
     this.committer = new OutcomeCommitter(state, storage, queue, this.log, (ids) => this.acknowledge(ids));
   }
 
@@ -269,16 +271,14 @@ export class Worker {
     const startedAt = performance.now();
     let result: ExecutionResult;
     try {
-      // callHook returns nothing when no hook is registered: no await (a microtask) per task then.
-      const beforeHooks = this.hooks.callHook('task:before-execute', task);
-      if (beforeHooks) await beforeHooks;
+      // Checked first: with no hook registered, no arguments, promise or await per task.
+      if (hasHook(this.hooks, 'task:before-execute')) await this.hooks.callHook('task:before-execute', task);
       const executor = this.executors.get(task.taskType);
       const type = this.types.fresh(task.taskType) ?? (await this.types.find(task.taskType));
       if (!executor || !type) {
         result = { kind: 'failed', error: new NonRetryableError(missingExecutorError(type, task.taskType).message), nonRetryable: true };
       } else {
-        const services = { storage: this.storage, clock: this.clock, events: this.events, logger: this.log };
-        result = await executeWithDeadline(executor, task, abort, new TaskExecutionContext(task, type, this.id, abort, services));
+        result = await executeWithDeadline(executor, task, abort, new TaskExecutionContext(task, type, this.id, abort, this.contextServices));
       }
     } catch (error) {
       result = { kind: 'failed', error, nonRetryable: false };
@@ -287,15 +287,15 @@ export class Worker {
     this.running.delete(task.taskId);
     this.committer.add(this.outcome(task, result, durationMs));
     this.wakeSlot();
+    if (!hasHook(this.hooks, 'task:after-execute')) return;
     const status = result.kind === 'success' ? 'SUCCESS' : result.kind === 'timeout' ? 'TIMEOUT' : result.kind === 'failed' ? 'FAILED' : 'CANCELLED';
     try {
-      const afterHooks = this.hooks.callHook('task:after-execute', task, {
+      await this.hooks.callHook('task:after-execute', task, {
         status,
         result: result.kind === 'success' ? result.result : null,
         error: result.kind === 'failed' ? result.error : undefined,
         durationMs,
       });
-      if (afterHooks) await afterHooks;
     } catch (error) {
       this.log.error({ err: error }, 'task:after-execute hook failed');
     }

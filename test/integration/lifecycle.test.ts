@@ -187,3 +187,25 @@ describe('create when the queue is down', () => {
     expect(done.result).toBe('ran');
   });
 });
+
+describe('task hooks', () => {
+  it('calls task:before-execute and task:after-execute around each execution', async () => {
+    app = await memoryApp({ handlers: { echo: () => 'ran', boom: () => Promise.reject(new NonRetryableError('no')) } });
+    const seen: string[] = [];
+    app.hooks.hook('task:before-execute', (task) => {
+      seen.push(`before ${task.taskType}`);
+    });
+    app.hooks.hook('task:after-execute', (task, outcome) => {
+      seen.push(`after ${task.taskType} ${outcome.status} ${JSON.stringify(outcome.result ?? null)}`);
+    });
+    await app.start();
+    const { task: ok } = await app.services.tasks.create({ taskType: 'echo', payload: {} });
+    await waitForStatus(app, ok.taskId, ['SUCCESS']);
+    const { task: failed } = await app.services.tasks.create({ taskType: 'boom', payload: {}, maxRetry: 0 });
+    await waitForStatus(app, failed.taskId, ['FAILED']);
+    // after-execute runs right after the outcome is queued for commit: wait for it, not for a time.
+    const deadline = Date.now() + 2_000;
+    while (seen.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toEqual(['before echo', 'after echo SUCCESS "ran"', 'before boom', 'after boom FAILED null']);
+  });
+});
