@@ -54,6 +54,8 @@ export class Worker {
   private slotWaiter: (() => void) | undefined;
   /** Ids whose outcomes are durable, to be acked with the next take (or alone when none is coming). */
   private acksDue: string[] = [];
+  /** Ids taken beyond the free slots (see takeAhead), oldest first. */
+  private buffered: string[] = [];
   /**
    * What the consume loop is doing, which decides when acks go out: `taking`/`starting` (a take
    * comes soon and carries them), `full` (a take follows the next task to finish: usually soon,
@@ -129,6 +131,8 @@ export class Worker {
     for (const { abort } of this.running.values()) abort.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
     await this.committer.drain();
+    // Buffered ids never started: they are in our processing list, which the drain below returns.
+    this.buffered = [];
     await this.returnUnstartedTasks();
     await this.unsubscribeCancels?.();
     await this.storage.markWorkerOffline(this.id, this.clock.now()).catch(() => {});
@@ -179,7 +183,7 @@ export class Worker {
         continue;
       }
       try {
-        const ids = await this.take(free, stop);
+        const ids = this.buffered.length > 0 ? this.buffered.splice(0, free) : await this.takeAhead(free, stop);
         if (ids.length > 0) await this.begin(ids);
       } catch (error) {
         if (stop.aborted) break;
@@ -190,21 +194,34 @@ export class Worker {
   }
 
   /**
-   * Takes up to `free` ids: first without waiting, carrying the acks due (one round trip for
+   * Takes up to one capacity more than the free slots: the extra ids wait in `buffered` (they
+   * are already in our processing list, so recovery finds them) and start as slots free up,
+   * which halves the queue calls per task. They are checked against storage only when they
+   * start, like any other id.
+   */
+  private async takeAhead(free: number, stop: AbortSignal): Promise<string[]> {
+    const ids = await this.take(free + this.capacity, stop);
+    if (ids.length <= free) return ids;
+    for (const id of ids.slice(free)) this.buffered.push(id);
+    return ids.slice(0, free);
+  }
+
+  /**
+   * Takes up to `max` ids: first without waiting, carrying the acks due (one round trip for
    * both, as a finished task is usually followed by a take); when the queue is empty, blocks
    * for up to takeWait.
    */
-  private async take(free: number, stop: AbortSignal): Promise<string[]> {
+  private async take(max: number, stop: AbortSignal): Promise<string[]> {
     const acks = this.takeAcksDue();
     let ready: string[];
     try {
-      ready = await this.queue.ackAndTake(this.id, acks, free);
+      ready = await this.queue.ackAndTake(this.id, acks, max);
     } catch (error) {
       this.acksDue = acks.concat(this.acksDue);
       throw error;
     }
     if (ready.length > 0) return ready;
-    return this.parked('blocked', this.queue.take(this.id, free, this.config.worker.takeWait, stop));
+    return this.parked('blocked', this.queue.take(this.id, max, this.config.worker.takeWait, stop));
   }
 
   /** Runs a wait of the consume loop; see `loopState` for what it means for the acks due. */

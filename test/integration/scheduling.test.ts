@@ -181,6 +181,32 @@ describe('scheduling', () => {
     await expect.poll(async () => (await storage.countByStatus()).SUCCESS, { timeout: 3000 }).toBe(10);
   });
 
+  it('never starts a task cancelled while it waited in a busy worker', async () => {
+    const release = gate();
+    const started: number[] = [];
+    app = await memoryApp({
+      handlers: {
+        job: async (payload) => {
+          const n = payload.n as number;
+          started.push(n);
+          if (n === 1) await release.promise;
+        },
+      },
+      config: { worker: { capacity: 1 }, scheduler: { prefetch: 1 } },
+    });
+    await app.start();
+    const [first, second, third] = await app.services.tasks.createMany([1, 2, 3].map((n) => ({ taskType: 'job', payload: { n } })));
+    await waitForStatus(app, first!.task.taskId, ['PROCESSING']);
+    // The second is already handed to the worker (queued or taken ahead), not started.
+    await waitForStatus(app, second!.task.taskId, ['PROCESSING']);
+    await app.services.tasks.cancel(second!.task.taskId);
+    release.open();
+    const last = await waitForStatus(app, third!.task.taskId, ['SUCCESS', 'FAILED']);
+    expect(last.errorMsg).toBeNull();
+    expect(started).toEqual([1, 3]);
+    expect((await app.services.tasks.get(second!.task.taskId)).status).toBe('CANCELLED');
+  });
+
   it('puts tasks back when their worker left between planning and dispatch', async () => {
     app = await memoryApp({ handlers: { job: () => null }, config: { roles: ['api', 'scheduler'] } });
     const coordination = app.resolve(TOKENS.Coordination);
