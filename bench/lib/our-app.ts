@@ -34,6 +34,13 @@ export interface OurAppOptions {
 export const NOOP_TYPE = 'noop';
 
 /**
+ * scheduler.prefetch for the bench apps: 4 (Celery's default multiplier) rather than the
+ * product default 1, a throughput setting for short tasks (docs/configuration.md explains the
+ * trade-off for long ones). BENCH_PREFETCH=1 measures the default.
+ */
+export const BENCH_PREFETCH = Number(process.env.BENCH_PREFETCH ?? 4);
+
+/**
  * An in-process app on memory storage (or MySQL with `mysqlUrl`) and the chosen queue, with
  * one task type `noop` (no max_concurrent cap, no retries). Cross-process events are off:
  * the bench measures raw throughput, and nothing here listens on another process.
@@ -46,7 +53,7 @@ export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
     {
       app: { logLevel: 'silent', crossProcessEvents: false, nodeId: 'bench' },
       roles: options.roles ?? ['api', 'scheduler', 'worker'],
-      scheduler: { batchSize: 500, ...(options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {}) },
+      scheduler: { batchSize: 500, prefetch: BENCH_PREFETCH, ...(options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {}) },
       worker: { capacity: options.capacity ?? 10, enabled: options.worker ?? true },
       taskTypes: [{ taskType: NOOP_TYPE, executorType: 'local', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
       plugins: [storagePlugin(options), queue, loadBalancers(), localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) })],
