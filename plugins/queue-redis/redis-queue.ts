@@ -63,14 +63,15 @@ export class RedisQueue implements TaskQueue {
   async claim(limit: number): Promise<QueueEntry[]> {
     if (limit <= 0) return [];
     const { queueHigh, queueNormal, claimed } = this.keys;
-    return toEntries(await this.redis.scripts.run<string[]>('claim', [queueHigh, queueNormal, claimed], [limit]));
+    const [, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', [queueHigh, queueNormal, claimed], [limit]);
+    return toEntries(flat);
   }
 
   async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
     if (workers.length === 0) return { loads: new Map(), claimed: [] };
     const { queueHigh, queueNormal, claimed } = this.keys;
     const keys = [queueHigh, queueNormal, claimed, ...workers.flatMap((w) => [this.keys.workerQueue(w.workerId), this.keys.workerProcessing(w.workerId)])];
-    const [loads, flat] = await this.redis.scripts.run<[number[], string[]]>('claim-for', keys, [Math.max(0, limit), ...workers.map((w) => w.maxLoad)]);
+    const [loads, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', keys, [Math.max(0, limit), ...workers.map((w) => w.maxLoad)]);
     return { loads: new Map(workers.map((w, i) => [w.workerId, loads[i] ?? 0])), claimed: toEntries(flat) };
   }
 
@@ -122,7 +123,7 @@ export class RedisQueue implements TaskQueue {
 
   async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
     if (taskIds.length === 0) return;
-    await this.redis.scripts.run('ack', [this.keys.workerProcessing(workerId)], [this.keys.notifyChannel, ...taskIds]);
+    await this.ackAndTake(workerId, taskIds, 0);
   }
 
   async ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]> {
@@ -177,6 +178,6 @@ export class RedisQueue implements TaskQueue {
   }
 
   private takeNow(workerId: string, max: number): Promise<string[]> {
-    return this.redis.scripts.run<string[]>('take', [this.keys.workerQueue(workerId), this.keys.workerProcessing(workerId)], [max]);
+    return this.ackAndTake(workerId, [], max);
   }
 }

@@ -1,16 +1,31 @@
 --[[
-  Leader: pop up to `limit` ids from the heads of the ready queues, HIGH before NORMAL,
-  into the claimed list, so a leader that dies before dispatching loses nothing.
+  Leader: pop up to `limit` ids from the heads of the ready queues, HIGH before NORMAL, into
+  the claimed list, so a leader that dies before dispatching loses nothing. Given workers,
+  it first reads their loads (ids queued for each plus ids it has taken and not acked) and
+  claims no more than their total room, a worker's room being max(0, max load - load): the
+  leader's loads and claim in one step. Without workers, `limit` alone bounds the claim.
 
   Input:
     KEYS[1] queue:high
     KEYS[2] queue:normal
     KEYS[3] scheduler:claimed (LIST of "<priority>:<task id>", in claim order)
+    KEYS[4..] per worker: worker:{id}:queue, worker:{id}:processing
     ARGV[1] limit
+    ARGV[2..] per worker, in KEYS order: its max load
 
-  Output: flat array: priority, task id, priority, task id, ...
+  Output: { loads (one per worker, in order), flat claimed entries: priority, task id, ... }
 ]]
+local loads = {}
+local room = 0
+for i = 2, #ARGV do
+  local queueKey = KEYS[4 + (i - 2) * 2]
+  local load = redis.call('LLEN', queueKey) + redis.call('LLEN', KEYS[5 + (i - 2) * 2])
+  loads[#loads + 1] = load
+  local free = tonumber(ARGV[i]) - load
+  if free > 0 then room = room + free end
+end
 local limit = tonumber(ARGV[1])
+if #ARGV > 1 then limit = math.min(limit, room) end
 local out = {}
 local function take(key, priority)
   while #out / 2 < limit do
@@ -23,4 +38,4 @@ local function take(key, priority)
 end
 take(KEYS[1], '1')
 take(KEYS[2], '0')
-return out
+return { loads, out }
