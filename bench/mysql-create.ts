@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { createConnection } from 'mysql2/promise';
+import { adminConnection, freshMysqlDatabase } from './lib/mysql-database.ts';
 import type { NewTask, StoragePort } from '../core/index.ts';
-import { openMysqlStorage, runMigrations } from '../plugins/storage-mysql/index.ts';
+import { openMysqlStorage } from '../plugins/storage-mysql/index.ts';
 
 export interface MysqlCreateBenchOptions {
   serverUrl?: string;
@@ -110,17 +110,9 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
   const batchConcurrency = options.batchConcurrency ?? 2;
   const runs = options.runs ?? 3;
 
-  const server = new URL(serverUrl);
-  const admin = await createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username) || 'root',
-    password: decodeURIComponent(server.password),
-  });
-  const database = `tm_bench_${process.pid}_${Date.now().toString(36)}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  await runMigrations(url.toString());
+  const admin = await adminConnection(serverUrl);
+  const database = await freshMysqlDatabase(serverUrl);
+  const url = new URL(database.url);
   const { storage, close } = await openMysqlStorage(url.toString(), { poolSize: concurrency });
   // The reference: every call its own transaction, as before group commit.
   const ungrouped = await openMysqlStorage(url.toString(), { poolSize: concurrency, groupCommit: { maxCallTasks: 0 } });
@@ -175,7 +167,7 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
   } finally {
     await ungrouped.close();
     await close();
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await database.drop();
     await admin.end();
   }
 }

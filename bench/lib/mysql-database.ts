@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { runMigrations } from '../../plugins/storage-mysql/index.ts';
 
 /** The server only: each bench database is created under it and dropped afterwards. */
@@ -25,14 +25,19 @@ export async function freshMysqlDatabase(serverUrl = MYSQL_SERVER_URL): Promise<
   return { url: url.toString(), name, drop: () => dropDatabase(serverUrl, name) };
 }
 
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+/** A plain connection to the server (no database selected), for CREATE/DROP and VERSION(). */
+export function adminConnection(serverUrl = MYSQL_SERVER_URL): Promise<Connection> {
   const server = new URL(serverUrl);
-  const admin = await createConnection({
+  return createConnection({
     host: server.hostname,
     port: Number(server.port || 3306),
     user: decodeURIComponent(server.username) || 'root',
     password: decodeURIComponent(server.password),
   });
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = await adminConnection(serverUrl);
   try {
     await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   } finally {
