@@ -131,6 +131,7 @@ export class Worker {
     for (const { abort } of this.running.values()) abort.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
     await this.committer.drain();
+    this.flushAcks(); // what is still due, and no timer left to fire after stop
     // Buffered ids never started: they are in our processing list, which the drain below returns.
     this.buffered = [];
     await this.returnUnstartedTasks();
@@ -242,9 +243,10 @@ export class Worker {
   }
 
   private scheduleAcks(): void {
-    if (this.acksDue.length === 0 || this.loopState === 'taking') return;
-    if (this.loopState === 'blocked' || !this.started) this.flushAcks();
-    else this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
+    if (this.acksDue.length === 0) return;
+    // Stopping: the consume loop has ended, so no take will carry them.
+    if (!this.started || this.loopState === 'blocked') this.flushAcks();
+    else if (this.loopState === 'full') this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
   }
 
   private takeAcksDue(): string[] {
