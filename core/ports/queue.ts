@@ -91,11 +91,11 @@ export interface TaskQueue {
   /** Worker: remove finished ids from its processing list. */
   ack(workerId: string, taskIds: readonly string[]): Promise<void>;
   /**
-   * Worker: `ack` these ids, then move up to `max` ids from the head of its queue into its
-   * processing list, in one atomic step (one round trip on Redis) and without waiting: a
-   * worker refills in the same call that reports what it finished.
+   * Worker: `ack` these ids, then `take` (same `max`, `waitMs`, `signal`), the ack and the
+   * first, non-blocking move being one atomic step (one round trip on Redis): a worker
+   * refills in the same call that reports what it finished. `take` is this with no acks.
    */
-  ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]>;
+  ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs?: number, signal?: AbortSignal): Promise<string[]>;
 
   /** Recovery: empty a worker's queue and processing list; returns the ids they held. */
   drainWorker(workerId: string): Promise<string[]>;

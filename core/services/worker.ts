@@ -16,6 +16,7 @@ import type { ResolvedConfig } from '../runtime/config-schema.ts';
 import { hasHook, type HookRegistry } from '../runtime/hooks.ts';
 import { TOKENS } from '../runtime/tokens.ts';
 import { TaskExecutionContext, type ContextServices } from './execution-context.ts';
+import { AckBatcher } from './ack-batcher.ts';
 import { ExecutorRegistry } from './executor-registry.ts';
 import { LazyAbort } from './lazy-abort.ts';
 import { infoLog, stateLog } from './log-entries.ts';
@@ -26,11 +27,7 @@ import { recoveryTransition, requeueFromWorker } from './requeue.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
 
-/**
- * How long acks wait for a take to carry them while every slot is busy. A finished task is
- * followed by a take within microseconds when tasks are short; long tasks pay this delay once
- * per ack, during which the leader sees the worker this many tasks fuller than it is.
- */
+/** How long acks wait for a take to carry them before they go out alone (see AckBatcher). */
 const ACK_DELAY_MS = 10;
 
 interface Running {
@@ -52,17 +49,9 @@ export class Worker {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private unsubscribeCancels: Unsubscribe | undefined;
   private slotWaiter: (() => void) | undefined;
-  /** Ids whose outcomes are durable, to be acked with the next take (or alone when none is coming). */
-  private acksDue: string[] = [];
+  private readonly acks: AckBatcher;
   /** Ids taken beyond the free slots (see takeAhead), oldest first. */
   private buffered: string[] = [];
-  /**
-   * What the consume loop is doing, which decides when acks go out: `taking`/`starting` (a take
-   * comes soon and carries them), `full` (a take follows the next task to finish: usually soon,
-   * so acks wait up to ACK_DELAY_MS for it), `blocked` (nothing to take: ack at once).
-   */
-  private loopState: 'taking' | 'full' | 'blocked' = 'taking';
-  private ackTimer: NodeJS.Timeout | undefined;
   private readonly committer: OutcomeCommitter;
   private readonly contextServices: ContextServices;
   private readonly log: Logger;
@@ -88,7 +77,8 @@ export class Worker {
     this.id = config.worker.id ?? `worker-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'worker', workerId: this.id });
     this.contextServices = { storage, clock, events, logger: this.log };
-    this.committer = new OutcomeCommitter(state, storage, queue, this.log, (ids) => this.acknowledge(ids));
+    this.acks = new AckBatcher((ids) => queue.ack(this.id, ids), ACK_DELAY_MS, this.log);
+    this.committer = new OutcomeCommitter(state, storage, queue, this.log, (ids) => this.acks.add(ids));
   }
 
   get load(): number {
@@ -131,7 +121,7 @@ export class Worker {
     for (const { abort } of this.running.values()) abort.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
     await this.committer.drain();
-    this.flushAcks(); // what is still due, and no timer left to fire after stop
+    await this.acks.flush(); // what is still due, and no timer left to fire after stop
     // Buffered ids never started: they are in our processing list, which the drain below returns.
     this.buffered = [];
     await this.returnUnstartedTasks();
@@ -180,7 +170,7 @@ export class Worker {
     while (!stop.aborted) {
       const free = this.capacity - this.running.size;
       if (free <= 0) {
-        await this.parked('full', new Promise<void>((resolve) => (this.slotWaiter = resolve)));
+        await new Promise<void>((resolve) => (this.slotWaiter = resolve));
         continue;
       }
       try {
@@ -189,7 +179,7 @@ export class Worker {
       } catch (error) {
         if (stop.aborted) break;
         this.log.error({ err: error }, 'taking tasks failed; retrying');
-        await this.parked('blocked', abortableDelay(500, stop));
+        await abortableDelay(500, stop);
       }
     }
   }
@@ -208,63 +198,17 @@ export class Worker {
   }
 
   /**
-   * Takes up to `max` ids: first without waiting, carrying the acks due (one round trip for
-   * both, as a finished task is usually followed by a take); when the queue is empty, blocks
-   * for up to takeWait.
+   * Takes up to `max` ids, carrying the acks due (one round trip for both: a finished task is
+   * usually followed by a take); when the queue is empty, waits up to takeWait.
    */
   private async take(max: number, stop: AbortSignal): Promise<string[]> {
-    const acks = this.takeAcksDue();
-    let ready: string[];
+    const acks = this.acks.takeDue();
     try {
-      ready = await this.queue.ackAndTake(this.id, acks, max);
+      return await this.queue.ackAndTake(this.id, acks, max, this.config.worker.takeWait, stop);
     } catch (error) {
-      this.acksDue = acks.concat(this.acksDue);
+      this.acks.restore(acks);
       throw error;
     }
-    if (ready.length > 0) return ready;
-    return this.parked('blocked', this.queue.take(this.id, max, this.config.worker.takeWait, stop));
-  }
-
-  /** Runs a wait of the consume loop; see `loopState` for what it means for the acks due. */
-  private async parked<T>(state: 'full' | 'blocked', wait: Promise<T>): Promise<T> {
-    this.loopState = state;
-    this.scheduleAcks();
-    try {
-      return await wait;
-    } finally {
-      this.loopState = 'taking';
-    }
-  }
-
-  /** Outcomes are durable: the ids are acked with the next take, or on their own (scheduleAcks). */
-  private acknowledge(taskIds: string[]): void {
-    for (const id of taskIds) this.acksDue.push(id);
-    this.scheduleAcks();
-  }
-
-  private scheduleAcks(): void {
-    if (this.acksDue.length === 0) return;
-    // Stopping: the consume loop has ended, so no take will carry them.
-    if (!this.started || this.loopState === 'blocked') this.flushAcks();
-    else if (this.loopState === 'full') this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
-  }
-
-  private takeAcksDue(): string[] {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    const ids = this.acksDue;
-    this.acksDue = [];
-    return ids;
-  }
-
-  private flushAcks(): void {
-    const ids = this.takeAcksDue();
-    if (ids.length === 0) return;
-    this.queue.ack(this.id, ids).catch((error: unknown) => {
-      // Kept for the next take or flush; until then the ids only sit in our processing list.
-      this.acksDue = ids.concat(this.acksDue);
-      this.log.warn({ err: error, tasks: ids.length }, 'acking finished tasks failed; will retry');
-    });
   }
 
   private async begin(ids: string[]): Promise<void> {

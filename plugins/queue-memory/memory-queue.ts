@@ -120,7 +120,12 @@ export class MemoryQueue implements TaskQueue {
     return { dispatched, cancelled, refused: [] };
   }
 
-  async take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
+  take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
+    return this.ackAndTake(workerId, [], max, waitMs, signal);
+  }
+
+  async ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs = 0, signal?: AbortSignal): Promise<string[]> {
+    this.removeProcessing(workerId, ackIds);
     if (max <= 0) return [];
     const deadline = performance.now() + waitMs;
     for (;;) {
@@ -136,11 +141,6 @@ export class MemoryQueue implements TaskQueue {
 
   async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
     this.removeProcessing(workerId, taskIds);
-  }
-
-  async ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]> {
-    this.removeProcessing(workerId, ackIds);
-    return max > 0 ? moveToProcessing(this.listsOf(workerId), max) : [];
   }
 
   async drainWorker(workerId: string): Promise<string[]> {

@@ -103,10 +103,20 @@ export class RedisQueue implements TaskQueue {
     return { dispatched, cancelled, refused };
   }
 
-  async take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
-    if (max <= 0 || signal?.aborted) return [];
-    const ready = await this.takeNow(workerId, max);
-    if (ready.length > 0 || waitMs <= 0 || signal?.aborted) return ready;
+  take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
+    return this.ackAndTake(workerId, [], max, waitMs, signal);
+  }
+
+  async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    await this.runAckTake(workerId, taskIds, 0);
+  }
+
+  async ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs = 0, signal?: AbortSignal): Promise<string[]> {
+    const take = signal?.aborted ? 0 : max;
+    if (ackIds.length === 0 && take <= 0) return [];
+    const ready = await this.runAckTake(workerId, ackIds, take);
+    if (ready.length > 0 || take <= 0 || waitMs <= 0 || signal?.aborted) return ready;
     // Nothing queued: block on a dedicated connection until one id arrives, then take
     // whatever else came with it without blocking.
     const first = await this.redis.blocking.moveOne(
@@ -118,17 +128,7 @@ export class RedisQueue implements TaskQueue {
     );
     if (first === null) return [];
     if (max === 1 || signal?.aborted) return [first];
-    return [first, ...(await this.takeNow(workerId, max - 1))];
-  }
-
-  async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
-    if (taskIds.length === 0) return;
-    await this.ackAndTake(workerId, taskIds, 0);
-  }
-
-  async ackAndTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]> {
-    const keys = [this.keys.workerQueue(workerId), this.keys.workerProcessing(workerId)];
-    return this.redis.scripts.run<string[]>('ack-take', keys, [this.keys.notifyChannel, Math.max(0, max), ...ackIds]);
+    return [first, ...(await this.runAckTake(workerId, [], max - 1))];
   }
 
   async drainWorker(workerId: string): Promise<string[]> {
@@ -177,7 +177,9 @@ export class RedisQueue implements TaskQueue {
     await this.redis.ping();
   }
 
-  private takeNow(workerId: string, max: number): Promise<string[]> {
-    return this.ackAndTake(workerId, [], max);
+  private runAckTake(workerId: string, ackIds: readonly string[], max: number): Promise<string[]> {
+    const keys = [this.keys.workerQueue(workerId), this.keys.workerProcessing(workerId)];
+    return this.redis.scripts.run<string[]>('ack-take', keys, [this.keys.notifyChannel, Math.max(0, max), ...ackIds]);
   }
+
 }

@@ -230,6 +230,21 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         expect(await queue.drainWorker('w1')).toEqual([]);
       });
 
+      it('ackAndTake acks at once, then waits up to waitMs for a dispatch when the queue is empty', async () => {
+        await queue.enqueue([normal('a')]);
+        await queue.claim(1);
+        await queue.dispatch('w1', ['a']);
+        await queue.take('w1', 1, 0);
+        const taking = track(queue.ackAndTake('w1', ['a'], 5, 2_000));
+        await delay(50);
+        expect(taking.settled()).toBe(false);
+        expect((await queue.lengths()).workers['w1']?.processing ?? 0).toBe(0);
+        await queue.enqueue([normal('late')]);
+        await queue.claim(1);
+        await queue.dispatch('w1', ['late']);
+        expect(await taking.promise).toEqual(['late']);
+      });
+
       it('ackAndTake wakes the leader when it acks (capacity was freed)', async () => {
         await queue.enqueue([normal('a')]);
         await queue.claim(1);
