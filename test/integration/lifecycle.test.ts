@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NonRetryableError, TOKENS, type TaskManager } from '../../core/index.ts';
 import { gate, memoryApp, waitForStatus } from '../helpers/memory-app.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 let app: TaskManager | undefined;
 afterEach(async () => {
@@ -204,8 +205,7 @@ describe('task hooks', () => {
     const { task: failed } = await app.services.tasks.create({ taskType: 'boom', payload: {}, maxRetry: 0 });
     await waitForStatus(app, failed.taskId, ['FAILED']);
     // after-execute runs right after the outcome is queued for commit: wait for it, not for a time.
-    const deadline = Date.now() + 2_000;
-    while (seen.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => seen.length >= 4, { timeoutMs: 2_000, message: 'four hook calls' });
     expect(seen).toEqual(['before echo', 'after echo SUCCESS "ran"', 'before boom', 'after boom FAILED null']);
   });
 });
