@@ -56,6 +56,8 @@ export class Worker {
   private readonly acks: AckBatcher;
   /** Ids taken beyond the free slots (see takeAhead), oldest first. */
   private buffered: string[] = [];
+  /** A take is in flight (possibly parked on an empty queue): acks due now cannot ride on it. */
+  private taking = false;
   private readonly committer: OutcomeCommitter;
   private readonly contextServices: ContextServices;
   private readonly log: Logger;
@@ -87,7 +89,7 @@ export class Worker {
       storage,
       queue,
       this.log,
-      (ids) => this.acks.add(ids),
+      (ids) => this.acks.add(ids, this.taking),
       (outcome, reason) => (outcome.task && outcome.transition ? this.unstorableOutcome(outcome.task, reason) : undefined),
     );
   }
@@ -214,11 +216,14 @@ export class Worker {
    */
   private async take(max: number, stop: AbortSignal): Promise<string[]> {
     const acks = this.acks.takeDue();
+    this.taking = true;
     try {
       return await this.queue.ackAndTake(this.id, acks, max, this.config.worker.takeWait, stop);
     } catch (error) {
       this.acks.restore(acks);
       throw error;
+    } finally {
+      this.taking = false;
     }
   }
 
