@@ -3,5 +3,6 @@ export * from './json.ts';
 export * from './priority.ts';
 export * from './task.ts';
 export * from './task-log.ts';
+export * from './task-progress.ts';
 export * from './task-type.ts';
 export * from './worker.ts';

@@ -9,6 +9,7 @@ import {
   type NewTaskLog,
   type Page,
   type PageRequest,
+  type ProgressUpdate,
   type StoragePort,
   type Task,
   type TaskFilter,
@@ -114,7 +115,7 @@ export class MemoryStorage implements StoragePort {
       }
       const patch = change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
       const next = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
-      this.write(current, next);
+      this.write(current, change.to === 'PENDING' && next.progress ? { ...next, progress: null } : next);
       for (const log of change.logs) this.appendLog(log);
       applied.push(change.taskId);
     }
@@ -123,6 +124,18 @@ export class MemoryStorage implements StoragePort {
 
   async appendLogs(logs: NewTaskLog[]): Promise<void> {
     for (const log of logs) this.appendLog(log);
+  }
+
+  async writeProgress(updates: readonly ProgressUpdate[]): Promise<string[]> {
+    const written = new Set<string>();
+    for (const update of updates) {
+      const current = this.tasks.get(update.taskId);
+      if (!current || !isAttempt(current, update)) continue;
+      const progress = Object.freeze({ percent: update.percent, message: update.message, updatedAt: new Date(update.at.getTime()) });
+      this.tasks.set(update.taskId, { ...current, progress });
+      written.add(update.taskId);
+    }
+    return [...written];
   }
 
   async getLogs(taskId: string): Promise<TaskLog[]> {
@@ -214,6 +227,11 @@ export class MemoryStorage implements StoragePort {
     if (rows) rows.push(row);
     else this.logs.set(log.taskId, [row]);
   }
+}
+
+/** The attempt that reported the progress is still the one running (see ProgressUpdate). */
+function isAttempt(task: Task, update: ProgressUpdate): boolean {
+  return task.status === 'PROCESSING' && task.workerId === update.workerId && task.startedAt?.getTime() === update.startedAt.getTime();
 }
 
 /** The caller keeps its Date objects; the stored task gets its own. */

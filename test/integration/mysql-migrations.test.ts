@@ -48,11 +48,11 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
     await byHand?.drop();
   });
 
-  it('applies 001_initial once; a second run does nothing', async () => {
-    expect(await runMigrations(migrated.url)).toEqual({ applied: ['001_initial'] });
+  it('applies every migration once, in order; a second run does nothing', async () => {
+    expect(await runMigrations(migrated.url)).toEqual({ applied: ['001_initial', '002_task_progress'] });
     expect(await runMigrations(migrated.url)).toEqual({ applied: [] });
-    const [rows] = await migrated.admin.query(`SELECT name FROM \`${migrated.name}\`.schema_migrations`);
-    expect(rows).toEqual([{ name: '001_initial' }]);
+    const [rows] = await migrated.admin.query(`SELECT name FROM \`${migrated.name}\`.schema_migrations ORDER BY name`);
+    expect(rows).toEqual([{ name: '001_initial' }, { name: '002_task_progress' }]);
   });
 
   it('gives the same tables, columns and indexes as schema.sql applied by hand', async () => {
@@ -69,9 +69,24 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
 
   it('adopts a database built from schema.sql without changing it', async () => {
     const before = await describeSchema(byHand);
-    expect(await runMigrations(byHand.url)).toEqual({ applied: ['001_initial'] });
+    expect(await runMigrations(byHand.url)).toEqual({ applied: ['001_initial', '002_task_progress'] });
     expect(await runMigrations(byHand.url)).toEqual({ applied: [] });
     expect(await describeSchema(byHand)).toEqual(before);
+  });
+
+  it('002 upgrades a database that has only 001, keeping its rows (progress NULL)', async () => {
+    const old = await createTestDatabase('migrations_upgrade');
+    try {
+      await runMigrations(old.url);
+      // Back to the schema as 001 left it, with one task in it.
+      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress; DELETE FROM schema_migrations WHERE name = '002_task_progress';
+        INSERT INTO task (task_id, task_type, payload, scheduled_at) VALUES ('kept', 't', '{}', NOW(3));`);
+      expect(await runMigrations(old.url)).toEqual({ applied: ['002_task_progress'] });
+      const [rows] = await old.admin.query(`SELECT task_id, progress FROM \`${old.name}\`.task`);
+      expect(rows).toEqual([{ task_id: 'kept', progress: null }]);
+    } finally {
+      await old.drop();
+    }
   });
 
   it('the plugin migrates (creating a missing database), then starts and stops', async () => {

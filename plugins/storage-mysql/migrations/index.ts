@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './001_initial.ts';
+import * as taskProgress from './002_task_progress.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -7,6 +8,7 @@ import * as initial from './001_initial.ts';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
+  '002_task_progress': taskProgress,
 };
 
 /** Static: no directory scanning, so migrations work from any working directory and bundle. */
