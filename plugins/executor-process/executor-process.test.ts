@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTaskManager, type TaskManager, type TaskTypeInput } from '../../core/index.ts';
+import { createTaskManager, type JsonObject, type TaskManager, type TaskTypeInput } from '../../core/index.ts';
 import { loadBalancers } from '../load-balancers/index.ts';
 import { memoryQueue } from '../queue-memory/index.ts';
 import { memoryStorage } from '../storage-memory/index.ts';
@@ -50,7 +50,7 @@ describe('executor-process', () => {
     await app?.stop();
   });
 
-  const run = async (taskType: string, payload: Record<string, unknown> = {}, timeoutMs = 10_000) => {
+  const run = async (taskType: string, payload: JsonObject = {}, timeoutMs = 10_000) => {
     const { task } = await app.services.tasks.create({ taskType, payload });
     return waitForStatus(app, task.taskId, ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'], timeoutMs);
   };
