@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS task (
   completed_at  DATETIME(3) NULL DEFAULT NULL,
   created_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   updated_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
-  -- The running attempt's last progress {"percent", "message", "updated_at"} (migration 002).
+  -- The running attempt's last progress {"percent", "message", "updated_at"} (migration 003).
   progress      JSON NULL DEFAULT NULL,
   PRIMARY KEY (id),
   -- getTask / getTasks / transition (WHERE task_id IN ...), and the idempotency key.
@@ -55,7 +55,9 @@ CREATE TABLE IF NOT EXISTS task (
   -- findTimedOut: status = 'PROCESSING' ORDER BY started_at, deadline filtered in the index range.
   KEY idx_status_started (status, started_at),
   -- countProcessingByType: status = 'PROCESSING' GROUP BY task_type (covered).
-  KEY idx_status_type (status, task_type)
+  KEY idx_status_type (status, task_type),
+  -- retention: the oldest finished tasks of a status (migration 002).
+  KEY idx_status_completed (status, completed_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS task_logs (

@@ -6,3 +6,4 @@ export * from './task-log.ts';
 export * from './task-progress.ts';
 export * from './task-type.ts';
 export * from './worker.ts';
+export * from './json-limits.ts';

@@ -41,28 +41,17 @@ export class MemoryStorage implements StoragePort {
 
   async ping(): Promise<void> {}
 
+  /** All or nothing: every task is built (and its JSON copied) before any is stored. */
   async createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
-    return newTasks.map((input) => {
-      const existing = this.tasks.get(input.taskId);
-      if (existing) return { task: taskView(existing), created: false };
-      const task: Task = {
-        taskId: input.taskId,
-        taskType: input.taskType,
-        priority: input.priority,
-        status: 'PENDING',
-        payload: frozenJson(input.payload),
-        result: null,
-        errorMsg: null,
-        retryCount: 0,
-        maxRetry: input.maxRetry,
-        timeout: input.timeout,
-        workerId: null,
-        scheduledAt: new Date(input.scheduledAt.getTime()),
-        startedAt: null,
-        completedAt: null,
-        createdAt: new Date(input.createdAt.getTime()),
-        updatedAt: new Date(input.createdAt.getTime()),
-      };
+    const batch = new Map<string, Task>();
+    const results = newTasks.map((input): { task: Task; created: boolean } => {
+      const existing = this.tasks.get(input.taskId) ?? batch.get(input.taskId);
+      if (existing) return { task: existing, created: false };
+      const task = newTask(input);
+      batch.set(task.taskId, task);
+      return { task, created: true };
+    });
+    for (const task of batch.values()) {
       this.write(undefined, task);
       this.appendLog({
         taskId: task.taskId,
@@ -75,8 +64,8 @@ export class MemoryStorage implements StoragePort {
         errorDetail: null,
         createdAt: task.createdAt,
       });
-      return { task: taskView(task), created: true };
-    });
+    }
+    return results.map(({ task, created }) => ({ task: taskView(task), created }));
   }
 
   async getTask(taskId: string): Promise<Task | undefined> {
@@ -98,13 +87,16 @@ export class MemoryStorage implements StoragePort {
     return { ...result, items: result.items.map(taskView) };
   }
 
+  /** All or nothing, like one SQL transaction: every change is prepared before any is written. */
   async transition(changes: TaskTransition[]): Promise<TransitionResult> {
     // An edge outside the table is a bug in the caller: refuse the whole batch before writing.
     for (const change of changes) assertTransition(change.from, change.to, change.via);
     const applied: string[] = [];
     const rejected: string[] = [];
+    const staged = new Map<string, Task>();
+    const writes: { previous: Task; next: Task; change: TaskTransition }[] = [];
     for (const change of changes) {
-      const current = this.tasks.get(change.taskId);
+      const current = staged.get(change.taskId) ?? this.tasks.get(change.taskId);
       const guardHolds =
         current !== undefined &&
         current.status === change.from &&
@@ -114,10 +106,16 @@ export class MemoryStorage implements StoragePort {
         continue;
       }
       const patch = change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
-      const next = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
-      this.write(current, change.to === 'PENDING' && next.progress ? { ...next, progress: null } : next);
-      for (const log of change.logs) this.appendLog(log);
+      const patched = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
+      // Back to PENDING, a new attempt starts from nothing: the old progress goes.
+      const next = change.to === 'PENDING' && patched.progress ? { ...patched, progress: null } : patched;
+      staged.set(change.taskId, next);
+      writes.push({ previous: current, next, change });
       applied.push(change.taskId);
+    }
+    for (const { previous, next, change } of writes) {
+      this.write(previous, next);
+      for (const log of change.logs) this.appendLog(log);
     }
     return { applied, rejected };
   }
@@ -177,6 +175,24 @@ export class MemoryStorage implements StoragePort {
     return this.indexes.countByStatus();
   }
 
+  async deleteFinished(statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
+    const doomed: Task[] = [];
+    for (const status of statuses) {
+      const ids = this.indexes.finished.takeOlderThan(status, completedBefore.getTime(), limit - doomed.length, (id, ms) => {
+        const task = this.tasks.get(id);
+        return task !== undefined && task.status === status && task.completedAt?.getTime() === ms;
+      });
+      for (const id of ids) doomed.push(this.tasks.get(id)!);
+    }
+    if (doomed.length === 0) return 0;
+    for (const task of doomed) {
+      this.tasks.delete(task.taskId);
+      this.logs.delete(task.taskId);
+    }
+    this.indexes.remove(doomed, (id) => !this.tasks.has(id));
+    return doomed.length;
+  }
+
   async listTaskTypes(): Promise<TaskTypeConfig[]> {
     return [...this.taskTypes.values()].sort((a, b) => (a.taskType < b.taskType ? -1 : a.taskType > b.taskType ? 1 : 0));
   }
@@ -232,6 +248,28 @@ export class MemoryStorage implements StoragePort {
 /** The attempt that reported the progress is still the one running (see ProgressUpdate). */
 function isAttempt(task: Task, update: ProgressUpdate): boolean {
   return task.status === 'PROCESSING' && task.workerId === update.workerId && task.startedAt?.getTime() === update.startedAt.getTime();
+}
+
+function newTask(input: NewTask): Task {
+  return {
+    taskId: input.taskId,
+    taskType: input.taskType,
+    priority: input.priority,
+    status: 'PENDING',
+    payload: frozenJson(input.payload),
+    result: null,
+    errorMsg: null,
+    retryCount: 0,
+    maxRetry: input.maxRetry,
+    timeout: input.timeout,
+    workerId: null,
+    scheduledAt: new Date(input.scheduledAt.getTime()),
+    startedAt: null,
+    completedAt: null,
+    createdAt: new Date(input.createdAt.getTime()),
+    updatedAt: new Date(input.createdAt.getTime()),
+    progress: null,
+  };
 }
 
 /** The caller keeps its Date objects; the stored task gets its own. */

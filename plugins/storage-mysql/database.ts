@@ -31,7 +31,7 @@ export interface TaskTable {
   completed_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
-  /** Migration 002: `{"percent", "message", "updated_at"}` of the running attempt. */
+  /** Migration 003: `{"percent", "message", "updated_at"}` of the running attempt. */
   progress: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>;
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError, TOKENS } from '../../core/index.ts';
 import { mysqlStorage, runMigrations } from '../../plugins/storage-mysql/index.ts';
+import { MIGRATION_NAMES } from '../../plugins/storage-mysql/migrations/index.ts';
 import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-database.ts';
 import { mysqlAvailability } from '../helpers/services.ts';
@@ -49,10 +50,11 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
   });
 
   it('applies every migration once, in order; a second run does nothing', async () => {
-    expect(await runMigrations(migrated.url)).toEqual({ applied: ['001_initial', '002_task_progress'] });
+    expect(MIGRATION_NAMES[0]).toBe('001_initial');
+    expect(await runMigrations(migrated.url)).toEqual({ applied: MIGRATION_NAMES });
     expect(await runMigrations(migrated.url)).toEqual({ applied: [] });
     const [rows] = await migrated.admin.query(`SELECT name FROM \`${migrated.name}\`.schema_migrations ORDER BY name`);
-    expect(rows).toEqual([{ name: '001_initial' }, { name: '002_task_progress' }]);
+    expect(rows).toEqual(MIGRATION_NAMES.map((name) => ({ name })));
   });
 
   it('gives the same tables, columns and indexes as schema.sql applied by hand', async () => {
@@ -69,19 +71,19 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
 
   it('adopts a database built from schema.sql without changing it', async () => {
     const before = await describeSchema(byHand);
-    expect(await runMigrations(byHand.url)).toEqual({ applied: ['001_initial', '002_task_progress'] });
+    expect(await runMigrations(byHand.url)).toEqual({ applied: MIGRATION_NAMES });
     expect(await runMigrations(byHand.url)).toEqual({ applied: [] });
     expect(await describeSchema(byHand)).toEqual(before);
   });
 
-  it('002 upgrades a database that has only 001, keeping its rows (progress NULL)', async () => {
+  it('003 upgrades a database migrated before it, keeping its rows (progress NULL)', async () => {
     const old = await createTestDatabase('migrations_upgrade');
     try {
       await runMigrations(old.url);
       // Back to the schema as 001 left it, with one task in it.
-      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress; DELETE FROM schema_migrations WHERE name = '002_task_progress';
+      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress; DELETE FROM schema_migrations WHERE name = '003_task_progress';
         INSERT INTO task (task_id, task_type, payload, scheduled_at) VALUES ('kept', 't', '{}', NOW(3));`);
-      expect(await runMigrations(old.url)).toEqual({ applied: ['002_task_progress'] });
+      expect(await runMigrations(old.url)).toEqual({ applied: ['003_task_progress'] });
       const [rows] = await old.admin.query(`SELECT task_id, progress FROM \`${old.name}\`.task`);
       expect(rows).toEqual([{ task_id: 'kept', progress: null }]);
     } finally {

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './001_initial.ts';
-import * as taskProgress from './002_task_progress.ts';
+import * as finishedIndex from './002_finished_index.ts';
+import * as taskProgress from './003_task_progress.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -8,8 +9,12 @@ import * as taskProgress from './002_task_progress.ts';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
-  '002_task_progress': taskProgress,
+  '002_finished_index': finishedIndex,
+  '003_task_progress': taskProgress,
 };
+
+/** Every migration's name, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 
 /** Static: no directory scanning, so migrations work from any working directory and bundle. */
 const provider: MigrationProvider = {

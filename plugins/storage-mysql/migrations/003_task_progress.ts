@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * 002: task.progress, the running attempt's last reported progress as JSON
+ * 003: task.progress, the running attempt's last reported progress as JSON
  * `{"percent": 40, "message": "…", "updated_at": "…"}` (NULL when none). Added only when
  * missing, so a database built from a schema.sql that already has it is adopted unchanged
  * (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
