@@ -63,7 +63,7 @@ describe.skipIf(!mysql.available)('storage-mysql recovery', () => {
     await waitFor(
       async () => {
         const [rows] = await database.admin.query(
-          "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE '%for update%'",
+          "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND (INFO LIKE '%for update%' OR INFO LIKE '%UPDATE task%')",
           [database.name],
         );
         return (rows as unknown[]).length > 0;
