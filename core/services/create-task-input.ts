@@ -23,6 +23,7 @@ export interface CreateTaskInput {
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;
+const MAX_DELAY_MS = 366 * 86_400_000;
 
 /** Semantic checks and defaults (SPEC §1.1, C13: request values override the type's defaults). */
 export function buildNewTask(
@@ -56,6 +57,9 @@ export function buildNewTask(
   }
   if (input.delayMs !== undefined && (!Number.isFinite(input.delayMs) || input.delayMs < 0)) {
     throw new InvalidParameterError('delay must be a non-negative number', { field: at('delay') });
+  }
+  if (input.delayMs !== undefined && input.delayMs > MAX_DELAY_MS) {
+    throw new InvalidParameterError('delay must be at most one year', { field: at('delay') });
   }
   if (input.runAt !== undefined && Number.isNaN(input.runAt.getTime())) {
     throw new InvalidParameterError('run_at must be an RFC 3339 time', { field: at('run_at') });

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { ErrorCode, InvalidParameterError, InvalidStateError, TaskManagerError, TaskNotFoundError } from '../domain/errors.ts';
-import type { Task } from '../domain/task.ts';
+import { TASK_TYPE_PATTERN, type Task } from '../domain/task.ts';
 import { LogMessage, type TaskLog } from '../domain/task-log.ts';
 import type { TaskTypeConfig } from '../domain/task-type.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -98,6 +98,10 @@ export class TaskService {
     return this.storage.listTasks(filter, page);
   }
 
+  count(filter: TaskFilter): Promise<number> {
+    return this.storage.countTasks(filter);
+  }
+
   async logs(taskId: string): Promise<TaskLog[]> {
     await this.get(taskId);
     return this.storage.getLogs(taskId);
@@ -181,8 +185,10 @@ export class TaskService {
   }
 
   private async requireType(taskType: unknown, field: string): Promise<TaskTypeConfig> {
-    if (typeof taskType !== 'string' || taskType.length === 0) {
-      throw new InvalidParameterError('task_type is required', { field: field ? `${field}.task_type` : 'task_type' });
+    const at = field ? `${field}.task_type` : 'task_type';
+    if (typeof taskType !== 'string' || taskType.length === 0) throw new InvalidParameterError('task_type is required', { field: at });
+    if (!TASK_TYPE_PATTERN.test(taskType)) {
+      throw new InvalidParameterError(`invalid parameter ${at}: must be 1–64 characters of [A-Za-z0-9_.:-]`, { field: at });
     }
     return this.types.requireEnabled(taskType);
   }
