@@ -10,6 +10,8 @@ export interface MetricsPort {
   recordWorkerLoad(workerId: string, load: number): void;
   recordQueueLength(queue: string, length: number): void;
   recordSchedulerElection(schedulerId: string, isLeader: boolean): void;
+  /** Finished tasks deleted by retention (optional: older metrics plugins leave it out). */
+  recordTasksDeleted?(status: TaskStatus, count: number): void;
 }
 
 export const noopMetrics: MetricsPort = {

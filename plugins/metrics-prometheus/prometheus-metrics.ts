@@ -25,6 +25,7 @@ export class PrometheusMetrics implements MetricsPort {
   private readonly workerOnline: Gauge<'worker_id'>;
   private readonly queueLength: Gauge<'queue'>;
   private readonly schedulerIsLeader: Gauge<'scheduler_id'>;
+  private readonly tasksDeleted: Counter<'status'>;
 
   constructor(settings: PrometheusMetricsSettings) {
     const registers = [this.registry];
@@ -78,6 +79,12 @@ export class PrometheusMetrics implements MetricsPort {
       labelNames: ['scheduler_id'],
       registers,
     });
+    this.tasksDeleted = new Counter({
+      name: name('tasks_deleted_total'),
+      help: 'Finished tasks deleted by retention, with their logs',
+      labelNames: ['status'],
+      registers,
+    });
     if (settings.defaultMetrics) {
       // prom-client 15 collects these on scrape: no interval to clear later.
       collectDefaultMetrics({ register: this.registry, prefix: settings.prefix });
@@ -115,6 +122,10 @@ export class PrometheusMetrics implements MetricsPort {
 
   recordQueueLength(queue: string, length: number): void {
     this.queueLength.set({ queue }, length);
+  }
+
+  recordTasksDeleted(status: TaskStatus, count: number): void {
+    this.tasksDeleted.inc({ status }, count);
   }
 
   recordSchedulerElection(schedulerId: string, isLeader: boolean): void {
