@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { NonRetryableError, type TaskManager } from '../../core/index.ts';
 import { freePort } from '../../test/helpers/free-port.ts';
-import { healthClient, listServices } from '../../test/helpers/grpc-standard-clients.ts';
+import { healthClient, listServices, reflect } from '../../test/helpers/grpc-standard-clients.ts';
 import { collect, taskServiceClient, tmCode, type TaskServiceClient } from '../../test/helpers/grpc-client.ts';
 import { memoryApp } from '../../test/helpers/memory-app.ts';
 import { waitFor } from '../../test/helpers/wait.ts';
@@ -309,4 +309,46 @@ describe('gRPC health and reflection', () => {
     const services = await listServices(`127.0.0.1:${port}`);
     expect(services).toEqual(expect.arrayContaining(['taskservice.TaskService', 'grpc.health.v1.Health']));
   });
+
+  it('describes TaskService and every file it depends on, as grpcurl asks', async () => {
+    const address = `127.0.0.1:${port}`;
+    const service = await reflect(address, { file_containing_symbol: 'taskservice.TaskService' });
+    expect(service.error_response).toBeUndefined();
+    const files = (service.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) => fileDescriptor(Buffer.from(bytes)));
+    const own = files.find((file) => file.text.includes('WaitTask'));
+    expect(own).toBeDefined();
+    // proto-loader names files by package; what matters is that every dependency resolves.
+    expect(own!.dependencies.length).toBeGreaterThan(0);
+    for (const dependency of own!.dependencies) {
+      const answer = await reflect(address, { file_by_filename: dependency });
+      expect(answer.error_response, dependency).toBeUndefined();
+      const texts = (answer.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) => Buffer.from(bytes).toString('latin1'));
+      expect(texts.some((text) => text.includes('Timestamp')) || texts.some((text) => text.includes('Struct'))).toBe(true);
+    }
+  });
 });
+
+/** The name (field 1) and dependencies (field 3) of a serialized FileDescriptorProto. */
+function fileDescriptor(bytes: Buffer): { name: string; dependencies: string[]; text: string } {
+  const strings = new Map<number, string[]>();
+  let offset = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[offset++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (offset < bytes.length) {
+    const key = varint();
+    const [field, wire] = [Math.floor(key / 8), key % 8];
+    if (wire === 0) varint();
+    else if (wire === 2) {
+      const length = varint();
+      strings.set(field, [...(strings.get(field) ?? []), bytes.subarray(offset, offset + length).toString('utf8')]);
+      offset += length;
+    } else throw new Error(`unexpected wire type ${wire}`);
+  }
+  return { name: strings.get(1)?.[0] ?? '', dependencies: strings.get(3) ?? [], text: bytes.toString('latin1') };
+}

@@ -29,21 +29,32 @@ export function healthClient(address: string): HealthClient {
   };
 }
 
-/** grpc.reflection.v1 ServerReflectionInfo with list_services: the names the server offers. */
-export function listServices(address: string): Promise<string[]> {
+/** One grpc.reflection.v1 ServerReflectionInfo exchange: the first answer to `request`. */
+export function reflect(address: string, request: object): Promise<ReflectionAnswer> {
   const loaded = loadPackageDefinition(loadSync(REFLECTION_PROTO, OPTIONS)) as unknown as {
     grpc: { reflection: { v1: { ServerReflection: ClientConstructor } } };
   };
   const client = new loaded.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure());
-  const open = (client as unknown as Record<string, () => ClientDuplexStream<object, { list_services_response?: { service: { name: string }[] } }>>)
-    .ServerReflectionInfo!;
+  const open = (client as unknown as Record<string, () => ClientDuplexStream<object, ReflectionAnswer>>).ServerReflectionInfo!;
   const stream = open.call(client);
-  return new Promise<string[]>((resolve, reject) => {
+  return new Promise<ReflectionAnswer>((resolve, reject) => {
     stream.on('data', (response) => {
-      resolve((response.list_services_response?.service ?? []).map((entry: { name: string }) => entry.name));
+      resolve(response);
       stream.end();
     });
     stream.on('error', reject);
-    stream.write({ list_services: '' });
+    stream.write(request);
   }).finally(() => client.close());
+}
+
+export interface ReflectionAnswer {
+  list_services_response?: { service: { name: string }[] };
+  file_descriptor_response?: { file_descriptor_proto: Buffer[] };
+  error_response?: { error_code: number; error_message: string };
+}
+
+/** The service names the server lists through reflection. */
+export async function listServices(address: string): Promise<string[]> {
+  const answer = await reflect(address, { list_services: '' });
+  return (answer.list_services_response?.service ?? []).map((entry) => entry.name);
 }
