@@ -50,15 +50,19 @@ export async function listNumberedPage(tasks: TaskService, filter: TaskFilter, r
     );
   }
 
-  const totalPromise = tasks.count(filter);
-  let cursor = request.cursor || undefined;
+  // Counted while the pages are walked; Promise.all so a failure of either is the answer.
+  const [total, found] = await Promise.all([tasks.count(filter), pageAt(tasks, filter, offset, pageSize, request.cursor || undefined)]);
+  return found.nextCursor === undefined ? { items: found.items, total } : { items: found.items, total, nextCursor: found.nextCursor };
+}
+
+/** The page `offset` rows into the listing: skipped with the keyset cursor, 1000 rows a step. */
+async function pageAt(tasks: TaskService, filter: TaskFilter, offset: number, pageSize: number, start: string | undefined) {
+  let cursor = start;
   for (let skip = offset; skip > 0; ) {
     const skipped = await tasks.list(filter, { limit: Math.min(skip, MAX_PAGE_SIZE), cursor });
     skip -= skipped.items.length;
     cursor = skipped.nextCursor;
-    if (cursor === undefined) return { items: [], total: await totalPromise };
+    if (cursor === undefined) return { items: [] as Task[] };
   }
-  const found = await tasks.list(filter, { limit: pageSize, cursor });
-  const total = await totalPromise;
-  return found.nextCursor === undefined ? { items: found.items, total } : { items: found.items, total, nextCursor: found.nextCursor };
+  return tasks.list(filter, { limit: pageSize, cursor });
 }
