@@ -30,6 +30,11 @@ beforeAll(async () => {
         throw new NonRetryableError('boom');
       },
       parked: () => null,
+      // Reports progress, then runs until cancelled.
+      progressing: (_payload, ctx) => {
+        ctx.progress(40, 'reading');
+        return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+      },
     },
     taskTypes: [{ taskType: 'fail', defaultMaxRetry: 0 }],
     config: {
@@ -230,6 +235,20 @@ describe('gRPC TaskService: extensions', () => {
     const unknown = await collect(client.stream('WaitTask', { task_id: 'no-such-task' }));
     expect(unknown.error?.code).toBe(status.NOT_FOUND);
     expect(tmCode(unknown.error)).toBe(40401);
+  });
+
+  it("shows a running task's progress", async () => {
+    const task = await create({ task_type: 'progressing' });
+    const running = await waitFor(
+      async () => {
+        const { task: current } = await client.ok('GetTask', { task_id: task.task_id });
+        return current.progress ? current : undefined;
+      },
+      { message: 'progress on the task' },
+    );
+    expect(running.progress).toMatchObject({ percent: 40, message: 'reading' });
+    expect(Number(running.progress.updated_at.seconds)).toBeGreaterThan(1_700_000_000);
+    await client.ok('CancelTask', { task_id: task.task_id });
   });
 
   it('RetryTask puts a FAILED task back to PENDING, and refuses a PENDING one', async () => {

@@ -26,6 +26,7 @@ export interface TaskMessage {
   timeout: number;
   scheduled_at: ProtoTimestamp;
   updated_at: ProtoTimestamp;
+  progress: { percent: number; message: string; updated_at: ProtoTimestamp } | null;
 }
 
 export interface TaskLogMessage {
@@ -84,6 +85,9 @@ export function taskMessage(task: Task): TaskMessage {
     timeout: task.timeout,
     scheduled_at: timestamp(task.scheduledAt),
     updated_at: timestamp(task.updatedAt),
+    progress: task.progress
+      ? { percent: task.progress.percent, message: task.progress.message ?? '', updated_at: timestamp(task.progress.updatedAt) }
+      : null,
   };
 }
 

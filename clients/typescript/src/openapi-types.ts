@@ -1300,6 +1300,7 @@ export interface components {
                 [key: string]: unknown;
             };
             priority: number;
+            progress: components["schemas"]["TaskProgress"];
             result?: unknown;
             retry_count: number;
             /**
@@ -1345,6 +1346,16 @@ export interface components {
             items: components["schemas"]["Task"][];
             next_cursor: string | null;
         };
+        /** @description The running attempt's last reported progress (ctx.progress); null when none was reported or the task went back to PENDING */
+        TaskProgress: {
+            message: string | null;
+            percent: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            updated_at: string;
+        } | null;
         TaskType: {
             backoff_rate: number;
             default_max_retry: number;
