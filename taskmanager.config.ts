@@ -1,11 +1,13 @@
 /**
  * The embedded default: one process, no servers. Memory storage and queue, the HTTP API on
- * 8080 (TM_PORT), Prometheus metrics on /metrics, and the demo task types.
+ * 8080 (TM_PORT), the gRPC API on 9090 (TM_GRPC_PORT; 0 = off), Prometheus metrics on
+ * /metrics, and the demo task types.
  * For Redis + MySQL see examples/distributed/taskmanager.config.ts.
  */
 import { defineConfig } from './core/index.ts';
 import { demoExecutors } from './plugins/executor-demo/index.ts';
 import { emailExecutor } from './plugins/executor-email/index.ts';
+import { grpcApi } from './plugins/grpc-api/index.ts';
 import { httpExecutor } from './plugins/executor-http/index.ts';
 import { httpApi } from './plugins/http-api/index.ts';
 import { loadBalancers } from './plugins/load-balancers/index.ts';
@@ -42,5 +44,6 @@ export default defineConfig({
     httpExecutor({ taskTypes: ['http_request'] }),
     prometheusMetrics(),
     httpApi(),
+    grpcApi(),
   ],
 });

@@ -16,6 +16,7 @@ const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'queue-redis': async () => (await import('../../plugins/queue-redis/index.ts')).redisQueue as Factory,
   'load-balancers': async () => (await import('../../plugins/load-balancers/index.ts')).loadBalancers as Factory,
   'http-api': async () => (await import('../../plugins/http-api/index.ts')).httpApi as Factory,
+  'grpc-api': async () => (await import('../../plugins/grpc-api/index.ts')).grpcApi as Factory,
   'metrics-prometheus': async () => (await import('../../plugins/metrics-prometheus/index.ts')).prometheusMetrics as Factory,
   'executor-demo': async () => (await import('../../plugins/executor-demo/index.ts')).demoExecutors as Factory,
   'executor-email': async () => (await import('../../plugins/executor-email/index.ts')).emailExecutor as Factory,

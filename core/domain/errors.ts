@@ -67,6 +67,12 @@ export class TaskNotFoundError extends TaskManagerError {
   }
 }
 
+export class UnauthorizedError extends TaskManagerError {
+  constructor(message: string) {
+    super(ErrorCode.UNAUTHORIZED, message);
+  }
+}
+
 export class InvalidStateError extends TaskManagerError {
   constructor(message: string, details?: unknown) {
     super(ErrorCode.INVALID_STATE, message, details);

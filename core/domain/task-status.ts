@@ -1,4 +1,4 @@
-import { InvalidStateError } from './errors.ts';
+import { InvalidParameterError, InvalidStateError } from './errors.ts';
 
 export const TaskStatus = {
   PENDING: 'PENDING',
@@ -53,4 +53,21 @@ export function isTerminalStatus(status: TaskStatus): boolean {
 
 export function isFinishedStatus(status: TaskStatus): boolean {
   return status === 'SUCCESS' || status === 'CANCELLED' || status === 'FAILED' || status === 'TIMEOUT';
+}
+
+/**
+ * A status filter as clients write it, "PENDING" or "PENDING,PROCESSING" (upper case, as
+ * the statuses are named everywhere); undefined for an empty filter.
+ */
+export function parseStatusList(text: string, field = 'status'): TaskStatus[] | undefined {
+  if (text.trim() === '') return undefined;
+  const statuses = text.split(',').map((part) => part.trim());
+  const bad = statuses.find((status) => !isTaskStatus(status));
+  if (bad !== undefined) {
+    throw new InvalidParameterError(`invalid parameter ${field}: must be a comma-separated list of ${ALL_STATUSES.join(', ')}`, {
+      field,
+      value: bad,
+    });
+  }
+  return [...new Set(statuses)] as TaskStatus[];
 }

@@ -92,6 +92,8 @@ export interface TaskStore {
   /** Missing ids are absent from the result; order is not guaranteed. */
   getTasks(taskIds: readonly string[]): Promise<Task[]>;
   listTasks(filter: TaskFilter, page: PageRequest): Promise<Page<Task>>;
+  /** How many tasks match the filter (the `total` of page-numbered listings). */
+  countTasks(filter: TaskFilter): Promise<number>;
   transition(changes: TaskTransition[]): Promise<TransitionResult>;
   /** Log rows that change no status (INFO, progress), in one write. */
   appendLogs(logs: NewTaskLog[]): Promise<void>;

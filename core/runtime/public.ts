@@ -10,3 +10,13 @@ export { ExecutorRegistry } from '../services/executor-registry.ts';
 export { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 export { planFailure } from '../services/retry-policy.ts';
 export { loadConfig, SEARCH_PLACES, type LoadConfigOptions, type LoadedConfig, type PluginReference, type PluginResolver } from './config-loader.ts';
+export { ApiKeyCheck } from '../services/api-keys.ts';
+export { assertBatchSize } from '../services/batch-size.ts';
+export {
+  listNumberedPage,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_OFFSET,
+  type NumberedPage,
+  type NumberedPageRequest,
+} from '../services/numbered-pages.ts';
+export { apiAccessSchema, API_ACCESS_SECTION, type ApiAccess, type ApiAccessOptions } from './api-access.ts';

@@ -7,6 +7,7 @@ import type { MetricsPort } from '../ports/metrics.ts';
 import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
+import type { ApiAccess } from './api-access.ts';
 import type { ResolvedConfig } from './config-schema.ts';
 import type { HookRegistry } from './hooks.ts';
 import type { HttpRoute } from './http-route.ts';
@@ -32,6 +33,8 @@ export const TOKENS = {
   Config: token<ResolvedConfig>('config'),
   /** Routes contributed by plugins (registerRoute), mounted by the HTTP API plugin. */
   HttpRoutes: token<HttpRoute[]>('http-routes'),
+  /** The API access settings the HTTP API resolved (keys, limits), so the gRPC API enforces the same. */
+  ApiAccess: token<ApiAccess>('api-access'),
 } as const;
 
 /** Ports a plugin can provide; `provides` in a plugin definition names these. */

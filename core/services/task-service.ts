@@ -118,6 +118,10 @@ export class TaskService {
     return this.storage.listTasks(filter, page);
   }
 
+  count(filter: TaskFilter): Promise<number> {
+    return this.storage.countTasks(filter);
+  }
+
   async logs(taskId: string): Promise<TaskLog[]> {
     await this.get(taskId);
     return this.storage.getLogs(taskId);
@@ -241,8 +245,10 @@ export class TaskService {
   }
 
   private async requireType(taskType: unknown, field: string): Promise<TaskTypeConfig> {
-    if (typeof taskType !== 'string' || taskType.length === 0) {
-      throw new InvalidParameterError('task_type is required', { field: field ? `${field}.task_type` : 'task_type' });
+    const at = field ? `${field}.task_type` : 'task_type';
+    if (typeof taskType !== 'string' || taskType.length === 0) throw new InvalidParameterError('task_type is required', { field: at });
+    if (!TASK_TYPE_PATTERN.test(taskType)) {
+      throw new InvalidParameterError(`invalid parameter ${at}: must be 1–64 characters of [A-Za-z0-9_.:-]`, { field: at });
     }
     return this.types.requireEnabled(taskType);
   }

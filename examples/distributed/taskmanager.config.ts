@@ -6,6 +6,7 @@
  *   TM_ROLES      api,scheduler,worker (any subset; all by default)
  *   TM_NODE_ID    part of the scheduler and worker ids (host name by default)
  *   TM_PORT       the HTTP API port (8080 by default)
+ *   TM_GRPC_PORT  the gRPC API port (9090 by default; 0 = off)
  *   TM_APP_HOST   the address it listens on (127.0.0.1 by default; 0.0.0.0 to serve other
  *                 hosts, with TM_HTTP_API_KEYS set)
  *   TM_MYSQL_URL  mysql://user:password@host:3306/database
@@ -18,6 +19,7 @@
 import { defineConfig } from '../../core/index.ts';
 import { demoExecutors } from '../../plugins/executor-demo/index.ts';
 import { emailExecutor } from '../../plugins/executor-email/index.ts';
+import { grpcApi } from '../../plugins/grpc-api/index.ts';
 import { httpApi } from '../../plugins/http-api/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { prometheusMetrics } from '../../plugins/metrics-prometheus/index.ts';
@@ -50,5 +52,6 @@ export default defineConfig({
     emailExecutor(),
     prometheusMetrics(),
     httpApi(),
+    grpcApi(),
   ],
 });

@@ -30,6 +30,8 @@ export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
     },
     setup(ctx) {
       settings = ctx.section('http', httpOptionsSchema, options);
+      const { apiKeys, maxPayloadBytes, batchLimit } = settings;
+      ctx.provide(TOKENS.ApiAccess, { apiKeys, maxPayloadBytes, batchLimit });
     },
     async start(ctx) {
       const logger = ctx.logger.child({ plugin: 'http-api' });

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import { boolean, integer } from '../../core/index.ts';
-
-/** API keys from a config file (array) or from TM_HTTP_API_KEYS ("key1,key2"). */
-const apiKeys = z
-  .union([z.array(z.string()), z.string()])
-  .transform((value) =>
-    (typeof value === 'string' ? value.split(',') : value).map((key) => key.trim()).filter((key) => key.length > 0),
-  );
+import { apiAccessSchema, boolean } from '../../core/index.ts';
 
 /** `true` allows any origin; a list (or "a,b") allows those origins only. */
 const cors = z.union([boolean(), z.array(z.string()), z.string()]).transform((value): false | '*' | string[] => {
@@ -17,13 +10,8 @@ const cors = z.union([boolean(), z.array(z.string()), z.string()]).transform((va
   return origins.length > 0 ? origins : false;
 });
 
-export const httpOptionsSchema = z.object({
-  /** Request bodies above this many bytes are rejected with 413 / 41301 (SPEC §1.1: 1 MiB). */
-  maxPayloadBytes: integer(1, 1024 * 1024 * 1024).default(1024 * 1024),
-  /** When non-empty, every route but health, docs and public ones needs `Authorization: Bearer <key>`. */
-  apiKeys: apiKeys.default([]),
-  /** Most tasks one POST /api/v1/tasks/batch may create. */
-  batchLimit: integer(1, 100_000).default(1000),
+/** The shared access settings (keys, payload and batch limits, also used by gRPC) and CORS. */
+export const httpOptionsSchema = apiAccessSchema.extend({
   cors: cors.default(false),
 });
 

@@ -23,7 +23,7 @@ export function listTasksPage(
   // '' sorts before every task id, so this is the first key with created_at >= createdTo.
   if (filter.createdTo) end = Math.min(end, lowerBound(byCreated, { ms: filter.createdTo.getTime(), id: '' }));
   const fromMs = filter.createdFrom?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const statuses = filter.status && filter.status.length > 0 ? new Set(filter.status) : undefined;
+  const matches = taskMatcher(filter);
 
   const items: Task[] = [];
   let more = false;
@@ -31,10 +31,7 @@ export function listTasksPage(
     const key = byCreated[i] as TimeKey;
     if (key.ms < fromMs) break;
     const task = lookup(key.id);
-    if (statuses && !statuses.has(task.status)) continue;
-    if (filter.taskType !== undefined && task.taskType !== filter.taskType) continue;
-    if (filter.priority !== undefined && task.priority !== filter.priority) continue;
-    if (filter.workerId !== undefined && task.workerId !== filter.workerId) continue;
+    if (!matches(task)) continue;
     if (items.length === page.limit) {
       more = true;
       break;
@@ -45,4 +42,25 @@ export function listTasksPage(
   return more && last
     ? { items, nextCursor: encodeCursor({ ms: last.createdAt.getTime(), id: last.taskId }) }
     : { items };
+}
+
+/** How many tasks match the filter, over the same created_at window as the listing. */
+export function countTasks(byCreated: readonly TimeKey[], lookup: (taskId: string) => Task, filter: TaskFilter): number {
+  let end = byCreated.length;
+  if (filter.createdTo) end = Math.min(end, lowerBound(byCreated, { ms: filter.createdTo.getTime(), id: '' }));
+  const start = filter.createdFrom ? lowerBound(byCreated, { ms: filter.createdFrom.getTime(), id: '' }) : 0;
+  const matches = taskMatcher(filter);
+  let count = 0;
+  for (let i = start; i < end; i++) if (matches(lookup((byCreated[i] as TimeKey).id))) count++;
+  return count;
+}
+
+/** The filter's non-time conditions (status, type, priority, worker) as one predicate. */
+function taskMatcher(filter: TaskFilter): (task: Task) => boolean {
+  const statuses = filter.status && filter.status.length > 0 ? new Set(filter.status) : undefined;
+  return (task) =>
+    (!statuses || statuses.has(task.status)) &&
+    (filter.taskType === undefined || task.taskType === filter.taskType) &&
+    (filter.priority === undefined || task.priority === filter.priority) &&
+    (filter.workerId === undefined || task.workerId === filter.workerId);
 }

@@ -20,7 +20,7 @@ import {
   type TransitionResult,
   type WorkerInfo,
 } from '../../core/index.ts';
-import { listTasksPage } from './list-tasks.ts';
+import { countTasks, listTasksPage } from './list-tasks.ts';
 import { frozenJson, frozenTaskType, logView, taskView, workerView } from './snapshot.ts';
 import { TaskIndexes } from './task-indexes.ts';
 
@@ -85,6 +85,10 @@ export class MemoryStorage implements StoragePort {
   async listTasks(filter: TaskFilter, page: PageRequest): Promise<Page<Task>> {
     const result = listTasksPage(this.indexes.byCreated, (id) => this.tasks.get(id) as Task, filter, page);
     return { ...result, items: result.items.map(taskView) };
+  }
+
+  async countTasks(filter: TaskFilter): Promise<number> {
+    return countTasks(this.indexes.byCreated, (id) => this.tasks.get(id) as Task, filter);
   }
 
   /** All or nothing, like one SQL transaction: every change is prepared before any is written. */

@@ -94,6 +94,10 @@ export class MysqlStorage implements StoragePort {
     return this.run((db) => tasks.listTasks(db, filter, page));
   }
 
+  countTasks(filter: TaskFilter): Promise<number> {
+    return this.run((db) => tasks.countTasks(db, filter));
+  }
+
   transition(changes: TaskTransition[]): Promise<TransitionResult> {
     return this.run((db) => applyTransitions(db, changes));
   }

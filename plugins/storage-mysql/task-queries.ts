@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import {
   ALL_STATUSES,
   InvalidParameterError,
@@ -103,18 +103,29 @@ export async function getTasks(db: Db, taskIds: readonly string[]): Promise<Task
  * Newest first, keyset-paginated on (created_at DESC, task_id DESC) through idx_created_at:
  * the cursor condition is spelled as an OR so both MySQL and MariaDB use the index range.
  */
+/** The filter as WHERE conditions, shared by the listing and the count. */
+function whereFilter<Q extends SelectQueryBuilder<Database, 'task', object>>(query: Q, filter: TaskFilter): Q {
+  let q = query as SelectQueryBuilder<Database, 'task', object>;
+  if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
+  if (filter.taskType !== undefined) q = q.where('task_type', '=', filter.taskType);
+  if (filter.priority !== undefined) q = q.where('priority', '=', filter.priority);
+  if (filter.workerId !== undefined) q = q.where('worker_id', '=', filter.workerId);
+  if (filter.createdFrom) q = q.where('created_at', '>=', filter.createdFrom);
+  if (filter.createdTo) q = q.where('created_at', '<', filter.createdTo);
+  return q as Q;
+}
+
+export async function countTasks(db: Db, filter: TaskFilter): Promise<number> {
+  const row = await whereFilter(db.selectFrom('task').select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function listTasks(db: Db, filter: TaskFilter, page: PageRequest): Promise<Page<Task>> {
   if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_SIZE) {
     throw new InvalidParameterError(`limit must be an integer in 1..${MAX_PAGE_SIZE}`, { field: 'limit' });
   }
   const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  let query = db.selectFrom('task').selectAll();
-  if (filter.status && filter.status.length > 0) query = query.where('status', 'in', filter.status);
-  if (filter.taskType !== undefined) query = query.where('task_type', '=', filter.taskType);
-  if (filter.priority !== undefined) query = query.where('priority', '=', filter.priority);
-  if (filter.workerId !== undefined) query = query.where('worker_id', '=', filter.workerId);
-  if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom);
-  if (filter.createdTo) query = query.where('created_at', '<', filter.createdTo);
+  let query = whereFilter(db.selectFrom('task').selectAll(), filter);
   if (cursor) {
     query = query.where((eb) =>
       eb.or([

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskServiceClient } from '../helpers/grpc-client.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,6 +21,7 @@ interface Envelope<T = Record<string, unknown>> {
 let child: ChildProcess | undefined;
 let output = '';
 let baseUrl: string;
+let grpcAddress: string;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -50,12 +52,14 @@ async function taskWhen(taskId: string, status: string, timeoutMs = 10_000) {
 
 beforeAll(async () => {
   const port = await freePort();
+  const grpcPort = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
+  grpcAddress = `127.0.0.1:${grpcPort}`;
   // The parent's TM_* variables must not change what the quickstart does.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TM_')));
   child = spawn(process.execPath, ['bin/taskmanager.mjs', 'start'], {
     cwd: root,
-    env: { ...env, TM_PORT: String(port), TM_APP_LOG_LEVEL: 'warn' },
+    env: { ...env, TM_PORT: String(port), TM_GRPC_PORT: String(grpcPort), TM_APP_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -124,6 +128,21 @@ describe('README quickstart against `taskmanager start`', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.data.status).toBe('CANCELLED');
     expect((await api('GET', `/api/v1/tasks/${taskId}`)).body.data.status).toBe('CANCELLED');
+  });
+
+  it('serves the gRPC API on TM_GRPC_PORT: create, get, list, cancel, logs', async () => {
+    const client = taskServiceClient(grpcAddress);
+    try {
+      const { task } = await client.ok('CreateTask', { task_type: 'sleep', priority: 1, json_payload: { fields: { ms: { numberValue: 30_000 } } } });
+      expect((await client.ok('GetTask', { task_id: task.task_id })).task).toMatchObject({ task_type: 'sleep', priority: 1 });
+      const listed = await client.ok('ListTasks', { task_type: 'sleep', priority: -1 });
+      expect(listed.tasks.map((t: { task_id: string }) => t.task_id)).toContain(task.task_id);
+      expect(await client.ok('CancelTask', { task_id: task.task_id })).toMatchObject({ success: true, message: 'Task cancelled successfully' });
+      const { logs } = await client.ok('GetTaskLogs', { task_id: task.task_id });
+      expect(logs.find((log: { to_status: string }) => log.to_status === 'CANCELLED')).toMatchObject({ message: 'Task cancelled by user' });
+    } finally {
+      client.close();
+    }
   });
 
   it('stops gracefully on SIGTERM with exit code 0 within 10 s', async () => {

@@ -56,6 +56,12 @@ describe('config loading', () => {
     expect(app.plugins.map((p) => p.name)).toEqual(['storage-memory', 'queue-memory', 'load-balancers']);
   });
 
+  it('resolves grpc-api from the built-in catalogue with its options', async () => {
+    const plugin = (await resolveBuiltInPlugin({ name: 'grpc-api', options: { port: 0 } })) as { name: string; port?: number };
+    expect(plugin.name).toBe('grpc-api');
+    expect(plugin.port).toBeUndefined();
+  });
+
   it('names an unknown plugin in YAML clearly', async () => {
     const file = await write('bad-plugin.yaml', 'plugins:\n  - storage-nowhere\n');
     await expect(loadConfig({ path: file, resolvePlugin: resolveBuiltInPlugin })).rejects.toThrow(/unknown plugin "storage-nowhere"/);

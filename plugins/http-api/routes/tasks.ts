@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { InvalidParameterError, type CreateTaskInput, type TaskFilter, type TaskStatus } from '../../../core/index.ts';
+import { InvalidParameterError, parseStatusList, type CreateTaskInput, type TaskFilter } from '../../../core/index.ts';
 import { envelopeSchema, success } from '../envelope.ts';
 import {
   batchBodySchema,
@@ -79,7 +79,8 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
     async (c) => {
       const query = c.req.valid('query');
       const filter: TaskFilter = {};
-      if (query.status) filter.status = query.status.split(',') as TaskStatus[];
+      const statuses = parseStatusList(query.status ?? '');
+      if (statuses) filter.status = statuses;
       if (query.task_type) filter.taskType = query.task_type;
       if (query.priority) filter.priority = query.priority === '1' ? 1 : 0;
       if (query.worker_id) filter.workerId = query.worker_id;

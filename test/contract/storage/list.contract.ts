@@ -84,6 +84,24 @@ export function describeListContract(storage: CurrentStorage): void {
       expect(await listIds({ taskType: 'mix.a', priority: 1, createdFrom: at(1_000), createdTo: at(6_000) })).toEqual([id(1)]);
     });
 
+    it('counts what the same filters list', async () => {
+      await seedMix();
+      const filters: TaskFilter[] = [
+        {},
+        { status: ['PENDING'] },
+        { status: ['PROCESSING', 'SUCCESS'] },
+        { taskType: 'mix.b', priority: 1 },
+        { workerId: 'worker-1' },
+        { createdFrom: at(2_000), createdTo: at(5_000) },
+        { taskType: 'mix.b', status: ['PROCESSING'], workerId: 'worker-1' },
+        { taskType: 'nope' },
+      ];
+      const counts = await Promise.all(filters.map((filter) => storage().countTasks(filter)));
+      const listed = await Promise.all(filters.map(async (filter) => (await listIds(filter)).length));
+      expect(counts).toEqual(listed);
+      expect(counts).toEqual([8, 3, 5, 2, 3, 3, 2, 0]);
+    });
+
     it('breaks created_at ties by task id, descending', async () => {
       const tied = [newTask({ taskId: 'tie-b' }), newTask({ taskId: 'tie-c' }), newTask({ taskId: 'tie-a' })];
       await seed(storage(), tied);

@@ -67,7 +67,8 @@ export class NodeProcess {
   ) {
     this.child = spawn(process.execPath, [CLI, 'start', '--config', DISTRIBUTED_CONFIG], {
       cwd: REPO_ROOT,
-      env: { ...env, TM_NODE_ID: nodeId, TM_PORT: String(port) },
+      // gRPC off: the nodes share one host, and the cluster suites drive the HTTP API.
+      env: { TM_GRPC_PORT: '0', ...env, TM_NODE_ID: nodeId, TM_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (c: Buffer) => this.output.push(c));

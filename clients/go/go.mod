@@ -1,0 +1,3 @@
+module github.com/async-task-manager/clients/go
+
+go 1.19

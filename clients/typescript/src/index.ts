@@ -1,0 +1,17 @@
+/** The async-task-manager TypeScript client (docs/clients.md). */
+export { TaskManagerClient, type TaskManagerClientOptions, type WaitOptions } from './client.ts';
+export { TaskManagerError, WaitTimeoutError } from './errors.ts';
+export {
+  FINAL_STATUSES,
+  isFinal,
+  type CreatedTask,
+  type CreatedTasksBatch,
+  type CreateTaskRequest,
+  type ErrorBody,
+  type ListTasksQuery,
+  type Task,
+  type TaskLog,
+  type TaskPage,
+  type TaskStatus,
+} from './types.ts';
+export type { components, paths } from './openapi-types.ts';
