@@ -97,6 +97,11 @@ export interface TaskQueue {
    */
   ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs?: number, signal?: AbortSignal): Promise<string[]>;
 
+  /**
+   * Worker: the ids in its processing list (taken, not acked). A worker compares them with what
+   * it holds, to pick up ids a take moved but whose answer was lost (a connection that dropped).
+   */
+  processingIds(workerId: string): Promise<string[]>;
   /** Recovery: empty a worker's queue and processing list; returns the ids they held. */
   drainWorker(workerId: string): Promise<string[]>;
   /** Reconciliation: of these ids, the ones in no ready queue, delayed set or claimed list. */

@@ -59,6 +59,12 @@ export class Worker {
   private buffered: string[] = [];
   /** A take is in flight (possibly parked on an empty queue): acks due now cannot ride on it. */
   private taking = false;
+  /** Takes started so far: an audit that overlapped one is void (see audit). */
+  private takes = 0;
+  /** Every id taken from our queue and not yet acked: what our processing list should hold. */
+  private readonly held = new Set<string>();
+  /** A take or a start failed: ids may be in our processing list that we do not know of. */
+  private auditDue = false;
   private readonly committer: OutcomeCommitter;
   private readonly contextServices: ContextServices;
   private readonly log: Logger;
@@ -84,7 +90,7 @@ export class Worker {
     this.id = config.worker.id ?? `worker-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'worker', workerId: this.id });
     this.contextServices = { storage, clock, events, logger: this.log, progress: new ProgressWriter(storage, events, this.log) };
-    this.acks = new AckBatcher((ids) => queue.ack(this.id, ids), ACK_DELAY_MS, this.log);
+    this.acks = new AckBatcher((ids) => this.ack(ids), ACK_DELAY_MS, this.log);
     this.committer = new OutcomeCommitter(
       state,
       storage,
@@ -112,7 +118,7 @@ export class Worker {
     this.started = true;
     await this.register();
     this.unsubscribeCancels = await this.coordination.cancels.subscribeCancels(this.id, (taskId) => this.abortTask(taskId));
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.config.worker.heartbeatInterval);
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.config.worker.heartbeatInterval);
     this.heartbeatTimer.unref();
     this.loop = this.consume();
     this.events.emit('worker_online', { workerId: this.id });
@@ -168,6 +174,12 @@ export class Worker {
     await this.storage.upsertWorker(info);
   }
 
+  /** Each heartbeat also audits the processing list: a lost take answer surfaces within one interval. */
+  private async beat(): Promise<void> {
+    await this.heartbeat();
+    await this.audit().catch(() => (this.auditDue = true));
+  }
+
   private async heartbeat(): Promise<void> {
     try {
       const now = this.clock.now();
@@ -189,10 +201,14 @@ export class Worker {
         continue;
       }
       try {
+        if (this.auditDue) await this.audit();
         const ids = this.buffered.length > 0 ? this.buffered.splice(0, free) : await this.takeAhead(free, stop);
         if (ids.length > 0) await this.begin(ids);
       } catch (error) {
         if (stop.aborted) break;
+        // The ids of a take whose answer was lost, or of a start that failed, are still in our
+        // processing list: the audit finds them once the queue and storage answer again.
+        this.auditDue = true;
         this.log.error({ err: error }, 'taking tasks failed; retrying');
         await abortableDelay(500, stop);
       }
@@ -219,8 +235,12 @@ export class Worker {
   private async take(max: number, stop: AbortSignal): Promise<string[]> {
     const acks = this.acks.takeDue();
     this.taking = true;
+    this.takes++;
     try {
-      return await this.queue.ackAndTake(this.id, acks, max, this.config.worker.takeWait, stop);
+      const ids = await this.queue.ackAndTake(this.id, acks, max, this.config.worker.takeWait, stop);
+      for (const id of acks) this.held.delete(id);
+      for (const id of ids) this.held.add(id);
+      return ids;
     } catch (error) {
       this.acks.restore(acks);
       throw error;
@@ -230,7 +250,14 @@ export class Worker {
   }
 
   private async begin(ids: string[]): Promise<void> {
-    const tasks = await this.storage.getTasks(ids);
+    let tasks: Task[];
+    try {
+      tasks = await this.storage.getTasks(ids);
+    } catch (error) {
+      // Not started: they go first next time.
+      this.buffered.unshift(...ids);
+      throw error;
+    }
     const byId = new Map(tasks.map((t) => [t.taskId, t]));
     const stale: string[] = [];
     for (const id of ids) {
@@ -239,7 +266,35 @@ export class Worker {
       if (!task || task.status !== 'PROCESSING' || task.workerId !== this.id) stale.push(id);
       else this.run(task);
     }
-    if (stale.length > 0) await this.queue.ack(this.id, stale);
+    // Ridden on the next take (or sent alone shortly): a failure keeps them due.
+    if (stale.length > 0) this.acks.add(stale, this.taking);
+  }
+
+  private async ack(ids: string[]): Promise<void> {
+    await this.queue.ack(this.id, ids);
+    for (const id of ids) this.held.delete(id);
+  }
+
+  /**
+   * Ids in our processing list that we do not hold were moved by a take whose answer never
+   * arrived (the connection dropped mid-call), or belong to a start that failed: they are
+   * started like any other (begin checks each against storage). Skipped, and retried later,
+   * when a take overlaps it: that take's ids could not be told from lost ones.
+   */
+  private async audit(): Promise<void> {
+    if (!this.started || this.taking) return;
+    const takes = this.takes;
+    const listed = await this.queue.processingIds(this.id);
+    this.auditDue = false;
+    if (this.taking || this.takes !== takes) return;
+    const lost = listed.filter((id) => !this.held.has(id));
+    if (lost.length === 0) return;
+    this.log.warn({ tasks: lost.length }, 'found taken tasks this worker did not know of; starting them');
+    for (const id of lost) {
+      this.held.add(id);
+      this.buffered.push(id);
+    }
+    this.wakeSlot();
   }
 
   private run(task: Task): void {

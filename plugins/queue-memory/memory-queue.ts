@@ -143,6 +143,10 @@ export class MemoryQueue implements TaskQueue {
     this.removeProcessing(workerId, taskIds);
   }
 
+  async processingIds(workerId: string): Promise<string[]> {
+    return [...(this.workers.get(workerId)?.processing ?? [])];
+  }
+
   async drainWorker(workerId: string): Promise<string[]> {
     const lists = this.workers.get(workerId);
     if (!lists) return [];

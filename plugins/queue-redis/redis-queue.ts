@@ -131,6 +131,10 @@ export class RedisQueue implements TaskQueue {
     return [first, ...(await this.runAckTake(workerId, [], max - 1))];
   }
 
+  async processingIds(workerId: string): Promise<string[]> {
+    return guard(this.redis.command.lrange(this.keys.workerProcessing(workerId), 0, -1));
+  }
+
   async drainWorker(workerId: string): Promise<string[]> {
     const { queueWorkers } = this.keys;
     const keys = [this.keys.workerQueue(workerId), this.keys.workerProcessing(workerId), queueWorkers];

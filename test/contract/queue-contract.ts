@@ -251,6 +251,18 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         expect(await taking.promise).toEqual(['late']);
       });
 
+      it('processingIds lists what a worker took and has not acked', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(3);
+        await queue.dispatch('w1', ['a', 'b', 'c']);
+        expect(await queue.processingIds('w1')).toEqual([]);
+        await queue.take('w1', 2, 0);
+        expect([...(await queue.processingIds('w1'))].sort()).toEqual(['a', 'b']);
+        await queue.ackAndTake('w1', ['a'], 0);
+        expect(await queue.processingIds('w1')).toEqual(['b']);
+        expect(await queue.processingIds('nobody')).toEqual([]);
+      });
+
       it('ackAndTake wakes the leader when it acks (capacity was freed)', async () => {
         await queue.enqueue([normal('a')]);
         await queue.claim(1);

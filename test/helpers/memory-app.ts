@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import {
   createTaskManager,
   type Clock,
+  type Plugin,
   type TaskManager,
   type TaskManagerConfigInput,
   type TaskTypeInput,
@@ -17,6 +18,8 @@ export interface MemoryAppOptions {
   config?: Partial<TaskManagerConfigInput>;
   clock?: Clock;
   env?: Record<string, string>;
+  /** The queue + coordination plugin, memoryQueue() by default. */
+  queue?: Plugin;
 }
 
 /** An app on the embedded plugins with local handlers; every handler's type gets a task type. */
@@ -37,7 +40,7 @@ export async function memoryApp(options: MemoryAppOptions): Promise<TaskManager>
       scheduler: { scanInterval: '20ms', ...config.scheduler },
       worker: { takeWait: '200ms', ...config.worker },
       taskTypes,
-      plugins: [memoryStorage(), memoryQueue(), loadBalancers(), localExecutor(options.handlers), ...(config.plugins ?? [])],
+      plugins: [memoryStorage(), options.queue ?? memoryQueue(), loadBalancers(), localExecutor(options.handlers), ...(config.plugins ?? [])],
     },
     { env: options.env ?? {}, clock: options.clock, logger: pino({ level: 'silent' }) },
   );
