@@ -72,6 +72,7 @@ export async function createTaskManager(input: TaskManagerConfigInput, options: 
   const roles = config.roles;
   const scheduler = roles.includes('scheduler') && config.scheduler.enabled ? container.resolve(Scheduler) : undefined;
   const worker = roles.includes('worker') && config.worker.enabled ? container.resolve(Worker) : undefined;
+  if (worker) services.cluster.identifyLocalWorker(worker.id);
   const { nodeId, hooks, events, logger, resolve, origin, executors } = setup;
   return new Lifecycle({ config, nodeId, roles, container, hooks, events, logger, services, scheduler, worker, plugins, contexts, resolve, origin, executors });
 }
