@@ -4,6 +4,7 @@ export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessRe
 export type { CoreServices } from './plugin.ts';
 export { createTaskManager, defineConfig, migratePlugins, type TaskManager, type CreateOptions } from './app.ts';
 export { ConfigError, resolveConfig } from './resolve-config.ts';
+export type { ConfigReloadReport } from './config-reload.ts';
 export { Scheduler } from '../services/scheduler.ts';
 export { Worker } from '../services/worker.ts';
 export { ExecutorRegistry } from '../services/executor-registry.ts';
