@@ -64,8 +64,9 @@ export class NodeProcess {
     readonly nodeId: string,
     readonly port: number,
     env: NodeJS.ProcessEnv,
+    readonly configPath: string = DISTRIBUTED_CONFIG,
   ) {
-    this.child = spawn(process.execPath, [CLI, 'start', '--config', DISTRIBUTED_CONFIG], {
+    this.child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
       cwd: REPO_ROOT,
       env: { ...env, TM_NODE_ID: nodeId, TM_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,5 +114,10 @@ export class NodeProcess {
 
   logs(): string {
     return this.output.toString();
+  }
+
+  /** Sends a signal without waiting (SIGHUP: reload the config). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.alive) this.child.kill(signal);
   }
 }
