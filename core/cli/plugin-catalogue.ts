@@ -20,6 +20,7 @@ const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'executor-demo': async () => (await import('../../plugins/executor-demo/index.ts')).demoExecutors as Factory,
   'executor-email': async () => (await import('../../plugins/executor-email/index.ts')).emailExecutor as Factory,
   'executor-http': async () => (await import('../../plugins/executor-http/index.ts')).httpExecutor as Factory,
+  'alert-webhook': async () => (await import('../../plugins/alert-webhook/index.ts')).alertWebhook as Factory,
 };
 
 export const BUILT_IN_PLUGINS = Object.keys(CATALOGUE);
