@@ -29,7 +29,7 @@ export const alertOptionsSchema = z.object({
   workerOffline: boolean().default(true),
   /** How often the thresholds below are evaluated. */
   checkInterval: duration().default(15_000),
-  /** Ready tasks (high + normal) above this for backlogFor raise "Queue Backlog"; 0 = off. */
+  /** Tasks waiting for a worker (high + normal + claimed) above this for backlogFor raise "Queue Backlog"; 0 = off. */
   backlogThreshold: integer(0, 1_000_000_000).default(1_000),
   backlogFor: duration().default(300_000),
   /** Failed attempts above this percentage of finished attempts over failureRateWindow; 0 = off. */

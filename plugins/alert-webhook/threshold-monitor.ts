@@ -77,16 +77,16 @@ export class ThresholdMonitor {
     const threshold = this.settings.backlogThreshold;
     if (threshold <= 0) return;
     const lengths = await this.sources.queueLengths();
-    const ready = lengths.high + lengths.normal;
-    const change = this.backlog.update(ready > threshold, now.getTime(), this.settings.backlogFor);
+    // Claimed ids are popped by the leader but not yet with a worker: still waiting.
+    const waiting = lengths.high + lengths.normal + lengths.claimed;
+    const change = this.backlog.update(waiting > threshold, now.getTime(), this.settings.backlogFor);
     const forSeconds = Math.round(this.settings.backlogFor / 1000);
-    const details = { ready, high: lengths.high, normal: lengths.normal, threshold, for_seconds: forSeconds };
+    const details = { waiting, high: lengths.high, normal: lengths.normal, claimed: lengths.claimed, threshold, for_seconds: forSeconds };
     if (change === 'fire') {
-      this.raise(
-        makeAlert('queue_backlog', { level: 'WARNING', title: 'Queue Backlog', message: `${ready} tasks waiting (high ${lengths.high}, normal ${lengths.normal}), above ${threshold} for ${forSeconds}s`, details }, now),
-      );
+      const message = `${waiting} tasks waiting for a worker (high ${lengths.high}, normal ${lengths.normal}, claimed ${lengths.claimed}), above ${threshold} for ${forSeconds}s`;
+      this.raise(makeAlert('queue_backlog', { level: 'WARNING', title: 'Queue Backlog', message, details }, now));
     } else if (change === 'resolve') {
-      this.raise(makeAlert('queue_backlog:resolved', { level: 'INFO', title: 'Queue Backlog Resolved', message: `${ready} tasks waiting, at or below ${threshold}`, details }, now));
+      this.raise(makeAlert('queue_backlog:resolved', { level: 'INFO', title: 'Queue Backlog Resolved', message: `${waiting} tasks waiting, at or below ${threshold}`, details }, now));
     }
   }
 

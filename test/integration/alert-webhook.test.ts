@@ -160,7 +160,7 @@ describe('alert-webhook', () => {
     const app = await start({ backlogThreshold: 3, backlogFor: '100ms' }, { config: { roles: ['api', 'scheduler'] } });
     for (let i = 0; i < 5; i++) await app.services.tasks.create({ taskType: 'echo', payload: {} });
     const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), { timeoutMs: 5_000, message: 'a backlog alert' });
-    expect(alert).toMatchObject({ level: 'WARNING', title: 'Queue Backlog', details: { ready: 5, threshold: 3 } });
+    expect(alert).toMatchObject({ level: 'WARNING', title: 'Queue Backlog', details: { waiting: 5, threshold: 3 } });
   });
 
   it('raises High Failure Rate over the window, then says when it is resolved', async () => {
