@@ -8,7 +8,7 @@ type GaugeFactory = <L extends string>(base: string, help: string, labelNames?: 
  * the same queues and registry, and one exporter keeps `sum()` in a dashboard honest.
  */
 export class ClusterGauges {
-  private readonly workersOnline: Gauge;
+  private readonly workers: Gauge<'state'>;
   private readonly heartbeatAge: Gauge<'worker_id'>;
   private readonly capacity: Gauge<'worker_id'>;
 
@@ -16,7 +16,11 @@ export class ClusterGauges {
     gauge: GaugeFactory,
     private readonly queueLength: Gauge<'queue'>,
   ) {
-    this.workersOnline = gauge('workers_online', 'Healthy workers in the registry (ONLINE, heartbeat within the timeout); exported by the leader');
+    this.workers = gauge(
+      'cluster_workers',
+      'Workers in the registry: healthy (ONLINE, heartbeat within the timeout) or unhealthy (about to be recovered); exported by the leader',
+      ['state'],
+    );
     this.heartbeatAge = gauge('worker_heartbeat_age_seconds', 'Seconds since each registered worker\'s last heartbeat; exported by the leader', ['worker_id']);
     this.capacity = gauge('worker_capacity', 'Tasks each registered worker may run at once; exported by the leader', ['worker_id']);
   }
@@ -38,13 +42,14 @@ export class ClusterGauges {
       this.heartbeatAge.set({ worker_id: worker.workerId }, Math.max(0, (now.getTime() - worker.lastHeartbeat.getTime()) / 1000));
       this.capacity.set({ worker_id: worker.workerId }, worker.capacity);
     }
-    this.workersOnline.set(healthy);
+    this.workers.set({ state: 'healthy' }, healthy);
+    this.workers.set({ state: 'unhealthy' }, workers.length - healthy);
   }
 
   /** Not (or no longer) the leader: export nothing cluster-wide. */
   clear(): void {
     this.queueLength.reset();
-    this.workersOnline.reset();
+    this.workers.reset();
     this.heartbeatAge.reset();
     this.capacity.reset();
   }
