@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS task (
   -- findTimedOut: status = 'PROCESSING' ORDER BY started_at, deadline filtered in the index range.
   KEY idx_status_started (status, started_at),
   -- countProcessingByType: status = 'PROCESSING' GROUP BY task_type (covered).
-  KEY idx_status_type (status, task_type)
+  KEY idx_status_type (status, task_type),
+  -- retention: the oldest finished tasks of a status (migration 002).
+  KEY idx_status_completed (status, completed_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS task_logs (

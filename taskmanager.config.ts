@@ -17,6 +17,9 @@ import { memoryStorage } from './plugins/storage-memory/index.ts';
 
 export default defineConfig({
   app: { name: 'async-task-manager', port: 8080 },
+  // Memory storage keeps every task in RAM: finished ones go after an hour (a day when they
+  // failed), not the week a database keeps by default, so a long-running process stays flat.
+  retention: { completed: '1h', failed: '24h', cancelled: '1h' },
   taskTypes: [
     {
       taskType: 'send_email',

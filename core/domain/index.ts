@@ -5,3 +5,4 @@ export * from './task.ts';
 export * from './task-log.ts';
 export * from './task-type.ts';
 export * from './worker.ts';
+export * from './json-limits.ts';

@@ -40,6 +40,7 @@ export const LogMessage = {
   retryScheduled: (delayMs: number) => `Task retry scheduled, delay: ${formatDelay(delayMs)}`,
   manualRetry: 'Task manually retried',
   executionTimeout: 'Task execution timeout',
+  outcomeNotStored: 'Task outcome could not be stored',
 } as const;
 
 function formatDelay(ms: number): string {

@@ -44,6 +44,8 @@ export interface MetricsPort {
    * (pool usage, queue lengths). Returns a function that removes it.
    */
   onCollect(collect: () => void | Promise<void>): () => void;
+  /** Finished tasks deleted by retention (optional: older metrics plugins leave it out). */
+  recordTasksDeleted?(status: TaskStatus, count: number): void;
 }
 
 export const noopMetrics: MetricsPort = {

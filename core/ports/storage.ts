@@ -90,6 +90,11 @@ export interface TaskStore {
   /** How many tasks are PROCESSING, per task type (for max_concurrent). */
   countProcessingByType(): Promise<Map<string, number>>;
   countByStatus(): Promise<Record<TaskStatus, number>>;
+  /**
+   * Retention: deletes up to `limit` tasks in one of `statuses` (final ones) completed before
+   * `completedBefore`, oldest first, with all their log rows; returns how many tasks went.
+   */
+  deleteFinished(statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number>;
 }
 
 export interface TaskTypeStore {

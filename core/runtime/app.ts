@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../ports/logger.ts';
 import { ClusterService } from '../services/cluster-service.ts';
-import type { ExecutorRegistry } from '../services/executor-registry.ts';
+import { executorProblem, type ExecutorRegistry } from '../services/executor-registry.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { Scheduler } from '../services/scheduler.ts';
 import { TaskService } from '../services/task-service.ts';
@@ -198,6 +198,10 @@ class Lifecycle implements TaskManager {
     const catalog = this.container.resolve(TaskTypeCatalog);
     await catalog.sync(this.config.taskTypes);
     const types = await catalog.list();
+    for (const type of this.config.taskTypes) {
+      const problem = executorProblem(this.parts.executors, type.taskType, type.executorType);
+      if (problem) this.logger.warn({ taskType: type.taskType }, `task type "${type.taskType}" cannot run in this process: ${problem}`);
+    }
     for (const executor of this.parts.executors.list()) {
       await executor.init?.({
         logger: this.logger.child({ executor: executor.type }),
@@ -224,6 +228,7 @@ class Lifecycle implements TaskManager {
     await attempt('app:close hook', () => this.hooks.callHook('app:close'));
     const consumers = this.started.filter((p) => (p.provides?.length ?? 0) === 0).reverse();
     for (const plugin of consumers) await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
+    await attempt('task service', () => this.services.tasks.close());
     await attempt('worker', () => this.worker?.stop());
     await attempt('scheduler', () => this.scheduler?.stop());
     await attempt('event bridge', () => this.bridge?.stop());

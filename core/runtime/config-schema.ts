@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findJsonProblem } from '../domain/json-limits.ts';
 import { TASK_TYPE_PATTERN } from '../domain/task.ts';
 import type { Plugin } from './plugin.ts';
 import { boolean, duration, integer } from './duration.ts';
@@ -13,13 +14,19 @@ function commaList(value: unknown): unknown {
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** A JSON object every storage can hold (depth, text: docs/api.md, "Limits"). */
+const storableJsonObject = jsonObject.superRefine((value, ctx) => {
+  const problem = findJsonProblem(value, 'executorConfig');
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem.path} ${problem.message}` });
+});
+
 /** A task type as written in config (camelCase; durations in seconds like the table). */
 export const taskTypeSchema = z.object({
   taskType: z.string().regex(TASK_TYPE_PATTERN, 'task type: 1–64 characters of [A-Za-z0-9_.:-]'),
   taskName: z.string().min(1).max(128).optional(),
   description: z.string().nullable().optional(),
   executorType: z.string().min(1).max(64),
-  executorConfig: jsonObject.default({}),
+  executorConfig: storableJsonObject.default({}),
   defaultTimeout: integer(1, 86_400 * 7).default(300),
   defaultMaxRetry: integer(0, 1000).default(3),
   retryStrategy: z
@@ -45,7 +52,8 @@ export const configSchema = z.object({
     .strictObject({
       name: z.string().default('async-task-manager'),
       port: integer(0, 65_535).default(8080),
-      host: z.string().default('0.0.0.0'),
+      /** Loopback by default: a server reachable from elsewhere is a choice (TM_APP_HOST=0.0.0.0, with API keys). */
+      host: z.string().default('127.0.0.1'),
       /** Part of the scheduler id and the worker id; TM_NODE_ID. */
       nodeId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/).optional(),
       /** Publish events to other processes over the coordination bridge (`task:events`). */
@@ -97,6 +105,20 @@ export const configSchema = z.object({
       takeWait: duration().default(1_000),
     })
     .prefault({}),
+  /**
+   * How long finished tasks (and their logs) are kept before the leader deletes them, by final
+   * status; 0 keeps them forever (docs/configuration.md, "retention").
+   */
+  retention: z
+    .strictObject({
+      completed: duration().default(7 * 86_400_000),
+      failed: duration().default(30 * 86_400_000),
+      cancelled: duration().default(7 * 86_400_000),
+      interval: duration().default(60_000),
+      /** Tasks deleted per storage call; a pass deletes batch after batch until none is left. */
+      batchSize: integer(1, 100_000).default(1_000),
+    })
+    .prefault({}),
   taskTypes: z.array(taskTypeSchema).default([]),
   plugins: z.array(pluginSchema).default([]),
 });
@@ -113,4 +135,4 @@ export type TaskManagerConfigInput = z.input<typeof configSchema> & {
   [section: string]: unknown;
 };
 
-export const CORE_SECTIONS = new Set(['app', 'roles', 'scheduler', 'worker', 'taskTypes', 'plugins']);
+export const CORE_SECTIONS = new Set(['app', 'roles', 'scheduler', 'worker', 'retention', 'taskTypes', 'plugins']);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "100ms", "10s", "5m", "1h", "250" or 250 → milliseconds; undefined when not a duration. */
+/** "100ms", "10s", "5m", "1h", "7d", "250" or 250 → milliseconds; undefined when not a duration. */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
   if (!match) return undefined;
   return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!);
 }

@@ -21,7 +21,7 @@ export function resolveConfig(
 ): ResolvedConfigWithEnv {
   const envSections = readEnvOverrides(env);
   const merged: Record<string, unknown> = { ...input };
-  for (const section of ['app', 'scheduler', 'worker'] as const) {
+  for (const section of ['app', 'scheduler', 'worker', 'retention'] as const) {
     if (envSections[section]) merged[section] = { ...(input[section] as object | undefined), ...envSections[section] };
   }
   const roles = readRoles(env);

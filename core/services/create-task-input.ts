@@ -1,5 +1,6 @@
 import { InvalidParameterError } from '../domain/errors.ts';
 import { isJsonObject, type JsonObject } from '../domain/json.ts';
+import { findJsonProblem } from '../domain/json-limits.ts';
 import { TaskPriority } from '../domain/priority.ts';
 import { TASK_TYPE_PATTERN } from '../domain/task.ts';
 import type { TaskTypeConfig } from '../domain/task-type.ts';
@@ -23,6 +24,14 @@ export interface CreateTaskInput {
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;
+/** How far ahead `delay` may schedule a task (docs/api.md, "Limits"). */
+export const MAX_DELAY_MS = 366 * 86_400_000;
+/**
+ * The times every storage round-trips exactly (MySQL's DATETIME misreads years before 1000 and
+ * ends at 9999); `run_at` and the list filters must fall inside (docs/api.md, "Limits").
+ */
+export const EARLIEST_TIME = new Date('1970-01-01T00:00:00.000Z');
+export const LATEST_TIME = new Date('9999-12-31T23:59:59.999Z');
 
 /** Semantic checks and defaults (SPEC §1.1, C13: request values override the type's defaults). */
 export function buildNewTask(
@@ -36,6 +45,8 @@ export function buildNewTask(
   if (!isJsonObject(input.payload)) {
     throw new InvalidParameterError('payload must be a JSON object', { field: at('payload') });
   }
+  const problem = findJsonProblem(input.payload, at('payload'));
+  if (problem) throw new InvalidParameterError(`${problem.path} ${problem.message}`, { field: problem.path });
   const priority = (() => {
     try {
       return TaskPriority.of(input.priority).value;
@@ -54,11 +65,14 @@ export function buildNewTask(
   if (input.delayMs !== undefined && input.runAt !== undefined) {
     throw new InvalidParameterError('give either delay or run_at, not both', { field: at('delay') });
   }
-  if (input.delayMs !== undefined && (!Number.isFinite(input.delayMs) || input.delayMs < 0)) {
-    throw new InvalidParameterError('delay must be a non-negative number', { field: at('delay') });
+  if (input.delayMs !== undefined && (!Number.isFinite(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)) {
+    throw new InvalidParameterError('delay must be a number of seconds from 0 to one year', { field: at('delay') });
   }
   if (input.runAt !== undefined && Number.isNaN(input.runAt.getTime())) {
     throw new InvalidParameterError('run_at must be an RFC 3339 time', { field: at('run_at') });
+  }
+  if (input.runAt !== undefined && (input.runAt < EARLIEST_TIME || input.runAt > LATEST_TIME)) {
+    throw new InvalidParameterError('run_at must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z', { field: at('run_at') });
   }
   if (input.idempotencyKey !== undefined && !TASK_TYPE_PATTERN.test(input.idempotencyKey)) {
     throw new InvalidParameterError('idempotency_key must be 1–64 characters of [A-Za-z0-9_.:-]', {

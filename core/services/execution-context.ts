@@ -1,3 +1,4 @@
+import { boundedText, MAX_ERROR_DETAIL_CHARS, MAX_ERROR_MESSAGE_CHARS } from '../domain/json-limits.ts';
 import type { Task } from '../domain/task.ts';
 import type { TaskTypeConfig } from '../domain/task-type.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -54,10 +55,17 @@ export class TaskExecutionContext implements ExecutionContext {
     return (this.progressFn ??= progressReporter(this, this.log));
   }
 
-  /** Appends an INFO row; a failed write is logged, never thrown at the executor. */
+  /** Appends an INFO row (text bounded to what every storage holds); a failed write is logged, never thrown at the executor. */
   appendLog(message: string, detail?: string): void {
     const { storage, clock } = this.services;
-    storage.appendLogs([infoLog(this.task.taskId, message, clock.now(), this.workerId, detail ?? null)]).catch((error: unknown) => {
+    const row = infoLog(
+      this.task.taskId,
+      boundedText(String(message), MAX_ERROR_MESSAGE_CHARS),
+      clock.now(),
+      this.workerId,
+      detail === undefined || detail === null ? null : boundedText(String(detail), MAX_ERROR_DETAIL_CHARS),
+    );
+    storage.appendLogs([row]).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'writing a task log row failed');
     });
   }

@@ -1,3 +1,4 @@
+import type { TaskStatus } from '../domain/task.ts';
 import { LogMessage } from '../domain/task-log.ts';
 import { isWorkerHealthy, type WorkerInfo } from '../domain/worker.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -14,6 +15,15 @@ import type { TaskStateWriter } from './task-state.ts';
 import type { TaskTypeCatalog } from './task-type-catalog.ts';
 
 const SCAN_BATCH = 500;
+/** Batches one retention pass may delete, so a huge backlog is worked off over several passes. */
+const MAX_RETENTION_BATCHES_PER_PASS = 50;
+
+/** Final statuses by the retention setting that governs them. */
+const RETENTION_CLASSES = [
+  { setting: 'completed', statuses: ['SUCCESS'] },
+  { setting: 'failed', statuses: ['FAILED', 'TIMEOUT'] },
+  { setting: 'cancelled', statuses: ['CANCELLED'] },
+] as const satisfies readonly { setting: 'completed' | 'failed' | 'cancelled'; statuses: readonly TaskStatus[] }[];
 
 export interface MaintenanceDeps {
   config: ResolvedConfig;
@@ -111,6 +121,33 @@ export class Maintenance {
       recovered += applied;
       if (tasks.length < SCAN_BATCH || applied === 0) return recovered;
     }
+  }
+
+  /**
+   * Retention: deletes finished tasks (with their logs) older than their status's setting, in
+   * batches, oldest first. Returns how many went. A setting of 0 keeps that status forever.
+   */
+  async purgeFinished(): Promise<number> {
+    const { storage, clock, config, metrics, logger } = this.deps;
+    const { batchSize } = config.retention;
+    let total = 0;
+    let batches = 0;
+    for (const { setting, statuses } of RETENTION_CLASSES) {
+      const keepMs = config.retention[setting];
+      if (keepMs <= 0) continue;
+      const before = new Date(clock.now().getTime() - keepMs);
+      for (const status of statuses) {
+        while (batches < MAX_RETENTION_BATCHES_PER_PASS) {
+          batches++;
+          const deleted = await storage.deleteFinished([status], before, batchSize);
+          if (deleted > 0) metrics.recordTasksDeleted?.(status, deleted);
+          total += deleted;
+          if (deleted < batchSize) break;
+        }
+      }
+    }
+    if (total > 0) logger.info({ deleted: total }, 'retention deleted finished tasks');
+    return total;
   }
 
   /** Due PENDING tasks in no queue (lost between the storage commit and the enqueue) are queued again. */

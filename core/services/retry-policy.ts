@@ -1,3 +1,4 @@
+import { boundedText, MAX_ERROR_DETAIL_CHARS, MAX_ERROR_MESSAGE_CHARS } from '../domain/json-limits.ts';
 import type { Task } from '../domain/task.ts';
 import { LogMessage, type NewTaskLog } from '../domain/task-log.ts';
 import { computeRetryDelayMs, TASK_TYPE_DEFAULTS, type TaskTypeConfig } from '../domain/task-type.ts';
@@ -29,7 +30,13 @@ export interface FailurePlan {
  * retry_count < max_retry and the error is retryable, else a final FAILED/TIMEOUT.
  * A retry is written as one guarded step PROCESSING → FAILED|TIMEOUT → PENDING.
  */
-export function planFailure(input: FailureInput): FailurePlan {
+export function planFailure(raw: FailureInput): FailurePlan {
+  // Executors' messages can be anything: keep them storable on every storage (TEXT columns).
+  const input = {
+    ...raw,
+    errorMsg: boundedText(raw.errorMsg, MAX_ERROR_MESSAGE_CHARS),
+    errorDetail: raw.errorDetail === null ? null : boundedText(raw.errorDetail, MAX_ERROR_DETAIL_CHARS),
+  };
   const { task, status, now, workerId } = input;
   const retries = input.type ?? { ...TASK_TYPE_DEFAULTS, retryJitter: 0 };
   const canRetry = !input.nonRetryable && task.retryCount < task.maxRetry;
@@ -87,7 +94,20 @@ export function planFailure(input: FailureInput): FailurePlan {
 
 export function describeError(error: unknown): { message: string; detail: string | null } {
   if (error instanceof Error) {
-    return { message: error.message || error.name, detail: error.stack?.split('\n').slice(0, 8).join('\n') ?? null };
+    return { message: String(error.message || error.name), detail: error.stack?.split('\n').slice(0, 8).join('\n') ?? null };
   }
-  return { message: typeof error === 'string' ? error : JSON.stringify(error) ?? 'unknown error', detail: null };
+  return { message: typeof error === 'string' ? error : safeStringify(error), detail: null };
+}
+
+/** A thrown non-Error value as text; JSON.stringify itself throws on a bigint or a cycle. */
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return 'unknown error';
+    }
+  }
 }

@@ -24,6 +24,7 @@ import { nodeIdOf } from './worker.ts';
 
 /** How long the leader reuses its list of registered workers (loads are read fresh every tick). */
 const WORKER_LIST_TTL_MS = 250;
+const UNSERVED_WARNING_INTERVAL_MS = 60_000;
 
 /**
  * The scheduler (SPEC §4): only the leader works. It claims batches (HIGH first), assigns
@@ -41,6 +42,7 @@ export class Scheduler {
   private workersCache: { at: number; workers: WorkerInfo[] } | undefined;
   private lastPromoteAt = -Infinity;
   private rateWindow = { startedAt: 0, dispatched: 0 };
+  private readonly unservedWarnedAt = new Map<string, number>();
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
@@ -146,7 +148,10 @@ export class Scheduler {
       }
     }
     if (dropped.length + rejected.length > 0) await this.queue.discardClaimed([...dropped, ...rejected]);
-    if (plan.deferred.length > 0) await this.queue.unclaim(plan.deferred.map((t) => ({ taskId: t.taskId, priority: t.priority })));
+    if (plan.deferred.length > 0) {
+      this.warnUnserved(plan.deferred, workers);
+      await this.queue.unclaim(plan.deferred.map((t) => ({ taskId: t.taskId, priority: t.priority })));
+    }
     this.rateWindow.dispatched += dispatched;
     return dispatched;
   }
@@ -162,6 +167,10 @@ export class Scheduler {
 
   reconcile(): Promise<number> {
     return this.maintenance.reconcile();
+  }
+
+  purgeFinished(): Promise<number> {
+    return this.maintenance.purgeFinished();
   }
 
   async promoteDue(): Promise<number> {
@@ -180,6 +189,7 @@ export class Scheduler {
       this.every(this.config.scheduler.timeoutCheckInterval, term, () => this.timeoutScan()),
       this.every(Math.min(this.config.scheduler.healthCheckInterval, this.config.worker.heartbeatTimeout), term, () => this.healthCheck()),
       this.every(this.config.scheduler.reconcileInterval, term, () => this.reconcile()),
+      this.every(this.config.retention.interval, term, () => this.purgeFinished()),
     ]);
   }
 
@@ -191,19 +201,24 @@ export class Scheduler {
   }
 
   private async runLoop(term: AbortSignal): Promise<void> {
-    try {
-      await this.resumeClaimed();
-    } catch (error) {
-      this.log.error({ err: error }, 'resuming the previous leader\'s claimed tasks failed');
-    }
+    // A new leader first resumes what the previous one left claimed. A round that failed
+    // half-way (the queue or storage went away) may leave claimed entries too, even tasks
+    // written PROCESSING but never pushed: they are resumed the same way before the next
+    // round, instead of being left to the timeout scan.
+    let resumeNeeded = true;
     while (!term.aborted) {
       const startedAt = performance.now();
       try {
+        if (resumeNeeded) {
+          await this.resumeClaimed();
+          resumeNeeded = false;
+        }
         const dispatched = await this.tick();
         this.metrics.recordSchedulingRound(dispatched, (performance.now() - startedAt) / 1000, true);
         if (dispatched === 0) await this.queue.waitForWork(this.config.scheduler.scanInterval, term);
       } catch (error) {
         this.metrics.recordSchedulingRound(0, (performance.now() - startedAt) / 1000, false);
+        resumeNeeded = true;
         this.log.error({ err: error }, 'scheduling round failed');
         await delay(Math.max(this.config.scheduler.scanInterval, 500), term);
       }
@@ -275,6 +290,17 @@ export class Scheduler {
     await this.queue.unclaim(refused.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })));
     const rest = ids.filter((id) => !appliedSet.has(id));
     if (rest.length > 0) await this.queue.discardClaimed(rest);
+  }
+
+  /** Tasks of a type no healthy worker supports wait with no other signal: say so, once a minute per type. */
+  private warnUnserved(deferred: readonly Task[], workers: readonly WorkerInfo[]): void {
+    const nowMs = Date.now();
+    for (const type of new Set(deferred.map((t) => t.taskType))) {
+      if (workers.some((w) => w.supportedTypes.includes(type))) continue;
+      if (nowMs - (this.unservedWarnedAt.get(type) ?? -Infinity) < UNSERVED_WARNING_INTERVAL_MS) continue;
+      this.unservedWarnedAt.set(type, nowMs);
+      this.log.warn({ taskType: type }, `tasks of type "${type}" are waiting: no online worker supports this task type`);
+    }
   }
 
   private async healthyWorkers(): Promise<WorkerInfo[]> {

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { ErrorCode, InvalidParameterError, InvalidStateError, TaskManagerError, TaskNotFoundError } from '../domain/errors.ts';
-import type { Task } from '../domain/task.ts';
+import { TASK_TYPE_PATTERN, type Task } from '../domain/task.ts';
+import { findJsonProblem } from '../domain/json-limits.ts';
 import { LogMessage, type TaskLog } from '../domain/task-log.ts';
 import type { TaskTypeConfig } from '../domain/task-type.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -13,6 +14,8 @@ import type { Page, PageRequest, StoragePort, TaskFilter } from '../ports/storag
 import type { TaskTypeInput } from '../runtime/config-schema.ts';
 import { TOKENS } from '../runtime/tokens.ts';
 import { buildNewTask, type CreateTaskInput } from './create-task-input.ts';
+import { EnqueueRetry } from './enqueue-retry.ts';
+import { ExecutorRegistry, executorProblem } from './executor-registry.ts';
 import { stateLog } from './log-entries.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
@@ -28,6 +31,8 @@ export interface CreatedTask {
 /** The use cases behind the API: create, read, list, cancel, retry, logs, task types. */
 @injectable()
 export class TaskService {
+  private readonly enqueueRetry: EnqueueRetry;
+
   constructor(
     @inject(TOKENS.Storage) private readonly storage: StoragePort,
     @inject(TOKENS.Queue) private readonly queue: TaskQueue,
@@ -39,7 +44,15 @@ export class TaskService {
     @inject(TaskStateWriter) private readonly state: TaskStateWriter,
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {}
+    @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
+  ) {
+    this.enqueueRetry = new EnqueueRetry(queue, logger);
+  }
+
+  /** Stops retrying enqueues (after one last attempt); called when the app stops. */
+  close(): Promise<void> {
+    return this.enqueueRetry.close();
+  }
 
   async create(input: CreateTaskInput): Promise<CreatedTask> {
     const [created] = await this.createMany([input]);
@@ -55,37 +68,44 @@ export class TaskService {
     if (inputs.length === 0) return [];
     const now = this.clock.now();
     const many = inputs.length > 1;
+    // A replay of an idempotency key answers with the first task, whatever the new body says
+    // (docs/api.md), so existing keys are looked up before the body is validated.
+    const replayed = await this.existingTasks(inputs);
+    const results: (CreatedTask | undefined)[] = [];
     const newTasks = [];
+    const slots: number[] = [];
     for (const [index, input] of inputs.entries()) {
-      const type = await this.requireType(input.taskType, many ? `tasks[${index}]` : '');
-      newTasks.push(buildNewTask(input, type, now, this.newId, many ? `tasks[${index}]` : ''));
+      const existing = input.idempotencyKey === undefined ? undefined : replayed.get(input.idempotencyKey);
+      if (existing) {
+        results.push({ task: existing, created: false });
+        continue;
+      }
+      const field = many ? `tasks[${index}]` : '';
+      const type = await this.requireType(input.taskType, field);
+      newTasks.push(buildNewTask(input, type, now, this.newId, field));
+      slots.push(index);
+      results.push(undefined);
     }
-    const results = await this.storage.createTasks(newTasks);
+    const stored = newTasks.length > 0 ? await this.storage.createTasks(newTasks) : [];
+    for (const [i, result] of stored.entries()) results[slots[i]!] = result;
 
     const ready: QueueEntry[] = [];
     const delayed: DelayedEntry[] = [];
     const createdPerType = new Map<string, number>();
-    for (const { task, created } of results) {
+    for (const { task, created } of stored) {
       if (!created) continue;
       const entry = { taskId: task.taskId, priority: task.priority };
       if (task.scheduledAt.getTime() > now.getTime()) delayed.push({ ...entry, dueAt: task.scheduledAt });
       else ready.push(entry);
       createdPerType.set(task.taskType, (createdPerType.get(task.taskType) ?? 0) + 1);
     }
-    try {
-      if (ready.length > 0) await this.queue.enqueue(ready);
-      if (delayed.length > 0) await this.queue.schedule(delayed);
-    } catch (error) {
-      // The tasks are durable: answering with an error would make a client without an
-      // idempotency key create them twice. Reconciliation queues PENDING tasks in no queue.
-      this.logger.warn({ err: error, tasks: ready.length + delayed.length }, 'tasks stored but not queued; reconciliation will queue them');
-    }
+    await this.enqueueOrRetry(ready, delayed);
 
     for (const [taskType, count] of createdPerType) this.metrics.recordTaskCreated(taskType, count);
-    for (const { task, created } of results) {
+    for (const { task, created } of stored) {
       if (created) this.events.emit('task_created', { taskId: task.taskId, taskType: task.taskType, priority: task.priority });
     }
-    return results;
+    return results as CreatedTask[];
   }
 
   async get(taskId: string): Promise<Task> {
@@ -161,7 +181,7 @@ export class TaskService {
       },
     ]);
     if (applied.length === 0) throw new InvalidStateError('task changed state while being retried; try again', { task_id: taskId });
-    await this.queue.enqueue([{ taskId, priority: task.priority }]);
+    await this.enqueueOrRetry([{ taskId, priority: task.priority }], []);
     this.events.emit('task_retried', { taskId, taskType: task.taskType, retryCount: 0, delayMs: 0 });
     return this.get(taskId);
   }
@@ -176,8 +196,48 @@ export class TaskService {
     return config;
   }
 
-  putTaskType(input: TaskTypeInput): Promise<TaskTypeConfig> {
+  /**
+   * Creates or replaces a task type. Its executor_config must be storable JSON, and a new type
+   * (or a new executor_type) must name the executor that serves it in this process, or its
+   * tasks would wait PENDING forever. A process with no executors (an API-only node with its
+   * own config) cannot tell, and accepts it.
+   */
+  async putTaskType(input: TaskTypeInput): Promise<TaskTypeConfig> {
+    const problem = findJsonProblem(input.executorConfig ?? {}, 'executor_config');
+    if (problem) throw new InvalidParameterError(`invalid parameter ${problem.path}: ${problem.message}`, { field: problem.path });
+    const current = await this.types.find(input.taskType);
+    if (current?.executorType !== input.executorType) {
+      const problem = executorProblem(this.executors, input.taskType, input.executorType);
+      if (problem) throw new InvalidParameterError(`invalid parameter executor_type: ${problem}`, { field: 'executor_type' });
+    }
     return this.types.put(input);
+  }
+
+  /**
+   * The tasks are durable once stored: answering with an error would make a client without an
+   * idempotency key create them twice. When the queue is down they are queued as soon as it
+   * answers again (EnqueueRetry), with reconciliation as the last safety net.
+   */
+  private async enqueueOrRetry(ready: QueueEntry[], delayed: DelayedEntry[]): Promise<void> {
+    try {
+      if (ready.length > 0) await this.queue.enqueue(ready);
+    } catch {
+      this.enqueueRetry.add(ready, delayed);
+      return;
+    }
+    try {
+      if (delayed.length > 0) await this.queue.schedule(delayed);
+    } catch {
+      this.enqueueRetry.add([], delayed);
+    }
+  }
+
+  private async existingTasks(inputs: readonly CreateTaskInput[]): Promise<Map<string, Task>> {
+    const keys = inputs.flatMap((input) =>
+      typeof input.idempotencyKey === 'string' && TASK_TYPE_PATTERN.test(input.idempotencyKey) ? [input.idempotencyKey] : [],
+    );
+    if (keys.length === 0) return new Map();
+    return new Map((await this.storage.getTasks(keys)).map((task) => [task.taskId, task]));
   }
 
   private async requireType(taskType: unknown, field: string): Promise<TaskTypeConfig> {

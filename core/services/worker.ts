@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { inject, injectable } from 'tsyringe';
 import { NonRetryableError } from '../domain/errors.ts';
+import { findJsonProblem, MAX_RESULT_CHARS } from '../domain/json-limits.ts';
 import type { Task } from '../domain/task.ts';
 import { LogMessage } from '../domain/task-log.ts';
 import type { WorkerInfo } from '../domain/worker.ts';
@@ -26,6 +27,9 @@ import { executeWithDeadline, missingExecutorError, type ExecutionResult } from 
 import { recoveryTransition, requeueFromWorker } from './requeue.ts';
 import { TaskStateWriter } from './task-state.ts';
 import { TaskTypeCatalog } from './task-type-catalog.ts';
+
+/** What a result must respect to be stored (docs/api.md, "Limits"). */
+const RESULT_LIMITS = { maxChars: MAX_RESULT_CHARS };
 
 /** How long acks wait for a take to carry them before they go out alone (see AckBatcher). */
 const ACK_DELAY_MS = 10;
@@ -80,7 +84,14 @@ export class Worker {
     this.log = logger.child({ component: 'worker', workerId: this.id });
     this.contextServices = { storage, clock, events, logger: this.log };
     this.acks = new AckBatcher((ids) => queue.ack(this.id, ids), ACK_DELAY_MS, this.log);
-    this.committer = new OutcomeCommitter(state, storage, queue, this.log, (ids) => this.acks.add(ids));
+    this.committer = new OutcomeCommitter(
+      state,
+      storage,
+      queue,
+      this.log,
+      (ids) => this.acks.add(ids),
+      (outcome, reason) => (outcome.task && outcome.transition ? this.unstorableOutcome(outcome.task, reason) : undefined),
+    );
   }
 
   get load(): number {
@@ -267,7 +278,14 @@ export class Worker {
     }
     const durationMs = performance.now() - startedAt;
     this.running.delete(task.taskId);
-    this.committer.add(this.outcome(task, result, durationMs));
+    let outcome: Outcome;
+    try {
+      outcome = this.outcome(task, result, durationMs);
+    } catch (error) {
+      // An executor's error or result that cannot even be described: the task still ends.
+      outcome = this.unstorableOutcome(task, error instanceof Error ? error.message : 'the outcome could not be read');
+    }
+    this.committer.add(outcome);
     this.wakeSlot();
     if (!hasHook(this.hooks, 'task:after-execute')) return;
     const status = result.kind === 'success' ? 'SUCCESS' : result.kind === 'timeout' ? 'TIMEOUT' : result.kind === 'failed' ? 'FAILED' : 'CANCELLED';
@@ -285,19 +303,25 @@ export class Worker {
 
   private outcome(task: Task, result: ExecutionResult, durationMs: number): Outcome {
     const now = this.clock.now();
-    const base = { taskId: task.taskId, from: 'PROCESSING' as const, expectedWorkerId: this.id, at: now };
     switch (result.kind) {
-      case 'success':
+      case 'success': {
+        const problem = findJsonProblem(result.result, 'result', RESULT_LIMITS);
+        if (problem) return this.unstorableOutcome(task, `${problem.path} ${problem.message}`, durationMs);
         return {
           taskId: task.taskId,
+          task,
           transition: {
-            ...base,
+            taskId: task.taskId,
+            from: 'PROCESSING',
+            expectedWorkerId: this.id,
+            at: now,
             to: 'SUCCESS',
             patch: { result: result.result, completedAt: now, errorMsg: null },
             logs: [stateLog(task, 'PROCESSING', 'SUCCESS', LogMessage.completed, now, this.id)],
           },
           after: this.afterSuccess(task, durationMs),
         };
+      }
       case 'cancelled':
         // The service already wrote CANCELLED; we only record that the executor stopped.
         return { taskId: task.taskId, logs: [infoLog(task.taskId, LogMessage.cancelledDuringExecution, now, this.id)] };
@@ -308,35 +332,52 @@ export class Worker {
           retry: { taskId: task.taskId, priority: task.priority, dueAt: now },
         };
       case 'timeout':
-      case 'failed': {
-        const status = result.kind === 'timeout' ? 'TIMEOUT' : 'FAILED';
-        const { message, detail } = result.kind === 'timeout' ? { message: LogMessage.executionTimeout, detail: result.error.message } : describeError(result.error);
-        const plan = planFailure({
-          task,
-          type: this.types.cached(task.taskType),
-          status,
-          errorMsg: message,
-          errorDetail: detail,
-          nonRetryable: result.kind === 'failed' && result.nonRetryable,
-          workerId: this.id,
-          now,
-        });
-        return {
-          taskId: task.taskId,
-          transition: { ...plan.transition, expectedWorkerId: this.id },
-          retry: plan.retry,
-          after: (applied) => {
-            if (!applied) return;
-            this.metrics.recordTaskCompleted(task.taskType, durationMs / 1000, status);
-            this.metrics.recordTaskFailed(task.taskType, result.kind === 'timeout' ? 'timeout' : result.kind === 'failed' && result.nonRetryable ? 'non_retryable' : 'error');
-            this.events.emit('task_failed', { taskId: task.taskId, taskType: task.taskType, workerId: this.id, status, error: message, final: !plan.retry });
-            if (plan.retry) {
-              this.events.emit('task_retried', { taskId: task.taskId, taskType: task.taskType, retryCount: plan.retry.retryCount, delayMs: plan.retry.delayMs });
-            }
-          },
-        };
-      }
+        return this.failureOutcome(task, 'TIMEOUT', { message: LogMessage.executionTimeout, detail: result.error.message }, false, durationMs);
+      case 'failed':
+        return this.failureOutcome(task, 'FAILED', describeError(result.error), result.nonRetryable, durationMs);
     }
+  }
+
+  /**
+   * A final FAILED saying why the real outcome cannot be kept (a result storage cannot hold,
+   * or a row it refused): the task ends, and the worker goes on with the others.
+   */
+  private unstorableOutcome(task: Task, reason: string, durationMs = 0): Outcome {
+    return this.failureOutcome(task, 'FAILED', { message: `${LogMessage.outcomeNotStored}: ${reason}`, detail: null }, true, durationMs);
+  }
+
+  private failureOutcome(
+    task: Task,
+    status: 'FAILED' | 'TIMEOUT',
+    error: { message: string; detail: string | null },
+    nonRetryable: boolean,
+    durationMs: number,
+  ): Outcome {
+    const plan = planFailure({
+      task,
+      type: this.types.cached(task.taskType),
+      status,
+      errorMsg: error.message,
+      errorDetail: error.detail,
+      nonRetryable,
+      workerId: this.id,
+      now: this.clock.now(),
+    });
+    return {
+      taskId: task.taskId,
+      task,
+      transition: { ...plan.transition, expectedWorkerId: this.id },
+      retry: plan.retry,
+      after: (applied) => {
+        if (!applied) return;
+        this.metrics.recordTaskCompleted(task.taskType, durationMs / 1000, status);
+        this.metrics.recordTaskFailed(task.taskType, status === 'TIMEOUT' ? 'timeout' : nonRetryable ? 'non_retryable' : 'error');
+        this.events.emit('task_failed', { taskId: task.taskId, taskType: task.taskType, workerId: this.id, status, error: plan.transition.patch.errorMsg ?? error.message, final: !plan.retry });
+        if (plan.retry) {
+          this.events.emit('task_retried', { taskId: task.taskId, taskType: task.taskType, retryCount: plan.retry.retryCount, delayMs: plan.retry.delayMs });
+        }
+      },
+    };
   }
 
   /** Returned rather than written inline: a per-task closure that is not named costs less (no keepNames call). */

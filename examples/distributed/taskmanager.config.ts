@@ -6,6 +6,8 @@
  *   TM_ROLES      api,scheduler,worker (any subset; all by default)
  *   TM_NODE_ID    part of the scheduler and worker ids (host name by default)
  *   TM_PORT       the HTTP API port (8080 by default)
+ *   TM_APP_HOST   the address it listens on (127.0.0.1 by default; 0.0.0.0 to serve other
+ *                 hosts, with TM_HTTP_API_KEYS set)
  *   TM_MYSQL_URL  mysql://user:password@host:3306/database
  *   TM_REDIS_URL  redis://host:6379
  *   TM_REDIS_PREFIX  key prefix, to share one Redis between clusters

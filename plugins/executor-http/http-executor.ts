@@ -5,6 +5,8 @@ import {
   type JsonValue,
   type Task,
 } from '../../core/index.ts';
+import { fetch, type Agent, type Response } from 'undici';
+import { BlockedAddressError } from './address-guard.ts';
 import { buildRequestSpec } from './request-spec.ts';
 import { excerpt, readResponseBody } from './response-body.ts';
 
@@ -40,7 +42,13 @@ export class HttpExecutor implements Executor {
   constructor(
     readonly taskTypes: readonly string[],
     private readonly maxResponseBytes: number,
+    /** Connections go through the address guard (see address-guard.ts). */
+    private readonly agent: Agent,
   ) {}
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
 
   async execute(task: Task, ctx: ExecutionContext): Promise<JsonValue> {
     const spec = buildRequestSpec(task.payload, ctx.taskType.executorConfig);
@@ -51,10 +59,13 @@ export class HttpExecutor implements Executor {
         headers: spec.headers,
         ...(spec.body !== undefined ? { body: spec.body } : {}),
         signal: ctx.signal,
+        dispatcher: this.agent,
       });
     } catch (error) {
       // Surface the worker's reason (timeout, cancel), not fetch's generic AbortError.
       if (ctx.signal.aborted) throw ctx.signal.reason;
+      const blocked = blockedCause(error);
+      if (blocked) throw blocked;
       throw new Error(`${spec.method} ${spec.url.origin}${spec.url.pathname} failed: ${networkMessage(error)}`, {
         cause: error,
       });
@@ -74,6 +85,12 @@ export class HttpExecutor implements Executor {
     }
     throw new HttpStatusError(status, excerpt(body));
   }
+}
+
+/** fetch wraps connection errors as `cause`: an address the guard refused is final, not retryable. */
+function blockedCause(error: unknown): BlockedAddressError | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e instanceof BlockedAddressError) return e;
+  return undefined;
 }
 
 function networkMessage(error: unknown): string {

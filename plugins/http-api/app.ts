@@ -7,6 +7,7 @@ import { accessLog } from './access-log.ts';
 import { apiKeyAuth } from './auth.ts';
 import { sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
+import { jsonGuard } from './json-guard.ts';
 import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
 import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
@@ -53,6 +54,7 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
         }),
     }),
   );
+  app.use(jsonGuard());
 
   const services = { tasks: deps.tasks, cluster: deps.cluster };
   registerHealthRoutes(app, services);

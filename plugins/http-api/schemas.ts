@@ -14,6 +14,13 @@ const jsonObject = () => z.record(z.string(), z.unknown(), { error: 'must be a J
 const integerIn = (min: number, max: number, rule = `must be an integer from ${min} to ${max}`) =>
   z.int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
 const dateTime = () => z.iso.datetime({ offset: true, error: RFC3339 });
+const TIME_RANGE = 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
+/** A time filter every storage can compare exactly (MySQL's DATETIME misreads years before 1000). */
+const filterTime = () =>
+  dateTime().refine((value) => {
+    const ms = Date.parse(value);
+    return ms >= 0 && ms <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+  }, { error: TIME_RANGE });
 
 // ---------------------------------------------------------------- requests
 
@@ -58,8 +65,8 @@ export const listTasksQuerySchema = z.object({
   task_type: z.string().regex(TASK_TYPE_PATTERN, { error: NAME_RULE }).optional(),
   priority: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
   worker_id: z.string().min(1).max(128).optional(),
-  created_from: dateTime().optional(),
-  created_to: dateTime().optional(),
+  created_from: filterTime().optional(),
+  created_to: filterTime().optional(),
   limit: z
     .string()
     .regex(/^\d+$/, { error: 'must be an integer from 1 to 1000' })

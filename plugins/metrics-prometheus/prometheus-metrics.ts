@@ -58,6 +58,7 @@ export class PrometheusMetrics implements MetricsPort {
   private readonly dependencyErrors: Counter<'dependency' | 'kind'>;
   private readonly dependencyReconnects: Counter<'dependency' | 'connection'>;
   private readonly alertNotifications: Counter<'result'>;
+  private readonly tasksDeleted: Counter<'status'>;
 
   constructor(private readonly settings: PrometheusMetricsSettings) {
     const registers = [this.registry];
@@ -104,6 +105,7 @@ export class PrometheusMetrics implements MetricsPort {
       'connection',
     ]);
     this.alertNotifications = counter('alert_notifications_total', 'Alert notifications, by result (sent, failed, dropped, suppressed)', ['result']);
+    this.tasksDeleted = counter('tasks_deleted_total', 'Finished tasks deleted by retention, with their logs', ['status']);
     this.events = new EventCounters(counter, histogram, WAIT_BUCKETS);
     this.cluster = new ClusterGauges(gauge, this.queueLength);
   }
@@ -146,6 +148,10 @@ export class PrometheusMetrics implements MetricsPort {
 
   recordQueueLength(queue: string, length: number): void {
     this.queueLength.set({ queue }, length);
+  }
+
+  recordTasksDeleted(status: TaskStatus, count: number): void {
+    this.tasksDeleted.inc({ status }, count);
   }
 
   recordSchedulerElection(schedulerId: string, isLeader: boolean): void {

@@ -40,28 +40,17 @@ export class MemoryStorage implements StoragePort {
 
   async ping(): Promise<void> {}
 
+  /** All or nothing: every task is built (and its JSON copied) before any is stored. */
   async createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
-    return newTasks.map((input) => {
-      const existing = this.tasks.get(input.taskId);
-      if (existing) return { task: taskView(existing), created: false };
-      const task: Task = {
-        taskId: input.taskId,
-        taskType: input.taskType,
-        priority: input.priority,
-        status: 'PENDING',
-        payload: frozenJson(input.payload),
-        result: null,
-        errorMsg: null,
-        retryCount: 0,
-        maxRetry: input.maxRetry,
-        timeout: input.timeout,
-        workerId: null,
-        scheduledAt: new Date(input.scheduledAt.getTime()),
-        startedAt: null,
-        completedAt: null,
-        createdAt: new Date(input.createdAt.getTime()),
-        updatedAt: new Date(input.createdAt.getTime()),
-      };
+    const batch = new Map<string, Task>();
+    const results = newTasks.map((input): { task: Task; created: boolean } => {
+      const existing = this.tasks.get(input.taskId) ?? batch.get(input.taskId);
+      if (existing) return { task: existing, created: false };
+      const task = newTask(input);
+      batch.set(task.taskId, task);
+      return { task, created: true };
+    });
+    for (const task of batch.values()) {
       this.write(undefined, task);
       this.appendLog({
         taskId: task.taskId,
@@ -74,8 +63,8 @@ export class MemoryStorage implements StoragePort {
         errorDetail: null,
         createdAt: task.createdAt,
       });
-      return { task: taskView(task), created: true };
-    });
+    }
+    return results.map(({ task, created }) => ({ task: taskView(task), created }));
   }
 
   async getTask(taskId: string): Promise<Task | undefined> {
@@ -97,13 +86,16 @@ export class MemoryStorage implements StoragePort {
     return { ...result, items: result.items.map(taskView) };
   }
 
+  /** All or nothing, like one SQL transaction: every change is prepared before any is written. */
   async transition(changes: TaskTransition[]): Promise<TransitionResult> {
     // An edge outside the table is a bug in the caller: refuse the whole batch before writing.
     for (const change of changes) assertTransition(change.from, change.to, change.via);
     const applied: string[] = [];
     const rejected: string[] = [];
+    const staged = new Map<string, Task>();
+    const writes: { previous: Task; next: Task; change: TaskTransition }[] = [];
     for (const change of changes) {
-      const current = this.tasks.get(change.taskId);
+      const current = staged.get(change.taskId) ?? this.tasks.get(change.taskId);
       const guardHolds =
         current !== undefined &&
         current.status === change.from &&
@@ -114,9 +106,13 @@ export class MemoryStorage implements StoragePort {
       }
       const patch = change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
       const next = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
-      this.write(current, next);
-      for (const log of change.logs) this.appendLog(log);
+      staged.set(change.taskId, next);
+      writes.push({ previous: current, next, change });
       applied.push(change.taskId);
+    }
+    for (const { previous, next, change } of writes) {
+      this.write(previous, next);
+      for (const log of change.logs) this.appendLog(log);
     }
     return { applied, rejected };
   }
@@ -162,6 +158,24 @@ export class MemoryStorage implements StoragePort {
 
   async countByStatus(): Promise<Record<TaskStatus, number>> {
     return this.indexes.countByStatus();
+  }
+
+  async deleteFinished(statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
+    const doomed: Task[] = [];
+    for (const status of statuses) {
+      const ids = this.indexes.finished.takeOlderThan(status, completedBefore.getTime(), limit - doomed.length, (id, ms) => {
+        const task = this.tasks.get(id);
+        return task !== undefined && task.status === status && task.completedAt?.getTime() === ms;
+      });
+      for (const id of ids) doomed.push(this.tasks.get(id)!);
+    }
+    if (doomed.length === 0) return 0;
+    for (const task of doomed) {
+      this.tasks.delete(task.taskId);
+      this.logs.delete(task.taskId);
+    }
+    this.indexes.remove(doomed, (id) => !this.tasks.has(id));
+    return doomed.length;
   }
 
   async listTaskTypes(): Promise<TaskTypeConfig[]> {
@@ -214,6 +228,27 @@ export class MemoryStorage implements StoragePort {
     if (rows) rows.push(row);
     else this.logs.set(log.taskId, [row]);
   }
+}
+
+function newTask(input: NewTask): Task {
+  return {
+    taskId: input.taskId,
+    taskType: input.taskType,
+    priority: input.priority,
+    status: 'PENDING',
+    payload: frozenJson(input.payload),
+    result: null,
+    errorMsg: null,
+    retryCount: 0,
+    maxRetry: input.maxRetry,
+    timeout: input.timeout,
+    workerId: null,
+    scheduledAt: new Date(input.scheduledAt.getTime()),
+    startedAt: null,
+    completedAt: null,
+    createdAt: new Date(input.createdAt.getTime()),
+    updatedAt: new Date(input.createdAt.getTime()),
+  };
 }
 
 /** The caller keeps its Date objects; the stored task gets its own. */

@@ -11,10 +11,14 @@ export function frozenJson<T extends JsonValue>(value: T): T {
   return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
 }
 
+/** Iterative: a deep document (validated elsewhere, but storage does not rely on it) cannot overflow the stack. */
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    for (const child of Object.values(current)) stack.push(child);
+    Object.freeze(current);
   }
   return value;
 }

@@ -1,5 +1,6 @@
-import { ALL_STATUSES, type Task, type TaskStatus } from '../../core/index.ts';
+import { ALL_STATUSES, isFinishedStatus, type Task, type TaskStatus } from '../../core/index.ts';
 import { DueIndex } from './due-index.ts';
+import { FinishedIndex } from './finished-index.ts';
 import { insertSorted, type TimeKey } from './sorted-keys.ts';
 
 /**
@@ -7,9 +8,10 @@ import { insertSorted, type TimeKey } from './sorted-keys.ts';
  * scheduler runs every tick (due tasks, per-type concurrency, timeouts) never scan all tasks.
  */
 export class TaskIndexes {
-  /** Every task by (created_at, task_id) ascending; tasks are never deleted, created_at never changes. */
-  readonly byCreated: TimeKey[] = [];
+  /** Every task by (created_at, task_id) ascending; created_at never changes. */
+  byCreated: TimeKey[] = [];
   readonly due = new DueIndex();
+  readonly finished = new FinishedIndex();
   readonly processing = new Set<string>();
   private readonly processingPerType = new Map<string, number>();
   private readonly perStatus = new Map<TaskStatus, number>(ALL_STATUSES.map((s) => [s, 0]));
@@ -22,6 +24,12 @@ export class TaskIndexes {
       this.leave(previous);
     }
     this.enter(next);
+  }
+
+  /** Records deletions (retention): `gone` says which ids no longer exist. */
+  remove(tasks: readonly Task[], gone: (taskId: string) => boolean): void {
+    for (const task of tasks) this.leave(task);
+    this.byCreated = this.byCreated.filter((key) => !gone(key.id));
   }
 
   countByStatus(): Record<TaskStatus, number> {
@@ -47,6 +55,7 @@ export class TaskIndexes {
   private enter(task: Task): void {
     this.perStatus.set(task.status, (this.perStatus.get(task.status) ?? 0) + 1);
     if (task.status === 'PENDING') this.due.add(task.taskId, task.scheduledAt);
+    else if (task.completedAt !== null && isFinishedStatus(task.status)) this.finished.add(task.status, task.completedAt.getTime(), task.taskId);
     if (task.status === 'PROCESSING') {
       this.processing.add(task.taskId);
       this.processingPerType.set(task.taskType, (this.processingPerType.get(task.taskType) ?? 0) + 1);

@@ -124,6 +124,10 @@ export class MysqlStorage implements StoragePort {
     return this.run((db) => tasks.countByStatus(db));
   }
 
+  deleteFinished(statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
+    return this.run((db) => tasks.deleteFinished(db, statuses, completedBefore, limit));
+  }
+
   listTaskTypes(): Promise<TaskTypeConfig[]> {
     return this.run((db) => taskTypes.listTaskTypes(db));
   }

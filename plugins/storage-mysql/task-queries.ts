@@ -206,3 +206,30 @@ export async function countByStatus(db: Db): Promise<Record<TaskStatus, number>>
   }
   return counts;
 }
+
+/**
+ * Retention: the oldest finished tasks of `statuses` (idx_status_completed), locked, then their
+ * logs and the tasks themselves, in one transaction. The DELETE repeats the status guard, so a
+ * task retried by hand in between stays.
+ */
+export async function deleteFinished(db: Db, statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
+  if (statuses.length === 0) return 0;
+  return retryTransaction(() =>
+    db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('task')
+        .select('task_id')
+        .where('status', 'in', statuses)
+        .where('completed_at', '<', completedBefore)
+        .orderBy('completed_at', 'asc')
+        .limit(limit)
+        .forUpdate()
+        .execute();
+      if (rows.length === 0) return 0;
+      const ids = rows.map((row) => row.task_id);
+      await trx.deleteFrom('task_logs').where('task_id', 'in', ids).execute();
+      const result = await trx.deleteFrom('task').where('task_id', 'in', ids).where('status', 'in', statuses).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    }),
+  );
+}

@@ -1,4 +1,4 @@
-import { createTaskManager, TOKENS, type TaskManager, type TaskStatus } from '../../core/index.ts';
+import { createTaskManager, TOKENS, type Plugin, type TaskManager, type TaskStatus } from '../../core/index.ts';
 import { httpApi, type HttpApiOptions } from '../../plugins/http-api/index.ts';
 import { prometheusMetrics } from '../../plugins/metrics-prometheus/index.ts';
 import { memoryQueue } from '../../plugins/queue-memory/index.ts';
@@ -26,7 +26,12 @@ export interface ApiAnswer {
  * A task manager on the memory plugins with only the api role (no scheduler, no worker: task
  * states change only when a test says so), the HTTP API listening on a free port.
  */
-export async function startApiManager(options: HttpApiOptions = {}, env: Record<string, string> = {}): Promise<ApiFixture> {
+export async function startApiManager(
+  options: HttpApiOptions = {},
+  env: Record<string, string> = {},
+  /** The storage plugin (memory by default) and any extra plugins (executors). */
+  parts: { storage?: Plugin; plugins?: Plugin[] } = {},
+): Promise<ApiFixture> {
   const logLines: unknown[] = [];
   const api = httpApi(options);
   const manager = await createTaskManager(
@@ -37,7 +42,7 @@ export async function startApiManager(options: HttpApiOptions = {}, env: Record<
         { taskType: 'echo', executorType: 'demo' },
         { taskType: 'retired', executorType: 'demo', enabled: false },
       ],
-      plugins: [memoryStorage(), memoryQueue(), prometheusMetrics({ defaultMetrics: false }), api],
+      plugins: [parts.storage ?? memoryStorage(), memoryQueue(), prometheusMetrics({ defaultMetrics: false }), ...(parts.plugins ?? []), api],
     },
     { env, logger: silentLogger(logLines) },
   );

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError, TOKENS } from '../../core/index.ts';
 import { mysqlStorage, runMigrations } from '../../plugins/storage-mysql/index.ts';
+import { MIGRATION_NAMES } from '../../plugins/storage-mysql/migrations/index.ts';
 import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-database.ts';
 import { mysqlAvailability } from '../helpers/services.ts';
@@ -48,11 +49,12 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
     await byHand?.drop();
   });
 
-  it('applies 001_initial once; a second run does nothing', async () => {
-    expect(await runMigrations(migrated.url)).toEqual({ applied: ['001_initial'] });
+  it('applies every migration once, in order; a second run does nothing', async () => {
+    expect(MIGRATION_NAMES[0]).toBe('001_initial');
+    expect(await runMigrations(migrated.url)).toEqual({ applied: MIGRATION_NAMES });
     expect(await runMigrations(migrated.url)).toEqual({ applied: [] });
-    const [rows] = await migrated.admin.query(`SELECT name FROM \`${migrated.name}\`.schema_migrations`);
-    expect(rows).toEqual([{ name: '001_initial' }]);
+    const [rows] = await migrated.admin.query(`SELECT name FROM \`${migrated.name}\`.schema_migrations ORDER BY name`);
+    expect(rows).toEqual(MIGRATION_NAMES.map((name) => ({ name })));
   });
 
   it('gives the same tables, columns and indexes as schema.sql applied by hand', async () => {
@@ -69,7 +71,7 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
 
   it('adopts a database built from schema.sql without changing it', async () => {
     const before = await describeSchema(byHand);
-    expect(await runMigrations(byHand.url)).toEqual({ applied: ['001_initial'] });
+    expect(await runMigrations(byHand.url)).toEqual({ applied: MIGRATION_NAMES });
     expect(await runMigrations(byHand.url)).toEqual({ applied: [] });
     expect(await describeSchema(byHand)).toEqual(before);
   });

@@ -18,6 +18,8 @@ const pendingResponses = new Set<http.ServerResponse>();
 let server: http.Server;
 let baseUrl: string;
 let executor: Executor;
+/** The default options: public addresses only. */
+let guarded: Executor;
 
 /** Routes by path: /status/<code> answers that code; /slow never answers until the test ends. */
 function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
@@ -52,8 +54,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ctx = createFakePluginContext();
-  await httpExecutor().setup?.(ctx);
+  await httpExecutor({ allowedHosts: ['127.0.0.1'] }).setup?.(ctx);
   executor = ctx.executors[0]!;
+  const guardedCtx = createFakePluginContext();
+  await httpExecutor().setup?.(guardedCtx);
+  guarded = guardedCtx.executors[0]!;
 });
 
 afterAll(async () => {
@@ -62,10 +67,62 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function run(payload: JsonObject, executorConfig: JsonObject = {}, signal?: AbortSignal) {
+function run(payload: JsonObject, executorConfig: JsonObject = {}, signal?: AbortSignal, using = executor) {
   const task = makeTask({ taskType: 'http_request', payload });
-  return executor.execute(task, makeExecutionContext({ executorConfig, ...(signal ? { signal } : {}) }));
+  return using.execute(task, makeExecutionContext({ executorConfig, ...(signal ? { signal } : {}) }));
 }
+
+describe('executor-http: address guard (the default)', () => {
+  it.each([
+    ['loopback by IP', () => `${baseUrl}/status/200`],
+    ['loopback by name', () => baseUrl.replace('127.0.0.1', 'localhost')],
+    ['IPv6 loopback', () => 'http://[::1]:8081/'],
+    ['an IPv4-mapped IPv6 loopback', () => 'http://[::ffff:127.0.0.1]:8081/'],
+    ['cloud metadata (link-local)', () => 'http://169.254.169.254/latest/meta-data/'],
+    ['a private network', () => 'http://10.0.0.1/'],
+    ['the unspecified address', () => 'http://0.0.0.0:8081/'],
+    ['a decimal-encoded loopback', () => 'http://2130706433:8081/'],
+  ])('refuses %s, non-retryable, before any request reaches it', async (_name, url) => {
+    const before = received.length;
+    const error = await run({ url: url() }, {}, undefined, guarded).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(isNonRetryable(error)).toBe(true);
+    expect((error as Error).message).toMatch(/refusing to connect.*not a public address/);
+    expect(received.length).toBe(before);
+  });
+
+  it('refuses a redirect from an allowed host to an internal one', async () => {
+    const redirector = http.createServer((_req, res) => res.writeHead(302, { location: `${baseUrl}/status/200` }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.2', resolve));
+    const ctx = createFakePluginContext();
+    await httpExecutor({ allowedHosts: ['127.0.0.2'] }).setup?.(ctx);
+    const before = received.length;
+    try {
+      const port = (redirector.address() as AddressInfo).port;
+      await expect(run({ url: `http://127.0.0.2:${port}/` }, {}, undefined, ctx.executors[0]!)).rejects.toThrow(/refusing to connect/);
+      expect(received.length).toBe(before);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
+  });
+
+  it('reaches an internal host named in allowedHosts, by IP, CIDR or name', async () => {
+    for (const allowedHosts of [['127.0.0.1'], ['127.0.0.0/8'], ['localhost']]) {
+      const ctx = createFakePluginContext();
+      await httpExecutor({ allowedHosts }).setup?.(ctx);
+      const url = allowedHosts[0] === 'localhost' ? baseUrl.replace('127.0.0.1', 'localhost') : baseUrl;
+      await expect(run({ url: `${url}/status/200` }, {}, undefined, ctx.executors[0]!)).resolves.toMatchObject({ status_code: 200 });
+    }
+  });
+
+  it('refuses a malformed allowedHosts entry when the config is read', async () => {
+    await expect(async () => httpExecutor({ allowedHosts: ['not a host!'] }).setup?.(createFakePluginContext())).rejects.toThrow(/allowedHosts/);
+  });
+});
 
 describe('executor-http', () => {
   it('registers type http for http_request and webhook by default', () => {

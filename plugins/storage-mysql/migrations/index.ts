@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './001_initial.ts';
+import * as finishedIndex from './002_finished_index.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -7,7 +8,11 @@ import * as initial from './001_initial.ts';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
+  '002_finished_index': finishedIndex,
 };
+
+/** Every migration's name, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 
 /** Static: no directory scanning, so migrations work from any working directory and bundle. */
 const provider: MigrationProvider = {

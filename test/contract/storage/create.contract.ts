@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_STATUSES, LogMessage, type JsonObject } from '../../../core/index.ts';
+import { ALL_STATUSES, LogMessage, MAX_JSON_DEPTH, type JsonObject, type JsonValue } from '../../../core/index.ts';
+import { EARLIEST_TIME } from '../../../core/services/create-task-input.ts';
 import { at, ids, newTask, seed, sortedIds, T0, type CurrentStorage } from './fixtures.ts';
 
 export function describeCreateContract(storage: CurrentStorage): void {
@@ -166,6 +167,28 @@ export function describeCreateContract(storage: CurrentStorage): void {
       const stored = await storage().getTask(input.taskId);
       expect(stored?.payload).toEqual({ k: 'v' });
       expect(stored?.createdAt).toEqual(at(10));
+    });
+
+    it('is all or nothing: a task it cannot store fails the call and none of the batch is stored', async () => {
+      const good = newTask();
+      // JSON has no bigint: no storage can write this payload.
+      const poisoned = newTask({ payload: { n: 10n } as unknown as JsonObject });
+      const after = newTask();
+      await expect(storage().createTasks([good, poisoned, after])).rejects.toThrow();
+      expect(await storage().getTasks([good.taskId, poisoned.taskId, after.taskId])).toEqual([]);
+      expect(await storage().getLogs(good.taskId)).toEqual([]);
+      expect((await storage().countByStatus()).PENDING).toBe(0);
+    });
+
+    it('holds JSON at the documented depth limit and any well-formed Unicode, exactly', async () => {
+      let deep: JsonValue = ['😀 \u0000 \\ "q" ünïcödé 𝄞'];
+      for (let i = 1; i < MAX_JSON_DEPTH - 1; i++) deep = i % 2 === 0 ? [deep] : { level: deep };
+      const payload: JsonObject = { deep, '键 🔑': 'значение' };
+      const input = newTask({ payload, scheduledAt: EARLIEST_TIME });
+      await seed(storage(), [input]);
+      const stored = await storage().getTask(input.taskId);
+      expect(stored?.payload).toEqual(payload);
+      expect(stored?.scheduledAt).toEqual(EARLIEST_TIME);
     });
   });
 }

@@ -119,5 +119,32 @@ export function describeQueryContract(storage: CurrentStorage): void {
         CANCELLED: 1,
       });
     });
+
+    it('deleteFinished: oldest finished tasks of the given statuses, with their logs, up to the limit', async () => {
+      const t = await seed(storage(), Array.from({ length: 7 }, () => newTask()));
+      const id = (i: number) => t[i]!.taskId;
+      await assignAll(storage(), [id(0), id(1), id(2), id(3), id(4)], 'w1', at(100));
+      await storage().transition([complete(id(0), 'w1', at(3_000)), complete(id(1), 'w1', at(1_000)), complete(id(2), 'w1', at(2_000))]);
+      await storage().transition([change(id(3), 'PROCESSING', 'FAILED', at(1_500), { completedAt: at(1_500), errorMsg: 'x' })]);
+      await storage().transition([change(id(5), 'PENDING', 'CANCELLED', at(500), { completedAt: at(500) })]);
+      // id(4) stays PROCESSING and id(6) PENDING: never deleted.
+
+      expect(await storage().deleteFinished(['SUCCESS'], at(2_500), 1)).toBe(1);
+      expect(await storage().getTask(id(1))).toBeUndefined();
+      expect(await storage().getLogs(id(1))).toEqual([]);
+      expect(await storage().deleteFinished(['SUCCESS'], at(2_500), 10)).toBe(1);
+      expect(await storage().getTask(id(2))).toBeUndefined();
+      expect((await storage().getTask(id(0)))?.status).toBe('SUCCESS');
+
+      // A FAILED task retried by hand is PENDING again: not finished any more.
+      await storage().transition([change(id(3), 'FAILED', 'PENDING', at(1_600), { completedAt: null })]);
+      expect(await storage().deleteFinished(['FAILED', 'TIMEOUT'], at(10_000), 10)).toBe(0);
+      expect(await storage().deleteFinished(['CANCELLED'], at(10_000), 10)).toBe(1);
+
+      const counts = await storage().countByStatus();
+      expect(counts).toMatchObject({ SUCCESS: 1, PENDING: 2, PROCESSING: 1, CANCELLED: 0, FAILED: 0 });
+      expect(sortedIds((await storage().listTasks({}, { limit: 100 })).items)).toEqual([id(0), id(3), id(4), id(6)].sort());
+      expect(await storage().getLogs(id(0))).not.toEqual([]);
+    });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogMessage, type TaskTransition } from '../../../core/index.ts';
+import { LogMessage, type JsonObject, type TaskTransition } from '../../../core/index.ts';
 import { assign, assignAll, at, change, complete, log, newTask, seed, T0, type CurrentStorage } from './fixtures.ts';
 
 export function describeTransitionContract(storage: CurrentStorage): void {
@@ -192,6 +192,20 @@ export function describeTransitionContract(storage: CurrentStorage): void {
       const status = (await storage().getTask(id))?.status;
       expect(status === 'CANCELLED' || status === 'PROCESSING').toBe(true);
       expect(await storage().getLogs(id)).toHaveLength(2);
+    });
+
+    it('is all or nothing: a change it cannot store fails the call and none of the batch is applied', async () => {
+      const [a, b, c] = await seed(storage(), [newTask(), newTask(), newTask()]);
+      await assignAll(storage(), [a!.taskId, b!.taskId, c!.taskId], 'w1', at(1_000));
+      const poisoned: TaskTransition = { ...complete(b!.taskId, 'w1', at(2_000)) };
+      poisoned.patch = { ...poisoned.patch, result: { n: 10n } as unknown as JsonObject };
+      await expect(
+        storage().transition([complete(a!.taskId, 'w1', at(2_000)), poisoned, complete(c!.taskId, 'w1', at(2_000))]),
+      ).rejects.toThrow();
+      for (const task of [a!, b!, c!]) {
+        expect((await storage().getTask(task.taskId))?.status).toBe('PROCESSING');
+        expect(await storage().getLogs(task.taskId)).toHaveLength(2);
+      }
     });
   });
 }
