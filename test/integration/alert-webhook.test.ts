@@ -78,7 +78,8 @@ describe('alert-webhook', () => {
     expect(new Date(alert!.at as string).toISOString()).toBe(alert!.at);
     expect(receiver.requests[0]!.headers.authorization).toBe('Bearer hook-secret');
     expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
-    expect(await scrape(app)).toContain('alert_notifications_total{result="sent"} 1');
+    // Counted once the receiver's answer is read, just after the receiver logged the request.
+    await waitFor(async () => (await scrape(app)).includes('alert_notifications_total{result="sent"} 1'), { message: 'the sent alert counted' });
   });
 
   it('stays quiet while a retry is still to come, and alerts once the last retry failed', async () => {
