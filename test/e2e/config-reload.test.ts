@@ -77,12 +77,12 @@ describe('hot reload of a YAML config (app.watchConfig)', () => {
   it('keeps the running config when the new file is invalid, and says why', async () => {
     await writeFile(file, yamlConfig(0));
     await waitFor(async () => (await reloads(node, 'rejected')) === 1, { timeoutMs: 5_000, intervalMs: 50, message: 'a rejected reload' });
-    expect(node.logs()).toMatch(/config reload rejected, the running config stays: Invalid config at worker\.capacity/);
+    await waitFor(() => /config reload rejected, the running config stays: Invalid config at worker\.capacity/.test(node.logs()), { message: 'the reason logged' });
     expect((await workers(node))[0]!.capacity).toBe(7);
 
     await writeFile(file, yamlConfig(7, 'scheduler:\n  loadBalancer: no_such_balancer\n'));
     await waitFor(async () => (await reloads(node, 'rejected')) === 2, { timeoutMs: 5_000, intervalMs: 50, message: 'a second rejected reload' });
-    expect(node.logs()).toContain('load balancer \\"no_such_balancer\\" is not registered');
+    await waitFor(() => node.logs().includes('load balancer \\"no_such_balancer\\" is not registered'), { message: 'the reason logged' });
   });
 
   it('applies task types, the load balancer and the log level live; reports what needs a restart', async () => {
@@ -93,11 +93,12 @@ describe('hot reload of a YAML config (app.watchConfig)', () => {
       .concat('scheduler:\n  loadBalancer: round_robin\n');
     await writeFile(file, next);
     await waitFor(async () => (await reloads(node, 'applied')) === 2, { timeoutMs: 5_000, intervalMs: 50, message: 'a second applied reload' });
-    const logs = node.logs();
+    // The log lines travel through the child's stdout pipe: they may trail the metric.
+    const logged = (pattern: RegExp) => waitFor(() => pattern.test(node.logs()), { timeoutMs: 5_000, message: `a log line like ${pattern}` });
     // logLevel info is live: the "applied" line (info) is now printed.
-    expect(logs).toMatch(/config reloaded: .*app\.logLevel=info/);
-    expect(logs).toMatch(/scheduler\.loadBalancer=round_robin/);
-    expect(logs).toMatch(/config change needs a restart, not applied: plugins/);
+    await logged(/config reloaded: .*app\.logLevel=info/);
+    await logged(/scheduler\.loadBalancer=round_robin/);
+    await logged(/config change needs a restart, not applied: plugins/);
     const types = (await (await fetch(`${node.url}/api/v1/task-types/sleep`)).json()) as { data: { default_timeout: number } };
     expect(types.data.default_timeout).toBe(42);
     // The plugin list did not change: the email executor's type is still unknown.
