@@ -114,7 +114,7 @@ export function alertWebhook(options: AlertWebhookOptions = {}): AlertWebhookPlu
   return definePlugin({
     name: 'alert-webhook',
     enabled: () => settings?.webhookUrl !== undefined,
-    stats: () => ({ ...(sender?.stats ?? { sent: 0, failed: 0, dropped: 0, queued: 0 }), suppressed }),
+    stats: () => ({ ...(sender?.stats ?? { accepted: 0, sent: 0, failed: 0, dropped: 0, queued: 0 }), suppressed }),
     setup(ctx) {
       settings = ctx.section('alert', alertOptionsSchema, options);
     },

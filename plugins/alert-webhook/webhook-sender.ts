@@ -12,6 +12,8 @@ export interface WebhookSenderOptions {
 }
 
 export interface SenderStats {
+  /** Alerts handed to the sender (before any drop). */
+  accepted: number;
   sent: number;
   failed: number;
   dropped: number;
@@ -31,7 +33,7 @@ export class WebhookSender {
   private readonly buffer: AlertPayload[] = [];
   private running: Promise<void> | undefined;
   private readonly stopping = new AbortController();
-  readonly stats: SenderStats = { sent: 0, failed: 0, dropped: 0, queued: 0 };
+  readonly stats: SenderStats = { accepted: 0, sent: 0, failed: 0, dropped: 0, queued: 0 };
 
   constructor(
     private readonly options: WebhookSenderOptions,
@@ -41,6 +43,7 @@ export class WebhookSender {
 
   send(payload: AlertPayload): void {
     if (this.stopping.signal.aborted) return;
+    this.stats.accepted++;
     if (this.buffer.length >= this.options.bufferSize) {
       const dropped = this.buffer.shift()!;
       this.stats.dropped++;

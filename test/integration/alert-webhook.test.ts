@@ -99,6 +99,7 @@ describe('alert-webhook', () => {
     await waitFor(() => receiver.accepted().length === 1, { timeoutMs: 5_000, message: 'delivery after three failures' });
     expect(receiver.requests.map((r) => r.status)).toEqual([500, 503, 502, 200]);
     expect(receiver.requests.every((r) => r.body.task_id === taskId)).toBe(true);
+    await waitFor(() => plugin.stats().sent === 1, { message: 'the delivery counted' });
     expect(plugin.stats()).toMatchObject({ sent: 1, failed: 0, dropped: 0 });
   });
 
