@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS task (
   completed_at  DATETIME(3) NULL DEFAULT NULL,
   created_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   updated_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  -- The running attempt's last progress {"percent", "message", "updated_at"} (migration 003).
+  progress      JSON NULL DEFAULT NULL,
   PRIMARY KEY (id),
   -- getTask / getTasks / transition (WHERE task_id IN ...), and the idempotency key.
   UNIQUE KEY uk_task_id (task_id),

@@ -20,6 +20,11 @@ const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'executor-demo': async () => (await import('../../plugins/executor-demo/index.ts')).demoExecutors as Factory,
   'executor-email': async () => (await import('../../plugins/executor-email/index.ts')).emailExecutor as Factory,
   'executor-http': async () => (await import('../../plugins/executor-http/index.ts')).httpExecutor as Factory,
+  'executor-grpc': async () => (await import('../../plugins/executor-grpc/index.ts')).grpcExecutor as Factory,
+  'executor-sql': async () => (await import('../../plugins/executor-sql/index.ts')).sqlExecutor as Factory,
+  'executor-nats': async () => (await import('../../plugins/executor-nats/index.ts')).natsExecutor as Factory,
+  'executor-rabbitmq': async () => (await import('../../plugins/executor-rabbitmq/index.ts')).rabbitmqExecutor as Factory,
+  'executor-process': async () => (await import('../../plugins/executor-process/index.ts')).processExecutor as Factory,
   'alert-webhook': async () => (await import('../../plugins/alert-webhook/index.ts')).alertWebhook as Factory,
 };
 

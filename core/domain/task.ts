@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from './json.ts';
 import type { PriorityValue } from './priority.ts';
+import type { TaskProgress } from './task-progress.ts';
 import type { TaskStatus } from './task-status.ts';
 
 export * from './task-status.ts';
@@ -23,6 +24,8 @@ export interface Task {
   readonly completedAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The running attempt's last reported progress; null (or absent) when none was reported. */
+  readonly progress?: TaskProgress | null;
 }
 
 /** Fields a status change may write besides the status itself. */

@@ -48,6 +48,21 @@ export interface TransitionResult {
   rejected: string[];
 }
 
+/**
+ * The latest progress of one running attempt. The attempt is named by its worker and its
+ * started_at: storage writes it only while the task is PROCESSING with that worker_id and
+ * started_at, so a late report from an attempt that has ended never lands on another.
+ */
+export interface ProgressUpdate {
+  taskId: string;
+  workerId: string;
+  startedAt: Date;
+  percent: number;
+  message: string | null;
+  /** The writer's clock; becomes progress.updated_at (the task's updated_at is left alone). */
+  at: Date;
+}
+
 export interface TaskFilter {
   status?: TaskStatus[];
   taskType?: string;
@@ -81,6 +96,11 @@ export interface TaskStore {
   /** Log rows that change no status (INFO, progress), in one write. */
   appendLogs(logs: NewTaskLog[]): Promise<void>;
   getLogs(taskId: string): Promise<TaskLog[]>;
+  /**
+   * Writes each task's progress in one round trip, under the attempt guard of ProgressUpdate;
+   * returns the ids written. A transition to PENDING clears a task's progress.
+   */
+  writeProgress(updates: readonly ProgressUpdate[]): Promise<string[]>;
   /** PENDING with scheduled_at <= `dueBefore`, oldest scheduled first. */
   findDuePending(dueBefore: Date, limit: number): Promise<Task[]>;
   /** PROCESSING with started_at + timeout < now. */

@@ -7,6 +7,15 @@
 export class WakeList {
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  /** A wake-up that found nobody waiting, kept for the next `wait` (latching lists only). */
+  private pending = false;
+
+  /**
+   * `latch`: a `wakeAll` with nobody waiting is remembered and ends the next `wait` at once.
+   * A loop that does work between its waits (the leader's round) then never sleeps through a
+   * wake-up that arrived while it was busy.
+   */
+  constructor(private readonly options: { latch?: boolean } = {}) {}
 
   get size(): number {
     return this.waiters.size;
@@ -14,6 +23,10 @@ export class WakeList {
 
   /** Resolves on the next `wakeAll`, after `timeoutMs`, on abort, or at once when closed. */
   wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
     if (this.closed || signal?.aborted || timeoutMs <= 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const finish = () => {
@@ -29,7 +42,10 @@ export class WakeList {
   }
 
   wakeAll(): void {
-    if (this.waiters.size === 0) return;
+    if (this.waiters.size === 0) {
+      if (this.options.latch) this.pending = true;
+      return;
+    }
     for (const finish of [...this.waiters]) finish();
   }
 

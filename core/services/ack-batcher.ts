@@ -17,9 +17,14 @@ export class AckBatcher {
     private readonly log: Logger,
   ) {}
 
-  add(taskIds: readonly string[]): void {
+  /**
+   * `now`: no take will carry them soon (the worker is already parked in one, which left
+   * without them), so they go out at once; waiting would hold the worker's room for nothing.
+   */
+  add(taskIds: readonly string[], now = false): void {
     for (const id of taskIds) this.due.push(id);
-    this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    if (now) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
   }
 
   /** The acks due, for a take to carry; `restore` them if that take fails. */

@@ -8,6 +8,8 @@ import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { LazyAbort } from './lazy-abort.ts';
 import { infoLog } from './log-entries.ts';
+import { ProgressReporter } from './progress-reporter.ts';
+import type { ProgressWriter } from './progress-writer.ts';
 
 export interface ContextServices {
   storage: StoragePort;
@@ -15,6 +17,8 @@ export interface ContextServices {
   events: EventBus;
   /** The worker's logger; a task's child logger is made from it. */
   logger: Logger;
+  /** The worker's batching writer of task progress. */
+  progress: ProgressWriter;
 }
 
 type LogFn = ExecutionContext['log'];
@@ -23,13 +27,14 @@ type ProgressFn = ExecutionContext['progress'];
 /**
  * What an executor gets for one task. Built once per task on a worker's hot path, so
  * everything an executor may not use (the AbortController, a pino child logger, the log and
- * progress functions) is made on first access. `log` and `progress` are plain functions that
- * keep working when destructured (`const { log } = ctx`).
+ * progress functions, the progress reporter) is made on first access. `log` and `progress` are
+ * plain functions that keep working when destructured (`const { log } = ctx`).
  */
 export class TaskExecutionContext implements ExecutionContext {
   private childLogger: Logger | undefined;
   private logFn: LogFn | undefined;
   private progressFn: ProgressFn | undefined;
+  private reporter: ProgressReporter | undefined;
 
   constructor(
     private readonly task: Task,
@@ -52,7 +57,7 @@ export class TaskExecutionContext implements ExecutionContext {
   }
 
   get progress(): ProgressFn {
-    return (this.progressFn ??= progressReporter(this, this.log));
+    return (this.progressFn ??= progressReporter(this));
   }
 
   /** Appends an INFO row (text bounded to what every storage holds); a failed write is logged, never thrown at the executor. */
@@ -70,11 +75,18 @@ export class TaskExecutionContext implements ExecutionContext {
     });
   }
 
-  reportProgress(log: LogFn, percent: number, message?: string): void {
-    const bounded = Math.max(0, Math.min(100, Math.round(percent)));
-    log(message ? `Progress ${bounded}%: ${message}` : `Progress ${bounded}%`);
-    const { taskId, taskType } = this.task;
-    this.services.events.emit('task_progress', { taskId, taskType, percent: bounded, message });
+  reportProgress(percent: number, message?: string): void {
+    this.reporter ??= new ProgressReporter(this.task, this.workerId, this.services.clock, this.services.progress, this.log);
+    this.reporter.report(percent, message);
+  }
+
+  /**
+   * The attempt is over (called by the worker before it records the outcome). Undefined, and
+   * free, for a task that never reported progress; otherwise resolves once its last progress
+   * is written.
+   */
+  finish(): Promise<void> | undefined {
+    return this.reporter?.finish();
   }
 }
 
@@ -82,6 +94,6 @@ function logAppender(context: TaskExecutionContext): LogFn {
   return (message, detail) => context.appendLog(message, detail);
 }
 
-function progressReporter(context: TaskExecutionContext, log: LogFn): ProgressFn {
-  return (percent, message) => context.reportProgress(log, percent, message);
+function progressReporter(context: TaskExecutionContext): ProgressFn {
+  return (percent, message) => context.reportProgress(percent, message);
 }

@@ -22,6 +22,7 @@ import { ExecutorRegistry } from './executor-registry.ts';
 import { LazyAbort } from './lazy-abort.ts';
 import { infoLog, stateLog } from './log-entries.ts';
 import { OutcomeCommitter, type Outcome } from './outcome-committer.ts';
+import { ProgressWriter } from './progress-writer.ts';
 import { describeError, planFailure } from './retry-policy.ts';
 import { executeWithDeadline, missingExecutorError, type ExecutionResult } from './task-execution.ts';
 import { recoveryTransition, requeueFromWorker } from './requeue.ts';
@@ -56,6 +57,8 @@ export class Worker {
   private readonly acks: AckBatcher;
   /** Ids taken beyond the free slots (see takeAhead), oldest first. */
   private buffered: string[] = [];
+  /** A take is in flight (possibly parked on an empty queue): acks due now cannot ride on it. */
+  private taking = false;
   private readonly committer: OutcomeCommitter;
   private readonly contextServices: ContextServices;
   private readonly log: Logger;
@@ -82,14 +85,14 @@ export class Worker {
     // leader as a dead worker's, never silently adopted by a process that did not run them.
     this.id = config.worker.id ?? `worker-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'worker', workerId: this.id });
-    this.contextServices = { storage, clock, events, logger: this.log };
+    this.contextServices = { storage, clock, events, logger: this.log, progress: new ProgressWriter(storage, events, this.log) };
     this.acks = new AckBatcher((ids) => queue.ack(this.id, ids), ACK_DELAY_MS, this.log);
     this.committer = new OutcomeCommitter(
       state,
       storage,
       queue,
       this.log,
-      (ids) => this.acks.add(ids),
+      (ids) => this.acks.add(ids, this.taking),
       (outcome, reason) => (outcome.task && outcome.transition ? this.unstorableOutcome(outcome.task, reason) : undefined),
     );
   }
@@ -144,6 +147,7 @@ export class Worker {
     await this.waitForRunning(this.config.worker.gracefulShutdownTimeout);
     for (const { abort } of this.running.values()) abort.abort(new ShutdownSignalReason());
     await this.waitForRunning(1_000);
+    await this.contextServices.progress.close();
     await this.committer.drain();
     await this.acks.flush(); // what is still due, and no timer left to fire after stop
     // Buffered ids never started: they are in our processing list, which the drain below returns.
@@ -233,11 +237,14 @@ export class Worker {
    */
   private async take(max: number, stop: AbortSignal): Promise<string[]> {
     const acks = this.acks.takeDue();
+    this.taking = true;
     try {
       return await this.queue.ackAndTake(this.id, acks, max, this.config.worker.takeWait, stop);
     } catch (error) {
       this.acks.restore(acks);
       throw error;
+    } finally {
+      this.taking = false;
     }
   }
 
@@ -271,7 +278,11 @@ export class Worker {
       if (!executor || !type) {
         result = { kind: 'failed', error: new NonRetryableError(missingExecutorError(type, task.taskType).message), nonRetryable: true };
       } else {
-        result = await executeWithDeadline(executor, task, abort, new TaskExecutionContext(task, type, this.id, abort, this.contextServices));
+        const context = new TaskExecutionContext(task, type, this.id, abort, this.contextServices);
+        result = await executeWithDeadline(executor, task, abort, context);
+        // Only a task that reported progress waits here (its last progress lands before the outcome).
+        const progressWritten = context.finish();
+        if (progressWritten) await progressWritten;
       }
     } catch (error) {
       result = { kind: 'failed', error, nonRetryable: false };

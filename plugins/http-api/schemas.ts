@@ -112,6 +112,14 @@ export type PutTaskTypeBody = z.infer<typeof putTaskTypeBodySchema>;
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-01-01T10:00:00.000Z' });
 const status = z.enum(ALL_STATUSES as [string, ...string[]]);
 
+const progressSchema = z
+  .object({
+    percent: z.int().min(0).max(100),
+    message: z.string().nullable(),
+    updated_at: timestamp,
+  })
+  .openapi('TaskProgress', { description: "The running attempt's last reported progress (ctx.progress); null when none was reported or the task went back to PENDING" });
+
 export const taskSchema = z
   .object({
     task_id: z.string(),
@@ -130,6 +138,7 @@ export const taskSchema = z
     completed_at: timestamp.nullable(),
     created_at: timestamp,
     updated_at: timestamp,
+    progress: progressSchema.nullable(),
   })
   .openapi('Task');
 export type TaskJson = z.infer<typeof taskSchema>;

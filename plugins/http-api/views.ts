@@ -22,6 +22,7 @@ export function taskJson(task: Task): TaskJson {
     completed_at: iso(task.completedAt),
     created_at: task.createdAt.toISOString(),
     updated_at: task.updatedAt.toISOString(),
+    progress: task.progress ? { percent: task.progress.percent, message: task.progress.message, updated_at: task.progress.updatedAt.toISOString() } : null,
   };
 }
 

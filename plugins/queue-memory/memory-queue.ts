@@ -34,7 +34,7 @@ export class MemoryQueue implements TaskQueue {
   /** Insertion-ordered, so `listClaimed` returns the claim order. */
   private readonly claimed = new Map<string, QueueEntry>();
   private readonly workers = new Map<string, WorkerLists>();
-  private readonly work = new WakeList();
+  private readonly work = new WakeList({ latch: true });
   private closed = false;
 
   constructor(

@@ -30,7 +30,7 @@ interface Live {
  */
 export class RedisConnections {
   /** Woken by the notify channel: the leader's waitForWork. */
-  readonly work = new WakeList();
+  readonly work = new WakeList({ latch: true });
   /** Woken by the vacancy channel: followers' waitForVacancy. */
   readonly vacancy = new WakeList();
   private live: Live | undefined;

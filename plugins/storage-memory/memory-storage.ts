@@ -9,6 +9,7 @@ import {
   type NewTaskLog,
   type Page,
   type PageRequest,
+  type ProgressUpdate,
   type StoragePort,
   type Task,
   type TaskFilter,
@@ -105,7 +106,9 @@ export class MemoryStorage implements StoragePort {
         continue;
       }
       const patch = change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
-      const next = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
+      const patched = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
+      // Back to PENDING, a new attempt starts from nothing: the old progress goes.
+      const next = change.to === 'PENDING' && patched.progress ? { ...patched, progress: null } : patched;
       staged.set(change.taskId, next);
       writes.push({ previous: current, next, change });
       applied.push(change.taskId);
@@ -119,6 +122,18 @@ export class MemoryStorage implements StoragePort {
 
   async appendLogs(logs: NewTaskLog[]): Promise<void> {
     for (const log of logs) this.appendLog(log);
+  }
+
+  async writeProgress(updates: readonly ProgressUpdate[]): Promise<string[]> {
+    const written = new Set<string>();
+    for (const update of updates) {
+      const current = this.tasks.get(update.taskId);
+      if (!current || !isAttempt(current, update)) continue;
+      const progress = Object.freeze({ percent: update.percent, message: update.message, updatedAt: new Date(update.at.getTime()) });
+      this.tasks.set(update.taskId, { ...current, progress });
+      written.add(update.taskId);
+    }
+    return [...written];
   }
 
   async getLogs(taskId: string): Promise<TaskLog[]> {
@@ -230,6 +245,11 @@ export class MemoryStorage implements StoragePort {
   }
 }
 
+/** The attempt that reported the progress is still the one running (see ProgressUpdate). */
+function isAttempt(task: Task, update: ProgressUpdate): boolean {
+  return task.status === 'PROCESSING' && task.workerId === update.workerId && task.startedAt?.getTime() === update.startedAt.getTime();
+}
+
 function newTask(input: NewTask): Task {
   return {
     taskId: input.taskId,
@@ -248,6 +268,7 @@ function newTask(input: NewTask): Task {
     completedAt: null,
     createdAt: new Date(input.createdAt.getTime()),
     updatedAt: new Date(input.createdAt.getTime()),
+    progress: null,
   };
 }
 

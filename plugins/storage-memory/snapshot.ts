@@ -34,6 +34,7 @@ export function taskView(task: Task): Task {
     completedAt: copyOptionalDate(task.completedAt),
     createdAt: copyDate(task.createdAt),
     updatedAt: copyDate(task.updatedAt),
+    progress: task.progress ? { ...task.progress, updatedAt: copyDate(task.progress.updatedAt) } : null,
   };
 }
 

@@ -31,6 +31,8 @@ export interface TaskTable {
   completed_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Migration 003: `{"percent", "message", "updated_at"}` of the running attempt. */
+  progress: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>;
 }
 
 export interface TaskLogTable {

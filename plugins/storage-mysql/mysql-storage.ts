@@ -7,6 +7,7 @@ import {
   type NewTaskLog,
   type Page,
   type PageRequest,
+  type ProgressUpdate,
   type StoragePort,
   type Task,
   type TaskFilter,
@@ -21,6 +22,7 @@ import { CreateGroupCommitter, type GroupCommitOptions } from './create-group.ts
 import type { Database } from './database.ts';
 import { toStorageError } from './errors.ts';
 import { appendLogs, getLogs } from './log-queries.ts';
+import { writeProgress } from './progress-queries.ts';
 import * as tasks from './task-queries.ts';
 import * as taskTypes from './task-type-queries.ts';
 import { applyTransitions } from './transition-queries.ts';
@@ -98,6 +100,10 @@ export class MysqlStorage implements StoragePort {
 
   appendLogs(logs: NewTaskLog[]): Promise<void> {
     return logs.length === 0 ? Promise.resolve() : this.run((db) => appendLogs(db, logs));
+  }
+
+  writeProgress(updates: readonly ProgressUpdate[]): Promise<string[]> {
+    return updates.length === 0 ? Promise.resolve([]) : this.run((db) => writeProgress(db, updates));
   }
 
   getLogs(taskId: string): Promise<TaskLog[]> {

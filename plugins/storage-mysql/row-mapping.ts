@@ -9,6 +9,7 @@ import {
   type PriorityValue,
   type Task,
   type TaskLog,
+  type TaskProgress,
   type TaskStatus,
   type TaskTypeConfig,
   type WorkerInfo,
@@ -70,6 +71,7 @@ export function taskFromRow(row: TaskRow): Task {
     completedAt: row.completed_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    progress: progressFromText(row.progress),
   };
 }
 
@@ -114,7 +116,21 @@ export function createdTask(task: NewTask): Task {
     completedAt: null,
     createdAt: new Date(task.createdAt.getTime()),
     updatedAt: new Date(task.createdAt.getTime()),
+    progress: null,
   };
+}
+
+/** task.progress JSON ↔ TaskProgress; anything unreadable reads as no progress. */
+export function progressFromText(text: string | Buffer | null): TaskProgress | null {
+  if (text === null) return null;
+  const value = parseJson(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof value.percent !== 'number') return null;
+  const updatedAt = typeof value.updated_at === 'string' ? new Date(value.updated_at) : new Date(0);
+  return { percent: value.percent, message: typeof value.message === 'string' ? value.message : null, updatedAt };
+}
+
+export function progressText(percent: number, message: string | null, at: Date): string {
+  return toJsonText({ percent, message, updated_at: at.toISOString() });
 }
 
 export function logFromRow(row: TaskLogRow): TaskLog {

@@ -102,6 +102,8 @@ function updateOf(change: TaskTransition): TaskUpdate {
   if (patch.scheduledAt !== undefined) update.scheduled_at = patch.scheduledAt;
   if (patch.startedAt !== undefined) update.started_at = patch.startedAt;
   if (patch.completedAt !== undefined) update.completed_at = patch.completedAt;
+  // Back to PENDING, a new attempt starts from nothing: the old progress goes.
+  if (change.to === 'PENDING') update.progress = null;
   return update;
 }
 

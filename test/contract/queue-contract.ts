@@ -57,6 +57,12 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
       await subject.cleanup();
     });
 
+    /** waitForWork keeps a wake-up nobody waited for: let those of earlier steps arrive and spend them. */
+    const spendWakeUps = async () => {
+      await delay(50);
+      await queue.waitForWork(0);
+    };
+
     describe('ready queues and claim', () => {
       it('keeps FIFO order within a priority', async () => {
         await queue.enqueue([normal('a'), normal('b')]);
@@ -250,6 +256,7 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         await queue.claim(1);
         await queue.dispatch('w1', ['a']);
         await queue.take('w1', 1, 0);
+        await spendWakeUps();
         const waiting = track(queue.waitForWork(2_000));
         await delay(30);
         expect(waiting.settled()).toBe(false);
@@ -376,12 +383,22 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
       it('waitForWork is not woken by unclaim (the leader would spin on entries it cannot place)', async () => {
         await queue.enqueue([normal('stuck')]);
         const claimed = await queue.claim(1);
+        await spendWakeUps();
         const waiting = track(queue.waitForWork(2_000));
         await queue.unclaim(claimed);
         await delay(150); // a wake-up message, if one were sent, arrives within milliseconds
         expect(waiting.settled()).toBe(false);
         await queue.enqueue([normal('real work')]);
         await waiting.promise;
+      });
+
+      it('waitForWork keeps a wake-up that came while nobody waited (the leader was busy with a round)', async () => {
+        await spendWakeUps();
+        await queue.enqueue([normal('during a round')]);
+        await delay(50); // on Redis the wake-up travels over pub/sub
+        const started = Date.now();
+        await queue.waitForWork(2_000);
+        expect(Date.now() - started).toBeLessThan(500);
       });
 
       it('waitForWork resolves after its timeout, or at once on abort', async () => {

@@ -3,6 +3,7 @@ import type { StoragePort } from '../../core/index.ts';
 import { describeConfigAndWorkerContract } from './storage/config-and-workers.contract.ts';
 import { describeCreateContract } from './storage/create.contract.ts';
 import { describeListContract } from './storage/list.contract.ts';
+import { describeProgressContract } from './storage/progress.contract.ts';
 import { describeQueryContract } from './storage/queries.contract.ts';
 import { describeTransitionContract } from './storage/transition.contract.ts';
 import type { CurrentStorage } from './storage/fixtures.ts';
@@ -40,6 +41,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
     describeCreateContract(storage);
     describeListContract(storage);
     describeTransitionContract(storage);
+    describeProgressContract(storage);
     describeQueryContract(storage);
     describeConfigAndWorkerContract(storage);
   });

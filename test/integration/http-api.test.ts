@@ -35,12 +35,12 @@ describe('HTTP API: endpoints', () => {
     expect(Object.keys(task).sort()).toEqual(
       [
         'task_id', 'task_type', 'priority', 'status', 'payload', 'result', 'error_msg', 'retry_count', 'max_retry', 'timeout',
-        'worker_id', 'scheduled_at', 'started_at', 'completed_at', 'created_at', 'updated_at',
+        'worker_id', 'scheduled_at', 'started_at', 'completed_at', 'created_at', 'updated_at', 'progress',
       ].sort(),
     );
     expect(task).toMatchObject({
       task_id: id, task_type: 'echo', priority: 1, status: 'PENDING', payload: { n: 1 }, result: null, error_msg: null,
-      retry_count: 0, max_retry: 5, timeout: 30, worker_id: null, started_at: null, completed_at: null,
+      retry_count: 0, max_retry: 5, timeout: 30, worker_id: null, started_at: null, completed_at: null, progress: null,
     });
     for (const field of ['scheduled_at', 'created_at', 'updated_at']) expect(task[field]).toMatch(ISO_MS);
   });

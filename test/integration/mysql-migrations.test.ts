@@ -76,6 +76,21 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
     expect(await describeSchema(byHand)).toEqual(before);
   });
 
+  it('003 upgrades a database migrated before it, keeping its rows (progress NULL)', async () => {
+    const old = await createTestDatabase('migrations_upgrade');
+    try {
+      await runMigrations(old.url);
+      // Back to the schema as 001 left it, with one task in it.
+      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress; DELETE FROM schema_migrations WHERE name = '003_task_progress';
+        INSERT INTO task (task_id, task_type, payload, scheduled_at) VALUES ('kept', 't', '{}', NOW(3));`);
+      expect(await runMigrations(old.url)).toEqual({ applied: ['003_task_progress'] });
+      const [rows] = await old.admin.query(`SELECT task_id, progress FROM \`${old.name}\`.task`);
+      expect(rows).toEqual([{ task_id: 'kept', progress: null }]);
+    } finally {
+      await old.drop();
+    }
+  });
+
   it('the plugin migrates (creating a missing database), then starts and stops', async () => {
     const name = `${migrated.name}_plugin`.slice(0, 64);
     const url = migrated.url.replace(`/${migrated.name}`, `/${name}`);

@@ -33,4 +33,13 @@ describe('AckBatcher', () => {
     expect(acks.takeDue()).toEqual(['a', 'b']);
     expect(logged).toHaveLength(1);
   });
+
+  it('sends at once, with what was already due, when told no take will carry them', async () => {
+    const sent: string[][] = [];
+    const acks = new AckBatcher(async (ids) => void sent.push(ids), 60_000, silentLogger());
+    acks.add(['a']);
+    acks.add(['b'], true);
+    expect(sent).toEqual([['a', 'b']]);
+    expect(acks.takeDue()).toEqual([]);
+  });
 });

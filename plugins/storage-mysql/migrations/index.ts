@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './001_initial.ts';
 import * as finishedIndex from './002_finished_index.ts';
+import * as taskProgress from './003_task_progress.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -9,6 +10,7 @@ import * as finishedIndex from './002_finished_index.ts';
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_finished_index': finishedIndex,
+  '003_task_progress': taskProgress,
 };
 
 /** Every migration's name, in the order they run. */

@@ -36,6 +36,7 @@ export function describeCreateContract(storage: CurrentStorage): void {
         completedAt: null,
         createdAt: at(1_234),
         updatedAt: at(1_234),
+        progress: null,
       };
       expect(result?.task).toEqual(expected);
       expect(await storage().getTask(input.taskId)).toEqual(expected);
