@@ -1,10 +1,11 @@
 /**
  * The embedded default: one process, no servers. Memory storage and queue, the HTTP API on
  * 8080 (TM_PORT), the gRPC API on 9090 (TM_GRPC_PORT; 0 = off), Prometheus metrics on
- * /metrics, and the demo task types.
+ * /metrics, the demo task types, and webhook alerts once TM_ALERT_WEBHOOK_URL is set.
  * For Redis + MySQL see examples/distributed/taskmanager.config.ts.
  */
 import { defineConfig } from './core/index.ts';
+import { alertWebhook } from './plugins/alert-webhook/index.ts';
 import { demoExecutors } from './plugins/executor-demo/index.ts';
 import { emailExecutor } from './plugins/executor-email/index.ts';
 import { grpcApi } from './plugins/grpc-api/index.ts';
@@ -43,6 +44,8 @@ export default defineConfig({
     emailExecutor(),
     httpExecutor({ taskTypes: ['http_request'] }),
     prometheusMetrics(),
+    // Off until TM_ALERT_WEBHOOK_URL (alert.webhookUrl) is set.
+    alertWebhook(),
     httpApi(),
     grpcApi(),
   ],

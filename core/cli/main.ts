@@ -5,14 +5,15 @@ import { createTaskManager, migratePlugins } from '../runtime/app.ts';
 import { loadConfig } from '../runtime/config-loader.ts';
 import { resolveConfig } from '../runtime/resolve-config.ts';
 import { printBanner } from './banner.ts';
+import { ConfigWatcher } from './config-watch.ts';
 import { resolveBuiltInPlugin } from './plugin-catalogue.ts';
 
 interface CommonOptions {
   config?: string;
 }
 
-async function load(options: CommonOptions) {
-  return loadConfig({ path: options.config ?? process.env.TM_CONFIG, resolvePlugin: resolveBuiltInPlugin });
+async function load(options: CommonOptions, fresh = false) {
+  return loadConfig({ path: options.config ?? process.env.TM_CONFIG, resolvePlugin: resolveBuiltInPlugin, fresh });
 }
 
 async function start(options: CommonOptions): Promise<void> {
@@ -22,12 +23,16 @@ async function start(options: CommonOptions): Promise<void> {
   const app = await createTaskManager(config, { logger });
   await app.start();
   printBanner(app, filepath);
+  // SIGHUP re-reads the same file; app.watchConfig also follows its changes.
+  const watcher = new ConfigWatcher(app, filepath, () => load({ ...options, config: filepath }, true), logger);
+  await watcher.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping gracefully');
+    watcher.stop();
     try {
       await app.stop();
       process.exit(0);

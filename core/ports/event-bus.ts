@@ -3,7 +3,13 @@ import type { TaskStatus } from '../domain/task.ts';
 /** The typed events of SPEC §4. Every payload also gets `timestamp` and `origin` on emit. */
 export interface TaskManagerEvents {
   task_created: { taskId: string; taskType: string; priority: number };
-  task_assigned: { taskId: string; taskType: string; workerId: string };
+  task_assigned: {
+    taskId: string;
+    taskType: string;
+    workerId: string;
+    /** How long the task waited to be dispatched since it became due (created, or its delay or retry ended). */
+    waitMs?: number;
+  };
   task_completed: { taskId: string; taskType: string; workerId: string; durationMs: number };
   task_failed: {
     taskId: string;
@@ -20,6 +26,18 @@ export interface TaskManagerEvents {
   worker_online: { workerId: string };
   worker_offline: { workerId: string; recoveredTasks: number };
   leader_elected: { leaderId: string };
+  /** This process read its config file again (docs/operations.md, hot reload). */
+  config_reloaded: {
+    result: 'applied' | 'rejected' | 'unchanged';
+    /** Keys applied live, e.g. `worker.capacity`. */
+    applied: string[];
+    /** Keys that changed but take effect only after a restart. */
+    needsRestart: string[];
+    /** Why the new config was rejected. */
+    error?: string;
+    /** The file (or other source) read. */
+    source: string;
+  };
 }
 
 export type EventName = keyof TaskManagerEvents;

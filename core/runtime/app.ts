@@ -3,10 +3,12 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../ports/logger.ts';
 import { ClusterService } from '../services/cluster-service.ts';
 import { executorProblem, type ExecutorRegistry } from '../services/executor-registry.ts';
+import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { Scheduler } from '../services/scheduler.ts';
 import { TaskService } from '../services/task-service.ts';
 import { TaskTypeCatalog } from '../services/task-type-catalog.ts';
 import { Worker } from '../services/worker.ts';
+import { ConfigReloader, type ConfigReloadReport } from './config-reload.ts';
 import type { ResolvedConfig, Role, TaskManagerConfigInput } from './config-schema.ts';
 import { CrossProcessEvents } from './event-bridge.ts';
 import type { InProcessEventBus } from './events.ts';
@@ -35,6 +37,14 @@ export interface TaskManager {
   readonly worker: Worker | undefined;
   readonly plugins: readonly Plugin[];
   resolve<T>(token: Token<T>): T;
+  /**
+   * Applies a new config while running (hot reload, docs/operations.md): validated completely
+   * first; the live keys are applied, keys that need a restart are reported and left alone,
+   * an invalid config changes nothing. Emits `config_reloaded`. `source` names the file.
+   */
+  reloadConfig(input: TaskManagerConfigInput, source?: string): Promise<ConfigReloadReport>;
+  /** Records a config file that could not be read at all (the CLI's watcher): rejected, nothing changes. */
+  rejectConfig(error: unknown, source: string): ConfigReloadReport;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -72,8 +82,19 @@ export async function createTaskManager(input: TaskManagerConfigInput, options: 
   const roles = config.roles;
   const scheduler = roles.includes('scheduler') && config.scheduler.enabled ? container.resolve(Scheduler) : undefined;
   const worker = roles.includes('worker') && config.worker.enabled ? container.resolve(Worker) : undefined;
+  if (worker) services.cluster.identifyLocalWorker(worker.id);
   const { nodeId, hooks, events, logger, resolve, origin, executors } = setup;
-  return new Lifecycle({ config, nodeId, roles, container, hooks, events, logger, services, scheduler, worker, plugins, contexts, resolve, origin, executors });
+  const reloader = new ConfigReloader({
+    config,
+    sectionsRead: setup.sectionsRead,
+    setupOptions: options,
+    logger,
+    events,
+    catalog: container.resolve(TaskTypeCatalog),
+    balancers: container.resolve(LoadBalancerRegistry),
+    worker,
+  });
+  return new Lifecycle({ config, nodeId, roles, container, hooks, events, logger, services, scheduler, worker, plugins, contexts, resolve, origin, executors, reloader });
 }
 
 interface LifecycleParts {
@@ -92,6 +113,7 @@ interface LifecycleParts {
   resolve: <T>(token: Token<T>) => T;
   origin: string;
   executors: ExecutorRegistry;
+  reloader: ConfigReloader;
 }
 
 /**
@@ -148,6 +170,14 @@ class Lifecycle implements TaskManager {
       await this.shutdown();
       throw error;
     }
+  }
+
+  reloadConfig(input: TaskManagerConfigInput, source = 'config'): Promise<ConfigReloadReport> {
+    return this.parts.reloader.reload(input, source);
+  }
+
+  rejectConfig(error: unknown, source: string): ConfigReloadReport {
+    return this.parts.reloader.reject(error, source);
   }
 
   async stop(): Promise<void> {

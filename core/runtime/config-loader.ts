@@ -19,6 +19,12 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** Resolves named plugins (the CLI passes the built-in catalogue). */
   resolvePlugin?: PluginResolver;
+  /**
+   * Read the file again even if this process imported it before (a config reload): a TS/JS
+   * config is imported under a new URL, so the module cache cannot hand back the old one.
+   * What the file imports (core, plugins) is shared as before.
+   */
+  fresh?: boolean;
 }
 
 export interface LoadedConfig {
@@ -45,8 +51,10 @@ export const SEARCH_PLACES = [
  * own `.ts` loader needs the TypeScript compiler API, which the native compiler (typescript 7)
  * no longer has.
  */
-const importModule: Loader = async (filepath) => {
-  const url = pathToFileURL(filepath).href;
+let reloads = 0;
+
+const importModule = (fresh: boolean): Loader => async (filepath) => {
+  const url = pathToFileURL(filepath).href + (fresh ? `?reload=${++reloads}` : '');
   let module: { default?: unknown };
   try {
     // Under the CLI (tsx registered) or vitest, a plain import shares this process's module
@@ -65,9 +73,12 @@ const importModule: Loader = async (filepath) => {
 
 /** Finds and reads the config file; named plugins are resolved into plugin objects. */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const load = importModule(options.fresh ?? false);
   const explorer = cosmiconfig('taskmanager', {
     searchPlaces: SEARCH_PLACES,
-    loaders: { '.ts': importModule, '.mts': importModule, '.js': importModule, '.mjs': importModule },
+    loaders: { '.ts': load, '.mts': load, '.js': load, '.mjs': load },
+    // A new explorer per call, so its own cache never answers a reload either.
+    cache: false,
     searchStrategy: 'none',
   });
   const result = options.path ? await explorer.load(options.path) : await explorer.search(options.cwd ?? process.cwd());

@@ -59,6 +59,8 @@ export const configSchema = z.object({
       /** Publish events to other processes over the coordination bridge (`task:events`). */
       crossProcessEvents: boolean().default(true),
       logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      /** Re-read the config file when it changes and apply what can change live (docs/operations.md). */
+      watchConfig: boolean().default(false),
     })
     .prefault({}),
   /** Which parts this process runs; TM_ROLES="api,worker". Default: all. */

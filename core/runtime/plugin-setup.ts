@@ -14,6 +14,7 @@ import { InProcessEventBus } from './events.ts';
 import { createHookRegistry, type HookRegistry } from './hooks.ts';
 import type { HttpRoute } from './http-route.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
+import type { SectionRead } from './config-diff.ts';
 import { checkPlugins } from './plugin-order.ts';
 import { resolveConfig, resolveSection, type ResolvedConfigWithEnv } from './resolve-config.ts';
 import { PORTS, TOKENS, asInjectionToken, type PortName, type Token } from './tokens.ts';
@@ -37,6 +38,8 @@ export interface PluginSetup {
   events: InProcessEventBus;
   executors: ExecutorRegistry;
   contexts: Map<Plugin, PluginContext>;
+  /** Every plugin section as its plugin resolved it, by plugin and section (what a config reload compares). */
+  sectionsRead: Map<string, SectionRead>;
   resolve: <T>(token: Token<T>) => T;
   /** Makes `ctx.services` usable (from start() on). */
   attachServices(services: CoreServices): void;
@@ -80,6 +83,7 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
   container.registerInstance(LeaderState, new LeaderState());
 
   let services: CoreServices | undefined;
+  const sectionsRead = new Map<string, SectionRead>();
   const contextFor = (plugin: Plugin): PluginContext => ({
     config,
     nodeId,
@@ -98,7 +102,11 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
     registerExecutor: (executor) => executors.register(executor),
     registerLoadBalancer: (balancer) => balancers.register(balancer),
     registerRoute: (route) => routes.push(route),
-    section: (name, schema, sectionOptions) => resolveSection(config, name, schema, sectionOptions),
+    section: (name, schema, sectionOptions) => {
+      const value = resolveSection(config, name, schema, sectionOptions);
+      sectionsRead.set(`${plugin.name}/${name}`, { plugin: plugin.name, section: name, value });
+      return value;
+    },
   });
   const contexts = new Map(plugins.map((p) => [p, contextFor(p)]));
 
@@ -128,6 +136,7 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
     events,
     executors,
     contexts,
+    sectionsRead,
     resolve,
     attachServices: (attached) => {
       services = attached;

@@ -1,9 +1,10 @@
 // The services and runtime entry points, re-exported by core/index.ts.
 export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/task-service.ts';
-export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport } from '../services/cluster-service.ts';
+export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport, type LocalNodeView } from '../services/cluster-service.ts';
 export type { CoreServices } from './plugin.ts';
 export { createTaskManager, defineConfig, migratePlugins, type TaskManager, type CreateOptions } from './app.ts';
 export { ConfigError, resolveConfig } from './resolve-config.ts';
+export type { ConfigReloadReport } from './config-reload.ts';
 export { Scheduler } from '../services/scheduler.ts';
 export { Worker } from '../services/worker.ts';
 export { ExecutorRegistry } from '../services/executor-registry.ts';

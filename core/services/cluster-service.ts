@@ -25,6 +25,16 @@ export interface WorkerView extends WorkerInfo {
   inFlight: number;
 }
 
+/** This process's part in the cluster, known without a round trip. */
+export interface LocalNodeView {
+  /** This process's scheduler id, or null when it runs no scheduler. */
+  schedulerId: string | null;
+  /** Whether this process's scheduler holds the leader lock right now. */
+  isLeader: boolean;
+  /** This process's worker id, or null when it runs no worker. */
+  workerId: string | null;
+}
+
 export interface ReadinessReport {
   ready: boolean;
   checks: Record<string, 'ok' | string>;
@@ -33,6 +43,8 @@ export interface ReadinessReport {
 /** Read-only views of the live cluster for the API: leader, workers, queues, readiness. */
 @injectable()
 export class ClusterService {
+  private localWorkerId: string | null = null;
+
   constructor(
     @inject(TOKENS.Storage) private readonly storage: StoragePort,
     @inject(TOKENS.Queue) private readonly queue: TaskQueue,
@@ -41,6 +53,16 @@ export class ClusterService {
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
     @inject(LeaderState) private readonly leader: LeaderState,
   ) {}
+
+  /** Cheap and synchronous: for plugins that act only on the leader (alerts, sampled metrics). */
+  localNode(): LocalNodeView {
+    return { schedulerId: this.leader.schedulerId, isLeader: this.leader.isLeader, workerId: this.localWorkerId };
+  }
+
+  /** Told by the app which worker runs in this process. */
+  identifyLocalWorker(workerId: string): void {
+    this.localWorkerId = workerId;
+  }
 
   async schedulerStatus(): Promise<SchedulerStatus> {
     const leaderId = await this.coordination.leader.currentLeader();

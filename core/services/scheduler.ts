@@ -144,7 +144,7 @@ export class Scheduler {
       if (result.refused.length > 0) await this.returnRefused(result.refused, byId, workerId);
       for (const id of result.dispatched) {
         const task = byId.get(id)!;
-        this.events.emit('task_assigned', { taskId: id, taskType: task.taskType, workerId });
+        this.events.emit('task_assigned', { taskId: id, taskType: task.taskType, workerId, waitMs: now.getTime() - task.scheduledAt.getTime() });
       }
     }
     if (dropped.length + rejected.length > 0) await this.queue.discardClaimed([...dropped, ...rejected]);
@@ -207,14 +207,17 @@ export class Scheduler {
     // round, instead of being left to the timeout scan.
     let resumeNeeded = true;
     while (!term.aborted) {
+      const startedAt = performance.now();
       try {
         if (resumeNeeded) {
           await this.resumeClaimed();
           resumeNeeded = false;
         }
         const dispatched = await this.tick();
+        this.metrics.recordSchedulingRound(dispatched, (performance.now() - startedAt) / 1000, true);
         if (dispatched === 0) await this.queue.waitForWork(this.config.scheduler.scanInterval, term);
       } catch (error) {
+        this.metrics.recordSchedulingRound(0, (performance.now() - startedAt) / 1000, false);
         resumeNeeded = true;
         this.log.error({ err: error }, 'scheduling round failed');
         await delay(Math.max(this.config.scheduler.scanInterval, 500), term);

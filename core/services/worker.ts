@@ -69,6 +69,8 @@ export class Worker {
   private readonly contextServices: ContextServices;
   private readonly log: Logger;
   private started = false;
+  /** Set when the registry entry no longer matches this worker (a reloaded capacity). */
+  private registrationStale = false;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
@@ -107,6 +109,17 @@ export class Worker {
 
   get capacity(): number {
     return this.config.worker.capacity;
+  }
+
+  /**
+   * `worker.capacity` was changed by a config reload: slots open or close from the next take,
+   * and the registry (what the leader and /api/v1/workers see) is updated now rather than
+   * at the next heartbeat; should that fail, the next heartbeat tries again.
+   */
+  async capacityChanged(): Promise<void> {
+    this.registrationStale = true;
+    this.wakeSlot();
+    if (this.started) await this.heartbeat();
   }
 
   supportedTypes(): string[] {
@@ -184,7 +197,13 @@ export class Worker {
     try {
       const now = this.clock.now();
       const known = await this.coordination.workers.heartbeat(this.id, this.load, now, this.config.worker.heartbeatTimeout);
-      if (!known) await this.coordination.workers.register(this.info(), this.config.worker.heartbeatTimeout);
+      if (!known || this.registrationStale) {
+        this.registrationStale = false;
+        await this.coordination.workers.register(this.info(), this.config.worker.heartbeatTimeout).catch((error: unknown) => {
+          this.registrationStale = true;
+          throw error;
+        });
+      }
       await this.storage.upsertWorker(this.info());
       this.metrics.recordWorkerLoad(this.id, this.load);
     } catch (error) {
@@ -418,7 +437,7 @@ export class Worker {
       after: (applied) => {
         if (!applied) return;
         this.metrics.recordTaskCompleted(task.taskType, durationMs / 1000, status);
-        this.metrics.recordTaskFailed(task.taskType, status === 'TIMEOUT' ? 'timeout' : 'error');
+        this.metrics.recordTaskFailed(task.taskType, status === 'TIMEOUT' ? 'timeout' : nonRetryable ? 'non_retryable' : 'error');
         this.events.emit('task_failed', { taskId: task.taskId, taskType: task.taskType, workerId: this.id, status, error: plan.transition.patch.errorMsg ?? error.message, final: !plan.retry });
         if (plan.retry) {
           this.events.emit('task_retried', { taskId: task.taskId, taskType: task.taskType, retryCount: plan.retry.retryCount, delayMs: plan.retry.delayMs });

@@ -12,11 +12,13 @@
  *   TM_MYSQL_URL  mysql://user:password@host:3306/database
  *   TM_REDIS_URL  redis://host:6379
  *   TM_REDIS_PREFIX  key prefix, to share one Redis between clusters
+ *   TM_ALERT_WEBHOOK_URL  where alerts are POSTed (off when unset)
  *
  * and any other key as TM_<SECTION>_<KEY> (TM_WORKER_CAPACITY=20). Run
  * `taskmanager migrate --config examples/distributed/taskmanager.config.ts` once first.
  */
 import { defineConfig } from '../../core/index.ts';
+import { alertWebhook } from '../../plugins/alert-webhook/index.ts';
 import { demoExecutors } from '../../plugins/executor-demo/index.ts';
 import { emailExecutor } from '../../plugins/executor-email/index.ts';
 import { grpcApi } from '../../plugins/grpc-api/index.ts';
@@ -51,6 +53,8 @@ export default defineConfig({
     demoExecutors(),
     emailExecutor(),
     prometheusMetrics(),
+    // Off until TM_ALERT_WEBHOOK_URL (alert.webhookUrl) is set.
+    alertWebhook(),
     httpApi(),
     grpcApi(),
   ],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { definePlugin, TOKENS, type Plugin } from '../../core/index.ts';
+import { clusterSampler } from './cluster-sampler.ts';
 import { MetricsServer } from './metrics-server.ts';
 import { PrometheusMetrics } from './prometheus-metrics.ts';
 
@@ -22,11 +23,15 @@ export interface PrometheusMetricsPlugin extends Plugin {
   listeningPort(): number | undefined;
 }
 
-/** Prometheus metrics: provides the `metrics` port and serves /metrics. */
+/**
+ * Prometheus metrics: provides the `metrics` port, counts what the event bus reports, samples
+ * the cluster's queues and workers on the leader, and serves /metrics.
+ */
 export function prometheusMetrics(options: PrometheusMetricsOptions = {}): PrometheusMetricsPlugin {
   let metrics: PrometheusMetrics | undefined;
   let server: MetricsServer | undefined;
   let boundPort: number | undefined;
+  const cleanups: (() => void)[] = [];
 
   return definePlugin({
     name: 'metrics-prometheus',
@@ -34,7 +39,10 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
     listeningPort: () => boundPort,
     setup(ctx) {
       const settings = ctx.section('metrics', optionsSchema, options);
-      const registryMetrics = new PrometheusMetrics(settings);
+      const registryMetrics = new PrometheusMetrics({
+        ...settings,
+        onCollectError: (error) => ctx.logger.warn({ err: error }, 'sampling queue and worker metrics failed; the previous samples stay'),
+      });
       metrics = registryMetrics;
       ctx.provide(TOKENS.Metrics, registryMetrics);
       ctx.registerRoute({
@@ -49,12 +57,18 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
       if (settings.port !== undefined) server = new MetricsServer(registryMetrics);
     },
     async start(ctx) {
+      if (metrics) {
+        metrics.enableDefaultMetrics();
+        cleanups.push(metrics.events.subscribe(ctx.events));
+        cleanups.push(metrics.onCollect(clusterSampler(ctx, metrics.cluster)));
+      }
       if (!server) return;
       const { port, host } = ctx.section('metrics', optionsSchema, options);
       boundPort = await server.listen(port ?? 0, host);
       ctx.logger.info({ port: boundPort }, 'metrics listening on /metrics');
     },
     async stop() {
+      for (const cleanup of cleanups.splice(0)) cleanup();
       await server?.close();
       boundPort = undefined;
       metrics?.registry.clear();

@@ -48,7 +48,14 @@ export function redisQueue(options: RedisQueueOptions = {}): Plugin {
       );
       ctx.provide(TOKENS.TaskCache, new RedisTaskCache(connections, settings.cacheTtl));
     },
-    async start() {
+    async start(ctx) {
+      const metrics = ctx.tryResolve(TOKENS.Metrics);
+      if (metrics) {
+        connections?.observe({
+          error: (kind) => metrics.recordDependencyError('redis', kind),
+          reconnected: (role) => metrics.recordDependencyReconnect('redis', role),
+        });
+      }
       await connections?.start();
     },
     async stop() {

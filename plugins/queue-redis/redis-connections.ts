@@ -7,6 +7,14 @@ import { RedisScripts } from './scripts.ts';
 import type { HandlerErrorReporter } from './subscriptions.ts';
 import { Subscriptions } from './subscriptions.ts';
 
+/** Told about failures and reconnects (the metrics plugin's counters). */
+export interface RedisObserver {
+  /** `command`: a script or ping failed; `connection`: a client lost or could not open its connection. */
+  error(kind: 'command' | 'connection'): void;
+  /** A client that had been ready is ready again after a drop. */
+  reconnected(role: 'command' | 'subscriber'): void;
+}
+
 interface Live {
   command: RedisClient;
   subscriber: RedisClient;
@@ -26,6 +34,7 @@ export class RedisConnections {
   /** Woken by the vacancy channel: followers' waitForVacancy. */
   readonly vacancy = new WakeList();
   private live: Live | undefined;
+  private observer: RedisObserver | undefined;
 
   constructor(
     readonly keys: RedisKeys,
@@ -33,6 +42,11 @@ export class RedisConnections {
     private readonly connectionName: string,
     private readonly report: HandlerErrorReporter,
   ) {}
+
+  /** Set before start(). */
+  observe(observer: RedisObserver): void {
+    this.observer = observer;
+  }
 
   get started(): boolean {
     return this.live !== undefined;
@@ -42,10 +56,12 @@ export class RedisConnections {
     if (this.live) return;
     const command = createClient(this.settings, 'command', this.connectionName);
     const subscriber = createClient(this.settings, 'subscriber', this.connectionName);
+    this.watch(command, 'command');
+    this.watch(subscriber, 'subscriber');
     try {
       await connectClient(command);
       await connectClient(subscriber);
-      const scripts = new RedisScripts(command);
+      const scripts = new RedisScripts(command, () => this.observer?.error('command'));
       await scripts.load();
       const subscriptions = new Subscriptions(subscriber, this.report);
       await subscriptions.on(this.keys.notifyChannel, () => this.work.wakeAll());
@@ -91,7 +107,21 @@ export class RedisConnections {
   }
 
   async ping(): Promise<void> {
-    await guard(this.command.ping());
+    try {
+      await guard(this.command.ping());
+    } catch (error) {
+      this.observer?.error('command');
+      throw error;
+    }
+  }
+
+  private watch(client: RedisClient, role: 'command' | 'subscriber'): void {
+    let readyBefore = false;
+    client.on('error', () => this.observer?.error('connection'));
+    client.on('ready', () => {
+      if (readyBefore) this.observer?.reconnected(role);
+      readyBefore = true;
+    });
   }
 
   private require(): Live {

@@ -41,7 +41,11 @@ type Arg = string | number;
 export class RedisScripts {
   private readonly scripts = new Map<ScriptName, LoadedScript>();
 
-  constructor(private readonly client: RedisClient) {}
+  constructor(
+    private readonly client: RedisClient,
+    /** Told when a script call fails (the metrics plugin counts them). */
+    private readonly onError: () => void = () => {},
+  ) {}
 
   async load(): Promise<void> {
     const loaded = await Promise.all(
@@ -66,8 +70,16 @@ export class RedisScripts {
     try {
       return (await guard(this.client.evalsha(script.sha, keys.length, ...keys, ...args))) as T;
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) {
+        this.onError();
+        throw error;
+      }
+    }
+    try {
       return (await guard(this.client.eval(script.source, keys.length, ...keys, ...args))) as T;
+    } catch (error) {
+      this.onError();
+      throw error;
     }
   }
 }

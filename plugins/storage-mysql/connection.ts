@@ -1,6 +1,7 @@
-import { Kysely, MysqlDialect, sql, type DatabaseConnection } from 'kysely';
+import { Kysely, MysqlDialect, sql, type DatabaseConnection, type LogEvent } from 'kysely';
 import { createPool, type PoolOptions } from 'mysql2';
 import type { Database } from './database.ts';
+import { rememberPool } from './observability.ts';
 import type { ConnectionTarget } from './options.ts';
 
 export interface ConnectionSettings {
@@ -10,6 +11,8 @@ export interface ConnectionSettings {
   queryTimeoutMs?: number;
   /** Connect without selecting the database (to create it). */
   withoutDatabase?: boolean;
+  /** Told about every query (the metrics plugin's timings). */
+  onQuery?: (event: LogEvent) => void;
 }
 
 /**
@@ -69,10 +72,13 @@ const NO_DB = new Kysely<unknown>({
 
 export function createDatabase(settings: ConnectionSettings): Kysely<Database> {
   const pool = createPool(poolOptions(settings));
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new MysqlDialect({
       pool,
       onCreateConnection: (connection) => prepareSession(connection, settings.queryTimeoutMs),
     }),
+    ...(settings.onQuery ? { log: settings.onQuery } : {}),
   });
+  rememberPool(db as Kysely<never>, pool);
+  return db;
 }

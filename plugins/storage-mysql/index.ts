@@ -3,6 +3,7 @@ import type { GroupCommitOptions, GroupReport } from './create-group.ts';
 import { connectionSettings, migrateDatabase, openDatabase } from './lifecycle.ts';
 import type { MigrationReport } from './migrations/index.ts';
 import { MysqlStorage } from './mysql-storage.ts';
+import { poolUsage, queryMetrics } from './observability.ts';
 import { mysqlOptionsSchema, type MysqlStorageOptions, type ResolvedMysqlOptions } from './options.ts';
 
 export interface MysqlStoragePluginOptions extends MysqlStorageOptions {
@@ -21,6 +22,7 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
   const { clock, groupCommit, ...sectionOptions } = options;
   let storage: MysqlStorage | undefined;
   let resolved: ResolvedMysqlOptions | undefined;
+  let stopSampling: (() => void) | undefined;
 
   return definePlugin({
     name: 'storage-mysql',
@@ -32,11 +34,18 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
     },
     async start(ctx) {
       if (!storage || !resolved) throw new Error('storage-mysql: start before setup');
-      const settings = connectionSettings(resolved);
-      storage.attach(await openDatabase(settings));
+      const metrics = ctx.tryResolve(TOKENS.Metrics);
+      const settings = { ...connectionSettings(resolved), ...(metrics ? { onQuery: queryMetrics(metrics) } : {}) };
+      const db = await openDatabase(settings);
+      storage.attach(db);
+      stopSampling = metrics?.onCollect(() => {
+        const usage = poolUsage(db as never);
+        if (usage) metrics.recordStoragePool('mysql', usage);
+      });
       ctx.logger.info({ pool: resolved.poolSize }, 'mysql storage connected');
     },
     async stop() {
+      stopSampling?.();
       await storage?.detach()?.destroy();
     },
     async migrate(ctx) {

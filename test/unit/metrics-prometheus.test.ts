@@ -56,13 +56,19 @@ describe('metrics-prometheus', () => {
     expect(text).not.toContain('process_cpu');
   });
 
-  it('adds Node default metrics and the prefix when asked', async () => {
-    const { metrics, scrape } = await setUp({ prefix: 'tm_' });
+  it('adds Node default metrics (from start) and the prefix when asked', async () => {
+    const { ctx, plugin, metrics, scrape } = await setUp({ prefix: 'tm_' });
     metrics.recordTaskCreated('echo');
-    const { text } = await scrape();
-    expect(text).toContain('tm_task_created_total{task_type="echo"} 1');
-    expect(text).toContain('tm_process_cpu_user_seconds_total');
-    expect(text).toContain('tm_nodejs_heap_size_total_bytes');
+    expect((await scrape()).text).not.toContain('tm_process_cpu_user_seconds_total');
+    await plugin.start?.(ctx);
+    try {
+      const { text } = await scrape();
+      expect(text).toContain('tm_task_created_total{task_type="echo"} 1');
+      expect(text).toContain('tm_process_cpu_user_seconds_total');
+      expect(text).toContain('tm_nodejs_heap_size_total_bytes');
+    } finally {
+      await plugin.stop?.(ctx);
+    }
   });
 
   it('keeps two instances apart', async () => {

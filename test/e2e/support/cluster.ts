@@ -50,12 +50,15 @@ export class Cluster {
 
   private constructor(private readonly label: string) {}
 
-  /** Spawns `count` nodes with every role and waits until each serves /healthz. */
-  static async start(label: string, count: number, env: Record<string, string>): Promise<Cluster> {
+  /**
+   * Spawns `count` nodes with every role and waits until each serves /healthz. `configFor`
+   * gives node i (1-based) its own config file; the distributed example by default.
+   */
+  static async start(label: string, count: number, env: Record<string, string>, configFor?: (node: number) => string): Promise<Cluster> {
     const cluster = new Cluster(label);
     for (let i = 1; i <= count; i++) {
       const port = await freePort();
-      cluster.nodes.push(new NodeProcess(`${label}-n${i}`, port, { ...baseEnv(), ...FAST_TIMINGS, ...env }));
+      cluster.nodes.push(new NodeProcess(`${label}-n${i}`, port, { ...baseEnv(), ...FAST_TIMINGS, ...env }, configFor?.(i)));
     }
     try {
       await Promise.all(cluster.nodes.map((n) => n.ready()));
@@ -109,8 +112,8 @@ export class Cluster {
     return (await call<{ items: TaskView[] }>(`${this.api}/tasks?status=${status}&limit=200`)).data.items;
   }
 
-  async workers(): Promise<{ worker_id: string; status: string }[]> {
-    return (await call<{ worker_id: string; status: string }[]>(`${this.api}/workers`)).data;
+  async workers(): Promise<{ worker_id: string; status: string; capacity: number }[]> {
+    return (await call<{ worker_id: string; status: string; capacity: number }[]>(`${this.api}/workers`)).data;
   }
 
   async schedulerView(node: NodeProcess): Promise<SchedulerView | undefined> {

@@ -64,8 +64,9 @@ export class NodeProcess {
     readonly nodeId: string,
     readonly port: number,
     env: NodeJS.ProcessEnv,
+    readonly configPath: string = DISTRIBUTED_CONFIG,
   ) {
-    this.child = spawn(process.execPath, [CLI, 'start', '--config', DISTRIBUTED_CONFIG], {
+    this.child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
       cwd: REPO_ROOT,
       // gRPC off: the nodes share one host, and the cluster suites drive the HTTP API.
       env: { TM_GRPC_PORT: '0', ...env, TM_NODE_ID: nodeId, TM_PORT: String(port) },
@@ -114,5 +115,10 @@ export class NodeProcess {
 
   logs(): string {
     return this.output.toString();
+  }
+
+  /** Sends a signal without waiting (SIGHUP: reload the config). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.alive) this.child.kill(signal);
   }
 }

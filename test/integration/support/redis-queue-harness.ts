@@ -18,6 +18,7 @@ export function pluginContext(): { ctx: PluginContext; resolve<T>(token: Token<T
     clock: systemClock,
     logger: silentLogger,
     provide: (token: symbol, value: unknown) => provided.set(token, value),
+    tryResolve: (token: symbol) => provided.get(token),
     section: (_name: string, schema: z.ZodType, options?: unknown) => schema.parse(options ?? {}),
   };
   return { ctx: ctx as unknown as PluginContext, resolve: <T,>(token: Token<T>) => provided.get(token) as T };
