@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
 import type { ConnectionSettings, RedisClient } from './connection.ts';
 import { connectClient, createClient, toAvailabilityError } from './connection.ts';
+import { DependencyUnavailableError } from '../../core/index.ts';
 
 interface BlockingClient {
   readonly client: RedisClient;
@@ -15,6 +16,14 @@ interface BlockingClient {
  * CLIENT UNBLOCK sent from the command connection (the blocked command then answers
  * nil); when that is not possible (cluster, or the command was not blocked yet) the
  * connection is dropped instead, which rejects the wait.
+ *
+ * A wait whose connection drops is failed here, not left to ioredis: with
+ * `autoResendUnfulfilledCommands` off (a BLMOVE resent after an outage would outlive its
+ * caller), ioredis forgets the commands of a connection that closed once it reconnects, and
+ * their promises never settle, so a worker would wait forever after a quick Redis restart, a
+ * failover, or a proxy that accepts connections while Redis is down. The wait fails when the
+ * connection closes, or when no answer came `commandTimeout` after the BLMOVE's own timeout
+ * (a half-open connection, a cluster node that went away); the connection is then dropped.
  */
 export class BlockingClients {
   private readonly idle = new Map<string, BlockingClient[]>();
@@ -36,16 +45,45 @@ export class BlockingClients {
       void this.unblock(entry);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    const lost = this.watchLoss(entry, waitMs);
     try {
       if (signal?.aborted) return null;
-      return await entry.client.blmove(source, destination, 'RIGHT', 'LEFT', waitMs / 1000);
+      return await Promise.race([entry.client.blmove(source, destination, 'RIGHT', 'LEFT', waitMs / 1000), lost.promise]);
     } catch (error) {
+      if (lost.happened) {
+        this.discard(entry);
+        throw error;
+      }
       if (aborted || entry.discarded) return null;
       throw toAvailabilityError(error);
     } finally {
+      lost.stop();
       signal?.removeEventListener('abort', onAbort);
       this.release(workerId, entry);
     }
+  }
+
+  /** Rejects when the wait's connection closes or its answer is overdue (see the class comment). */
+  private watchLoss(entry: BlockingClient, waitMs: number) {
+    let fail: (error: Error) => void = () => {};
+    const watch = {
+      happened: false,
+      promise: new Promise<never>((_, reject) => (fail = reject)),
+      stop: () => {
+        clearTimeout(timer);
+        entry.client.off('close', onClose);
+      },
+    };
+    watch.promise.catch(() => {});
+    const lose = (reason: string) => {
+      if (watch.happened) return;
+      watch.happened = true;
+      fail(new DependencyUnavailableError('redis', new Error(reason)));
+    };
+    const onClose = () => lose('the connection of a blocking take closed');
+    const timer = setTimeout(() => lose('a blocking take got no answer in time'), waitMs + this.settings.commandTimeoutMs);
+    entry.client.once('close', onClose);
+    return watch;
   }
 
   /** Disconnects every blocking connection; pending waits end with null. */
