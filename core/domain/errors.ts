@@ -103,6 +103,18 @@ export class NonRetryableError extends Error {
   }
 }
 
+/**
+ * A leader's write refused because its term is over: its lock may have expired (it was
+ * paused, or could not renew) or another scheduler holds it. Never an API error: the
+ * scheduler stops acting as leader and campaigns again (docs/architecture.md, "Leadership").
+ */
+export class LeadershipLostError extends Error {
+  constructor(message = 'leadership lost: this scheduler no longer holds the leader lock') {
+    super(message);
+    this.name = 'LeadershipLostError';
+  }
+}
+
 export function isNonRetryable(error: unknown): boolean {
   return (
     error instanceof NonRetryableError ||

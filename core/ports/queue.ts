@@ -66,8 +66,12 @@ export interface TaskQueue {
    * Leader: read the workers' loads and claim up to min(`limit`, their total room) entries in
    * one atomic step (one round trip on Redis), where a worker's room is max(0, maxLoad − load).
    * Claims nothing when every worker is full.
+   *
+   * `fence`, when given, is the leader lock value the caller holds: the claim happens only if
+   * the lock still holds it, checked in the same atomic step, else LeadershipLostError and
+   * nothing moves (a leader paused past its lock's TTL must not take a successor's work).
    */
-  claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers>;
+  claimFor(workers: readonly WorkerRoom[], limit: number, fence?: string): Promise<ClaimedForWorkers>;
   /** Leader: put claimed entries back at the head of their queue, keeping their order. */
   unclaim(entries: readonly QueueEntry[]): Promise<void>;
   /** Leader: forget claimed entries that will not run (no longer PENDING, unknown). */
@@ -79,8 +83,9 @@ export interface TaskQueue {
    * dropping any that carry a cancel mark. When the worker is not in the registry (it left,
    * or was removed as dead) nothing moves: every id is returned as `refused` and stays in
    * the claimed list, so no task is queued for a worker that will never take it.
+   * `fence`: as for `claimFor`.
    */
-  dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult>;
+  dispatch(workerId: string, taskIds: readonly string[], fence?: string): Promise<DispatchResult>;
 
   /**
    * Worker: move up to `max` ids from the head of its queue into its processing list.

@@ -20,12 +20,19 @@ export interface LeadershipCallbacks {
  * Campaigns for the leader lock and keeps it. A leader that cannot renew steps down before
  * its lock can expire: the term's signal aborts at last-successful-renew + TTL − margin,
  * whatever the network does, so two schedulers never schedule at once.
+ *
+ * A timer cannot fire while the process is paused (SIGSTOP, a long GC pause, a frozen VM),
+ * and after a pause the callbacks of replies that arrived meanwhile can run before it:
+ * `holdsLock()` reads the clock instead, so a leader checks its term right before each
+ * write and a paused one writes nothing once it wakes up (docs/architecture.md, "Leadership").
  */
 export class Leadership {
   private term: AbortController | undefined;
   private readonly stopped = new AbortController();
   private loop: Promise<void> | undefined;
   private stepDownTimer: NodeJS.Timeout | undefined;
+  /** performance.now() past which the lock may have expired (measured from when the acquire or renew was sent). */
+  private validUntil = 0;
 
   constructor(
     private readonly election: LeaderElection,
@@ -37,6 +44,19 @@ export class Leadership {
 
   get isLeader(): boolean {
     return this.term !== undefined && !this.term.signal.aborted;
+  }
+
+  /** Leader, and the lock cannot have expired yet: checked synchronously before every leader write. */
+  holdsLock(): boolean {
+    if (!this.isLeader) return false;
+    if (performance.now() < this.validUntil) return true;
+    this.loseTerm('the lock may have expired (the process was paused or could not renew)');
+    return false;
+  }
+
+  /** Ends the term at once, e.g. when a write was refused because another scheduler holds the lock. */
+  revoke(reason: string): void {
+    this.loseTerm(reason);
   }
 
   start(): void {
@@ -56,13 +76,15 @@ export class Leadership {
     while (!stop.aborted) {
       try {
         if (!this.isLeader) {
-          if (await this.election.tryAcquire(this.options.candidateId, this.options.ttlMs)) this.beginTerm();
+          const sentAt = performance.now();
+          if (await this.election.tryAcquire(this.options.candidateId, this.options.ttlMs)) this.beginTerm(sentAt);
           else await this.election.waitForVacancy(this.options.followerRetryMs, stop);
           continue;
         }
         await delay(this.options.renewIntervalMs, stop);
         if (stop.aborted) break;
-        if (await this.election.renew(this.options.candidateId, this.options.ttlMs)) this.armStepDown();
+        const sentAt = performance.now();
+        if (await this.election.renew(this.options.candidateId, this.options.ttlMs)) this.armStepDown(sentAt);
         else this.loseTerm('lock lost to another scheduler');
       } catch (error) {
         this.logger.warn({ err: error }, 'leader election call failed');
@@ -71,17 +93,21 @@ export class Leadership {
     }
   }
 
-  private beginTerm(): void {
+  private beginTerm(sentAt: number): void {
     this.term = new AbortController();
-    this.armStepDown();
+    this.armStepDown(sentAt);
     this.callbacks.onElected(this.term.signal);
   }
 
-  /** The lock may expire at now + TTL; stop scheduling a safety margin before that. */
-  private armStepDown(): void {
+  /**
+   * The lock may expire TTL after the call that set it was sent (the server cannot have
+   * handled it earlier); stop scheduling a safety margin before that.
+   */
+  private armStepDown(sentAt: number): void {
     clearTimeout(this.stepDownTimer);
     const margin = Math.min(1_000, this.options.ttlMs / 4);
-    this.stepDownTimer = setTimeout(() => this.loseTerm('could not renew the lock in time'), this.options.ttlMs - margin);
+    this.validUntil = sentAt + this.options.ttlMs - margin;
+    this.stepDownTimer = setTimeout(() => this.loseTerm('could not renew the lock in time'), Math.max(0, this.validUntil - performance.now()));
     this.stepDownTimer.unref();
   }
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { Task } from '../domain/task.ts';
+import { LeadershipLostError } from '../domain/errors.ts';
 import { LogMessage } from '../domain/task-log.ts';
 import { isWorkerHealthy, type WorkerInfo } from '../domain/worker.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -12,6 +13,7 @@ import type { StoragePort, TaskTransition } from '../ports/storage.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
 import { TOKENS } from '../runtime/tokens.ts';
 import { planDispatch } from './dispatch-planner.ts';
+import { fenced } from './leader-fence.ts';
 import { LeaderState } from './leader-state.ts';
 import { delay, Leadership } from './leadership.ts';
 import { LoadBalancerRegistry } from './load-balancer-registry.ts';
@@ -43,24 +45,42 @@ export class Scheduler {
   private lastPromoteAt = -Infinity;
   private rateWindow = { startedAt: 0, dispatched: 0 };
   private readonly unservedWarnedAt = new Map<string, number>();
+  /** Set once elected: from then on every write needs a valid term (see `assertTerm`). */
+  private everElected = false;
+  private readonly storage: StoragePort;
+  private readonly queue: TaskQueue;
+  private readonly coordination: CoordinationPort;
+  private readonly state: TaskStateWriter;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
-    @inject(TOKENS.Storage) private readonly storage: StoragePort,
-    @inject(TOKENS.Queue) private readonly queue: TaskQueue,
-    @inject(TOKENS.Coordination) private readonly coordination: CoordinationPort,
+    @inject(TOKENS.Storage) storage: StoragePort,
+    @inject(TOKENS.Queue) queue: TaskQueue,
+    @inject(TOKENS.Coordination) coordination: CoordinationPort,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.EventBus) private readonly events: EventBus,
     @inject(TOKENS.Metrics) private readonly metrics: MetricsPort,
     @inject(TOKENS.Logger) logger: Logger,
     @inject(TOKENS.IdGenerator) newId: IdGenerator,
-    @inject(TaskStateWriter) private readonly state: TaskStateWriter,
+    @inject(TaskStateWriter) state: TaskStateWriter,
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(LeaderState) private readonly leaderState: LeaderState,
     @inject(LoadBalancerRegistry) private readonly balancers: LoadBalancerRegistry,
   ) {
     this.id = `scheduler-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'scheduler', schedulerId: this.id });
+    // Fencing: every write of the scheduler (and of its maintenance passes) checks the term first.
+    const check = () => this.assertTerm();
+    this.storage = storage = fenced(storage, check);
+    this.queue = queue = fenced(queue, check);
+    this.state = state = fenced(state, check);
+    this.coordination = coordination = {
+      leader: coordination.leader,
+      workers: fenced(coordination.workers, check),
+      cancels: coordination.cancels,
+      events: coordination.events,
+      ping: () => coordination.ping(),
+    };
     this.maintenance = new Maintenance({ config, storage, queue, coordination, clock, events, metrics, logger: this.log, state, types });
     const s = config.scheduler;
     this.leadership = new Leadership(
@@ -99,7 +119,7 @@ export class Scheduler {
     const limit = Math.min(this.config.scheduler.batchSize, this.rateAllowance());
     if (limit <= 0) return 0;
     // Loads and the claim in one step: claims only as many as the workers have room for.
-    const { loads, claimed } = await this.queue.claimFor(rooms, limit);
+    const { loads, claimed } = await this.queue.claimFor(rooms, limit, this.fence);
     if (claimed.length === 0) return 0;
     const live = workers.map((w, i) => ({ ...w, capacity: rooms[i]!.maxLoad, currentLoad: loads.get(w.workerId) ?? 0 }));
     const now = this.clock.now();
@@ -138,7 +158,7 @@ export class Scheduler {
     for (const [workerId, assigned] of plan.assignments) {
       const ids = assigned.filter((t) => appliedSet.has(t.taskId)).map((t) => t.taskId);
       if (ids.length === 0) continue;
-      const result = await this.queue.dispatch(workerId, ids);
+      const result = await this.queue.dispatch(workerId, ids, this.fence);
       dispatched += result.dispatched.length;
       if (result.cancelled.length > 0) await this.cancelSkipped(result.cancelled, byId, workerId);
       if (result.refused.length > 0) await this.returnRefused(result.refused, byId, workerId);
@@ -178,7 +198,33 @@ export class Scheduler {
     return this.queue.promoteDue(this.clock.now(), 10_000);
   }
 
+  /**
+   * The lock value the queue checks atomically in the leader's claim and dispatch (it is
+   * this scheduler's id); none before the first election, so tests can drive tick() on a
+   * scheduler that never led.
+   */
+  private get fence(): string | undefined {
+    return this.everElected ? this.id : undefined;
+  }
+
+  /** Throws LeadershipLostError when a scheduler that was elected no longer surely holds the lock. */
+  private assertTerm(): void {
+    if (this.everElected && !this.leadership.holdsLock()) throw new LeadershipLostError();
+  }
+
+  /**
+   * A write refused for lack of a term ends the term (if the clock has not already). Known by
+   * name too: a config file imported through its own module graph gives the plugins their
+   * own copy of the core's classes.
+   */
+  private lostLeadership(error: unknown): boolean {
+    if (!(error instanceof Error) || (!(error instanceof LeadershipLostError) && error.name !== 'LeadershipLostError')) return false;
+    this.leadership.revoke(error.message);
+    return true;
+  }
+
   private onElected(term: AbortSignal): void {
+    this.everElected = true;
     this.leaderState.isLeader = true;
     this.leaderState.since = this.clock.now();
     this.metrics.recordSchedulerElection(this.id, true);
@@ -217,6 +263,7 @@ export class Scheduler {
         this.metrics.recordSchedulingRound(dispatched, (performance.now() - startedAt) / 1000, true);
         if (dispatched === 0) await this.queue.waitForWork(this.config.scheduler.scanInterval, term);
       } catch (error) {
+        if (this.lostLeadership(error)) break;
         this.metrics.recordSchedulingRound(0, (performance.now() - startedAt) / 1000, false);
         resumeNeeded = true;
         this.log.error({ err: error }, 'scheduling round failed');
@@ -229,7 +276,7 @@ export class Scheduler {
     while (!term.aborted) {
       await delay(intervalMs, term);
       if (term.aborted) return;
-      await pass().catch((error: unknown) => this.log.error({ err: error }, 'maintenance pass failed'));
+      await pass().catch((error: unknown) => this.lostLeadership(error) || this.log.error({ err: error }, 'maintenance pass failed'));
     }
   }
 
@@ -254,7 +301,7 @@ export class Scheduler {
     if (back.length > 0) await this.queue.unclaim(back);
     if (discard.length > 0) await this.queue.discardClaimed(discard);
     for (const [workerId, ids] of byWorker) {
-      const { cancelled, refused } = await this.queue.dispatch(workerId, ids);
+      const { cancelled, refused } = await this.queue.dispatch(workerId, ids, this.fence);
       if (cancelled.length > 0) await this.cancelSkipped(cancelled, tasks, workerId);
       if (refused.length > 0) await this.returnRefused(refused, tasks, workerId);
     }

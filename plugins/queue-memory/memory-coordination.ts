@@ -59,6 +59,11 @@ class MemoryLeaderElection implements LeaderElection {
     return this.liveHolder();
   }
 
+  /** The live holder, read synchronously (the queue's fence). */
+  holderNow(): string | null {
+    return this.liveHolder();
+  }
+
   waitForVacancy(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.vacancy.wait(timeoutMs, signal);
   }

@@ -15,7 +15,7 @@ export function createMemoryQueuePair(
     cancelMarkTtlMs: options.cancelMarkTtlMs ?? 3_600_000,
     onHandlerError: options.onHandlerError ?? rethrowLater,
   });
-  const queue = new MemoryQueue(coordination.cancels, coordination.workers);
+  const queue = new MemoryQueue(coordination.cancels, coordination.workers, () => coordination.leader.holderNow());
   return { queue, coordination };
 }
 

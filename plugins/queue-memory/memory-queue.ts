@@ -1,4 +1,4 @@
-import { WakeList } from '../../core/index.ts';
+import { LeadershipLostError, WakeList } from '../../core/index.ts';
 import { performance } from 'node:perf_hooks';
 import type { ClaimedForWorkers, DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
 import { DelayedSet } from './delayed-set.ts';
@@ -40,7 +40,14 @@ export class MemoryQueue implements TaskQueue {
   constructor(
     private readonly cancelMarks: CancelMarkLookup,
     private readonly registry: WorkerLookup,
+    /** The leader lock's holder, for the fence of claimFor and dispatch. */
+    private readonly lockHolder: () => string | null = () => null,
   ) {}
+
+  /** The leader's claim and dispatch move nothing unless the lock holds the caller's fence. */
+  private assertFence(fence: string | undefined): void {
+    if (fence !== undefined && this.lockHolder() !== fence) throw new LeadershipLostError(`the leader lock is not held by ${fence}`);
+  }
 
   async enqueue(entries: readonly QueueEntry[]): Promise<void> {
     for (const entry of entries) this.pushReady(copy(entry), 'tail');
@@ -78,7 +85,8 @@ export class MemoryQueue implements TaskQueue {
     return out;
   }
 
-  async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
+  async claimFor(workers: readonly WorkerRoom[], limit: number, fence?: string): Promise<ClaimedForWorkers> {
+    this.assertFence(fence);
     const loads = this.loadsOf(workers.map((w) => w.workerId));
     const room = workers.reduce((sum, w) => sum + Math.max(0, w.maxLoad - (loads.get(w.workerId) ?? 0)), 0);
     return { loads, claimed: await this.claim(Math.min(limit, room)) };
@@ -102,7 +110,8 @@ export class MemoryQueue implements TaskQueue {
     return [...this.claimed.values()].map(copy);
   }
 
-  async dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult> {
+  async dispatch(workerId: string, taskIds: readonly string[], fence?: string): Promise<DispatchResult> {
+    this.assertFence(fence);
     if (!this.registry.isRegistered(workerId)) return { dispatched: [], cancelled: [], refused: [...taskIds] };
     const dispatched: string[] = [];
     const cancelled: string[] = [];

@@ -1,3 +1,4 @@
+import { LeadershipLostError } from '../../core/index.ts';
 import type { ClaimedForWorkers, DispatchResult, DelayedEntry, PriorityValue, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
 import { guard } from './connection.ts';
 import type { RedisConnections } from './redis-connections.ts';
@@ -22,6 +23,16 @@ function toEntries(flat: readonly string[]): QueueEntry[] {
 function decodeMember(member: string): QueueEntry {
   const priority: PriorityValue = member.startsWith('1:') ? 1 : 0;
   return { priority, taskId: member.slice(2) };
+}
+
+/** A script's FENCED reply (the leader lock is not the caller's) becomes LeadershipLostError. */
+async function fencedCall<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('FENCED')) throw new LeadershipLostError(error.message.slice('FENCED '.length));
+    throw error;
+  }
 }
 
 /**
@@ -62,16 +73,18 @@ export class RedisQueue implements TaskQueue {
 
   async claim(limit: number): Promise<QueueEntry[]> {
     if (limit <= 0) return [];
-    const { queueHigh, queueNormal, claimed } = this.keys;
-    const [, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', [queueHigh, queueNormal, claimed], [limit]);
+    const { queueHigh, queueNormal, claimed, leader } = this.keys;
+    const [, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', [queueHigh, queueNormal, claimed, leader], [limit, '']);
     return toEntries(flat);
   }
 
-  async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
+  async claimFor(workers: readonly WorkerRoom[], limit: number, fence?: string): Promise<ClaimedForWorkers> {
     if (workers.length === 0) return { loads: new Map(), claimed: [] };
-    const { queueHigh, queueNormal, claimed } = this.keys;
-    const keys = [queueHigh, queueNormal, claimed, ...workers.flatMap((w) => [this.keys.workerQueue(w.workerId), this.keys.workerProcessing(w.workerId)])];
-    const [loads, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', keys, [Math.max(0, limit), ...workers.map((w) => w.maxLoad)]);
+    const { queueHigh, queueNormal, claimed, leader } = this.keys;
+    const keys = [queueHigh, queueNormal, claimed, leader, ...workers.flatMap((w) => [this.keys.workerQueue(w.workerId), this.keys.workerProcessing(w.workerId)])];
+    const [loads, flat] = await fencedCall(
+      this.redis.scripts.run<[number[], string[]]>('claim', keys, [Math.max(0, limit), fence ?? '', ...workers.map((w) => w.maxLoad)]),
+    );
     return { loads: new Map(workers.map((w, i) => [w.workerId, loads[i] ?? 0])), claimed: toEntries(flat) };
   }
 
@@ -92,14 +105,12 @@ export class RedisQueue implements TaskQueue {
     return members.map(decodeMember);
   }
 
-  async dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult> {
+  async dispatch(workerId: string, taskIds: readonly string[], fence?: string): Promise<DispatchResult> {
     if (taskIds.length === 0) return { dispatched: [], cancelled: [], refused: [] };
-    const keys = [this.keys.claimed, this.keys.workerQueue(workerId), this.keys.queueWorkers, this.keys.workers];
-    const [dispatched, cancelled, refused] = await this.redis.scripts.run<[string[], string[], string[]]>('dispatch', keys, [
-      this.keys.cancelMarkPrefix,
-      workerId,
-      ...taskIds,
-    ]);
+    const keys = [this.keys.claimed, this.keys.workerQueue(workerId), this.keys.queueWorkers, this.keys.workers, this.keys.leader];
+    const [dispatched, cancelled, refused] = await fencedCall(
+      this.redis.scripts.run<[string[], string[], string[]]>('dispatch', keys, [this.keys.cancelMarkPrefix, workerId, fence ?? '', ...taskIds]),
+    );
     return { dispatched, cancelled, refused };
   }
 

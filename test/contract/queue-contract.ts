@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LeadershipLostError } from '../../core/index.ts';
 import type { Clock, CoordinationPort, QueueEntry, TaskQueue, WorkerInfo } from '../../core/index.ts';
 
 export interface QueueContractSubject {
@@ -300,6 +301,21 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         await queue.enqueue([normal('n1'), high('h1'), normal('n2'), high('h2')]);
         const { claimed } = await queue.claimFor([{ workerId: 'w1', maxLoad: 3 }], 10);
         expect(claimed).toEqual([high('h1'), high('h2'), normal('n1')]);
+      });
+
+      it('claimFor and dispatch with a fence move nothing unless the leader lock holds it', async () => {
+        await queue.enqueue(['a', 'b'].map(normal));
+        const rooms = [{ workerId: 'w1', maxLoad: 5 }];
+        // Nobody holds the lock: a fenced claim is refused, an unfenced one is not checked.
+        await expect(queue.claimFor(rooms, 1, 'leader-a')).rejects.toBeInstanceOf(LeadershipLostError);
+        expect(await subject.coordination.leader.tryAcquire('leader-a', HOUR)).toBe(true);
+        expect(ids((await queue.claimFor(rooms, 1, 'leader-a')).claimed)).toEqual(['a']);
+        // A leader that lost the lock to another moves nothing, in either step.
+        await expect(queue.claimFor(rooms, 1, 'leader-b')).rejects.toBeInstanceOf(LeadershipLostError);
+        await expect(queue.dispatch('w1', ['a'], 'leader-b')).rejects.toBeInstanceOf(LeadershipLostError);
+        expect(ids(await queue.listClaimed())).toEqual(['a']);
+        expect((await queue.lengths()).normal).toBe(1);
+        expect((await queue.dispatch('w1', ['a'], 'leader-a')).dispatched).toEqual(['a']);
       });
 
       it('drainWorker returns the queued and processing ids and empties both', async () => {

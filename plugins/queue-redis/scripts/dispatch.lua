@@ -9,21 +9,27 @@
     KEYS[2] worker:{id}:queue
     KEYS[3] queue:workers (SET of worker ids with lists, for reporting lengths without KEYS)
     KEYS[4] workers (SET of registered worker ids): a worker not in it gets nothing
+    KEYS[5] scheduler:leader (the leader lock)
     ARGV[1] cancel mark key prefix ("<prefix>task:cancel:")
     ARGV[2] worker id
-    ARGV[3..] task ids
+    ARGV[3] fence: the lock value the caller holds, or '' for no check
+    ARGV[4..] task ids
 
   Output: { dispatched ids, cancelled ids, refused ids }
   Refused: the worker left the registry (graceful stop, or removed as dead); nothing moves
   and the ids stay in the claimed list for the leader to put back.
+  Error FENCED when a fence is given and the lock does not hold it: nothing moves.
 ]]
+if ARGV[3] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[3] then
+  return redis.error_reply('FENCED the leader lock is not held by ' .. ARGV[3])
+end
 if redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 0 then
   local refused = {}
-  for i = 3, #ARGV do refused[#refused + 1] = ARGV[i] end
+  for i = 4, #ARGV do refused[#refused + 1] = ARGV[i] end
   return { {}, {}, refused }
 end
 local dispatched, cancelled = {}, {}
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   local id = ARGV[i]
   redis.call('LREM', KEYS[1], 0, '1:' .. id)
   redis.call('LREM', KEYS[1], 0, '0:' .. id)
