@@ -6,6 +6,7 @@ export const ErrorCode = {
   INVALID_PARAMETER: 40001,
   UNKNOWN_TASK_TYPE: 40002,
   UNAUTHORIZED: 40101,
+  FORBIDDEN: 40301,
   TASK_NOT_FOUND: 40401,
   NOT_FOUND: 40402,
   INVALID_STATE: 40901,
@@ -20,6 +21,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   40001: 400,
   40002: 400,
   40101: 401,
+  40301: 403,
   40401: 404,
   40402: 404,
   40901: 409,
@@ -70,6 +72,13 @@ export class TaskNotFoundError extends TaskManagerError {
 export class UnauthorizedError extends TaskManagerError {
   constructor(message: string) {
     super(ErrorCode.UNAUTHORIZED, message);
+  }
+}
+
+/** A valid API key without the scope the call needs (docs/api.md, "Authentication"). */
+export class ForbiddenError extends TaskManagerError {
+  constructor(message: string, details?: unknown) {
+    super(ErrorCode.FORBIDDEN, message, details);
   }
 }
 

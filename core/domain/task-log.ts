@@ -41,6 +41,7 @@ export const LogMessage = {
   manualRetry: 'Task manually retried',
   executionTimeout: 'Task execution timeout',
   outcomeNotStored: 'Task outcome could not be stored',
+  createdWithApiKey: (name: string) => `Created with API key "${name}"`,
 } as const;
 
 function formatDelay(ms: number): string {

@@ -15,6 +15,8 @@ export interface NewTask {
   timeout: number;
   scheduledAt: Date;
   createdAt: Date;
+  /** Name of the API key that created it; storage writes it in the task's log (see `creationLogs`). */
+  createdBy?: string;
 }
 
 export interface CreateTaskResult {

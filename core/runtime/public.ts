@@ -11,7 +11,8 @@ export { ExecutorRegistry } from '../services/executor-registry.ts';
 export { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 export { planFailure } from '../services/retry-policy.ts';
 export { loadConfig, SEARCH_PLACES, type LoadConfigOptions, type LoadedConfig, type PluginReference, type PluginResolver } from './config-loader.ts';
-export { ApiKeyCheck } from '../services/api-keys.ts';
+export { ApiKeyCheck, API_SCOPES, type ApiKeyIdentity, type ApiKeySpec, type ApiScope } from '../services/api-keys.ts';
+export { creationLogs } from '../services/log-entries.ts';
 export { assertBatchSize } from '../services/batch-size.ts';
 export {
   listNumberedPage,

@@ -21,6 +21,8 @@ export interface CreateTaskInput {
   runAt?: Date;
   /** Becomes the task_id: creating twice with one key returns the first task. */
   idempotencyKey?: string;
+  /** Name of the API key of the call (set by the API transports, not by clients); written in the task log. */
+  createdBy?: string;
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;
@@ -90,5 +92,6 @@ export function buildNewTask(
     timeout,
     scheduledAt,
     createdAt: now,
+    ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Task, TaskStatus } from '../domain/task.ts';
-import type { NewTaskLog } from '../domain/task-log.ts';
+import { LogMessage, LogType, type NewTaskLog } from '../domain/task-log.ts';
+import type { NewTask } from '../ports/storage.ts';
 
 /** A STATE_CHANGE row for `task` moving `from` → `to`. */
 export function stateLog(
@@ -35,4 +36,24 @@ export function infoLog(taskId: string, message: string, at: Date, workerId: str
     errorDetail: detail,
     createdAt: at,
   };
+}
+
+/**
+ * The rows every storage writes with a new task, in the same transaction: "Task created", and
+ * when an API key created it, an INFO row naming the key (docs/api.md, "Authentication").
+ */
+export function creationLogs(task: NewTask): NewTaskLog[] {
+  const created: NewTaskLog = {
+    taskId: task.taskId,
+    logType: LogType.STATE_CHANGE,
+    fromStatus: null,
+    toStatus: 'PENDING',
+    message: LogMessage.created,
+    workerId: null,
+    retryCount: 0,
+    errorDetail: null,
+    createdAt: task.createdAt,
+  };
+  if (task.createdBy === undefined) return [created];
+  return [created, infoLog(task.taskId, LogMessage.createdWithApiKey(task.createdBy), task.createdAt, null)];
 }

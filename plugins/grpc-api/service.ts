@@ -12,12 +12,15 @@ import type {
 import {
   ApiKeyCheck,
   assertBatchSize,
+  type ApiKeyIdentity,
+  type ApiScope,
   ErrorCode,
   listNumberedPage,
   parseStatusList,
   PayloadTooLargeError,
   InvalidParameterError,
   type ApiAccess,
+  type CreateTaskInput,
   type Logger,
   type TaskFilter,
   type TaskService,
@@ -55,19 +58,35 @@ interface ListTasksRequest {
   cursor?: string;
 }
 
+/** The scope each RPC needs, as for the HTTP routes (docs/api.md, "Authentication"). */
+export const RPC_SCOPES = {
+  CreateTask: 'write',
+  CreateTasks: 'write',
+  CancelTask: 'write',
+  RetryTask: 'write',
+  GetTask: 'read',
+  GetTaskLogs: 'read',
+  ListTasks: 'read',
+  WaitTask: 'read',
+} as const satisfies Record<string, ApiScope>;
+type Rpc = keyof typeof RPC_SCOPES;
+
+type Admit = (metadata: Metadata, request: unknown, rpc: Rpc) => ApiKeyIdentity | undefined;
+
 export function taskServiceImplementation(deps: TaskServiceDeps): UntypedServiceImplementation {
   const keys = new ApiKeyCheck(deps.access.apiKeys);
-  const admit = (metadata: Metadata, request: unknown) => {
+  const admit: Admit = (metadata, request, rpc) => {
     const authorization = metadata.get('authorization')[0];
-    keys.verify(typeof authorization === 'string' ? authorization : undefined);
+    const caller = keys.verify(typeof authorization === 'string' ? authorization : undefined, RPC_SCOPES[rpc]);
     if (deps.sizes.of(request) > deps.access.maxPayloadBytes) throw new PayloadTooLargeError(deps.access.maxPayloadBytes);
+    return caller;
   };
 
-  function unary<Req, Res>(method: string, handle: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
+  function unary<Req, Res>(method: Rpc, handle: (request: Req, caller: ApiKeyIdentity | undefined) => Promise<Res>): handleUnaryCall<Req, Res> {
     return (call, callback) => {
       (async () => {
-        admit(call.metadata, call.request);
-        return handle(call.request);
+        const caller = admit(call.metadata, call.request, method);
+        return handle(call.request, caller);
       })().then(
         (response) => callback(null, response),
         (error: unknown) => callback(toServiceError(error, deps.logger, method)),
@@ -77,15 +96,15 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
 
   const { tasks } = deps;
   return {
-    CreateTask: unary('CreateTask', async (request: CreateTaskRequestMessage) => {
-      const { task, created } = await tasks.create(createTaskInput(request));
+    CreateTask: unary('CreateTask', async (request: CreateTaskRequestMessage, caller) => {
+      const { task, created } = await tasks.create(withCreator(createTaskInput(request), caller));
       return { task: taskMessage(task), created };
     }),
 
-    CreateTasks: unary('CreateTasks', async (request: { tasks?: CreateTaskRequestMessage[] }) => {
+    CreateTasks: unary('CreateTasks', async (request: { tasks?: CreateTaskRequestMessage[] }, caller) => {
       const items = request.tasks ?? [];
       assertBatchSize(items.length, deps.access.batchLimit);
-      const results = await tasks.createMany(items.map((item, index) => createTaskInput(item, `tasks[${index}]`)));
+      const results = await tasks.createMany(items.map((item, index) => withCreator(createTaskInput(item, `tasks[${index}]`), caller)));
       return { results: results.map(({ task, created }) => ({ task: taskMessage(task), created })) };
     }),
 
@@ -115,6 +134,11 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
   };
 }
 
+/** The task log names the API key that created the task (never the key itself). */
+function withCreator(input: CreateTaskInput, caller: ApiKeyIdentity | undefined): CreateTaskInput {
+  return caller ? { ...input, createdBy: caller.name } : input;
+}
+
 /** The original ListTasks filter: status (one or a comma list), priority −1 = any; plus task_type. */
 function listFilter(request: ListTasksRequest): TaskFilter {
   const filter: TaskFilter = {};
@@ -129,14 +153,14 @@ function listFilter(request: ListTasksRequest): TaskFilter {
 
 function waitTask(
   deps: TaskServiceDeps,
-  admit: (metadata: Metadata, request: unknown) => void,
+  admit: Admit,
 ): handleServerStreamingCall<TaskIdRequest, unknown> {
   return (call: ServerWritableStream<TaskIdRequest, unknown>) => {
     const controller = new AbortController();
     deps.streams.add(controller);
     call.on('cancelled', () => controller.abort());
     (async () => {
-      admit(call.metadata, call.request);
+      admit(call.metadata, call.request, 'WaitTask');
       const taskId = requireTaskId(call.request.task_id);
       const outcome = await followTask(taskId, deps, (task) => call.write({ task: taskMessage(task) }), controller.signal);
       if (outcome === 'finished') call.end();

@@ -6,6 +6,7 @@ const STATUS_OF: Record<ErrorCode, GrpcStatus> = {
   [ErrorCode.INVALID_PARAMETER]: GrpcStatus.INVALID_ARGUMENT,
   [ErrorCode.UNKNOWN_TASK_TYPE]: GrpcStatus.INVALID_ARGUMENT,
   [ErrorCode.UNAUTHORIZED]: GrpcStatus.UNAUTHENTICATED,
+  [ErrorCode.FORBIDDEN]: GrpcStatus.PERMISSION_DENIED,
   [ErrorCode.TASK_NOT_FOUND]: GrpcStatus.NOT_FOUND,
   [ErrorCode.NOT_FOUND]: GrpcStatus.NOT_FOUND,
   [ErrorCode.INVALID_STATE]: GrpcStatus.FAILED_PRECONDITION,

@@ -12,6 +12,8 @@ export function accessLog(logger: Logger): MiddlewareHandler {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
+        // The key's name when keys are on (never the key).
+        ...(c.get('apiKey') ? { api_key: c.get('apiKey') } : {}),
         duration_ms: Math.round((performance.now() - started) * 100) / 100,
       },
       'http request',

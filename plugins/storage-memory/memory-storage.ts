@@ -1,6 +1,7 @@
 import {
   applyPatch,
   assertTransition,
+  creationLogs,
   LogMessage,
   LogType,
   type Clock,
@@ -43,27 +44,17 @@ export class MemoryStorage implements StoragePort {
 
   /** All or nothing: every task is built (and its JSON copied) before any is stored. */
   async createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
-    const batch = new Map<string, Task>();
+    const batch = new Map<string, { task: Task; input: NewTask }>();
     const results = newTasks.map((input): { task: Task; created: boolean } => {
-      const existing = this.tasks.get(input.taskId) ?? batch.get(input.taskId);
+      const existing = this.tasks.get(input.taskId) ?? batch.get(input.taskId)?.task;
       if (existing) return { task: existing, created: false };
       const task = newTask(input);
-      batch.set(task.taskId, task);
+      batch.set(task.taskId, { task, input });
       return { task, created: true };
     });
-    for (const task of batch.values()) {
+    for (const { task, input } of batch.values()) {
       this.write(undefined, task);
-      this.appendLog({
-        taskId: task.taskId,
-        logType: LogType.STATE_CHANGE,
-        fromStatus: null,
-        toStatus: 'PENDING',
-        message: LogMessage.created,
-        workerId: null,
-        retryCount: 0,
-        errorDetail: null,
-        createdAt: task.createdAt,
-      });
+      for (const log of creationLogs(input)) this.appendLog(log);
     }
     return results.map(({ task, created }) => ({ task: taskView(task), created }));
   }

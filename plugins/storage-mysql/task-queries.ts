@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import {
   ALL_STATUSES,
+  creationLogs,
   InvalidParameterError,
   LogMessage,
   type CreateTaskResult,
@@ -21,20 +22,6 @@ import { createdTask, newTaskRow, taskFromRow, toJsonText } from './row-mapping.
 type Db = Kysely<Database>;
 
 export const MAX_PAGE_SIZE = 1000;
-
-function firstLog(task: NewTask): NewTaskLog {
-  return {
-    taskId: task.taskId,
-    logType: 'STATE_CHANGE',
-    fromStatus: null,
-    toStatus: 'PENDING',
-    message: LogMessage.created,
-    workerId: null,
-    retryCount: 0,
-    errorDetail: null,
-    createdAt: task.createdAt,
-  };
-}
 
 /**
  * Creates tasks and their "Task created" logs in ONE transaction, per statement-sized chunk:
@@ -65,7 +52,7 @@ export async function createTasks(db: Db, tasks: readonly NewTask[]): Promise<Cr
         const fresh = chunk.filter((t) => !byId.has(t.taskId));
         if (fresh.length === 0) continue;
         await trx.insertInto('task').values(fresh.map(newTaskRow)).execute();
-        await insertLogRows(trx, fresh.map(firstLog));
+        await insertLogRows(trx, fresh.flatMap(creationLogs));
         for (const task of fresh) byId.set(task.taskId, { task: createdTask(task), created: true });
       }
       return byId;

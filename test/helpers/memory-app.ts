@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import {
   createTaskManager,
   type Clock,
+  type Logger,
   type Plugin,
   type TaskManager,
   type TaskManagerConfigInput,
@@ -20,6 +21,8 @@ export interface MemoryAppOptions {
   env?: Record<string, string>;
   /** The queue + coordination plugin, memoryQueue() by default. */
   queue?: Plugin;
+  /** Where the app logs (silent pino by default). */
+  logger?: Logger;
 }
 
 /** An app on the embedded plugins with local handlers; every handler's type gets a task type. */
@@ -42,7 +45,7 @@ export async function memoryApp(options: MemoryAppOptions): Promise<TaskManager>
       taskTypes,
       plugins: [memoryStorage(), options.queue ?? memoryQueue(), loadBalancers(), localExecutor(options.handlers), ...(config.plugins ?? [])],
     },
-    { env: options.env ?? {}, clock: options.clock, logger: pino({ level: 'silent' }) },
+    { env: options.env ?? {}, clock: options.clock, logger: options.logger ?? pino({ level: 'silent' }) },
   );
 }
 

@@ -36,7 +36,7 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       },
     }),
     async (c) => {
-      const input = toCreateInput(c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+      const input = toCreateInput(c.req.valid('json'), c.get('apiKey'), c.req.valid('header')['idempotency-key']);
       const { task, created } = await tasks.create(input);
       const data = { task_id: task.taskId, status: task.status, created };
       return created ? c.json(success(data), 201) : c.json(success(data), 200);
@@ -56,7 +56,7 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       },
     }),
     async (c) => {
-      const results = await tasks.createMany(c.req.valid('json').tasks.map((body) => toCreateInput(body)));
+      const results = await tasks.createMany(c.req.valid('json').tasks.map((body) => toCreateInput(body, c.get('apiKey'))));
       return c.json(
         success({
           task_ids: results.map((r) => r.task.taskId),
@@ -141,7 +141,7 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
 }
 
 /** snake_case body → the service's input; null means "not given", like a missing field. */
-function toCreateInput(body: CreateTaskBody, idempotencyHeader?: string): CreateTaskInput {
+function toCreateInput(body: CreateTaskBody, apiKey: string | undefined, idempotencyHeader?: string): CreateTaskInput {
   const key = body.idempotency_key ?? undefined;
   if (idempotencyHeader !== undefined && key !== undefined && key !== idempotencyHeader) {
     throw new InvalidParameterError('the Idempotency-Key header and idempotency_key differ', { field: 'idempotency_key' });
@@ -154,5 +154,6 @@ function toCreateInput(body: CreateTaskBody, idempotencyHeader?: string): Create
   if (body.run_at != null) input.runAt = new Date(body.run_at);
   const idempotencyKey = key ?? idempotencyHeader;
   if (idempotencyKey !== undefined) input.idempotencyKey = idempotencyKey;
+  if (apiKey !== undefined) input.createdBy = apiKey;
   return input;
 }
