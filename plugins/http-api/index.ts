@@ -45,7 +45,15 @@ export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
       // The app exists in every process (tests call it directly); only the api role listens.
       if (!ctx.roles.includes('api')) return;
       const { host, port } = ctx.config.app;
-      server = await listen(app.fetch, port, host);
+      const limits = settings ?? httpOptionsSchema.parse(options);
+      server = await listen(app.fetch, port, host, {
+        headersTimeoutMs: limits.headersTimeout,
+        requestTimeoutMs: Math.max(limits.requestTimeout, limits.headersTimeout),
+        keepAliveTimeoutMs: limits.keepAliveTimeout,
+        maxRequestsPerConnection: limits.maxRequestsPerConnection,
+        maxHeaderBytes: limits.maxHeaderBytes,
+        maxConnections: limits.maxConnections,
+      });
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       logger.info({ host, port: server.port }, `HTTP API listening on http://${shownHost}:${server.port}`);
     },

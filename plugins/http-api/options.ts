@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiAccessSchema, boolean } from '../../core/index.ts';
+import { apiAccessSchema, boolean, duration, integer } from '../../core/index.ts';
 
 /** `true` allows any origin; a list (or "a,b") allows those origins only. */
 const cors = z.union([boolean(), z.array(z.string()), z.string()]).transform((value): false | '*' | string[] => {
@@ -13,6 +13,18 @@ const cors = z.union([boolean(), z.array(z.string()), z.string()]).transform((va
 /** The shared access settings (keys, payload and batch limits, also used by gRPC) and CORS. */
 export const httpOptionsSchema = apiAccessSchema.extend({
   cors: cors.default(false),
+  /** Slow clients (docs/api.md, "Limits"): all headers within this, else 408. */
+  headersTimeout: duration().default(10_000),
+  /** The whole request (headers and body) within this, else 408. */
+  requestTimeout: duration().default(30_000),
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeout: duration().default(5_000),
+  /** Requests on one keep-alive connection before the server closes it (0 = no limit). */
+  maxRequestsPerConnection: integer(0, 1_000_000).default(1_000),
+  /** Largest request head (request line and headers) in bytes; larger answers 431. */
+  maxHeaderBytes: integer(1_024, 1024 * 1024).default(16 * 1024),
+  /** Connections open at once; more are refused (0 = no limit). */
+  maxConnections: integer(0, 1_000_000).default(10_000),
 });
 
 export type HttpApiOptions = z.input<typeof httpOptionsSchema>;

@@ -200,6 +200,7 @@ describe('errors', () => {
       INVALID_PARAMETER: 400,
       UNKNOWN_TASK_TYPE: 400,
       UNAUTHORIZED: 401,
+      FORBIDDEN: 403,
       TASK_NOT_FOUND: 404,
       NOT_FOUND: 404,
       INVALID_STATE: 409,
