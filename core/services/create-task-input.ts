@@ -26,6 +26,7 @@ export interface CreateTaskInput {
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;
+const DOT_SEGMENT = /^\.{1,2}$/;
 /** How far ahead `delay` may schedule a task (docs/api.md, "Limits"). */
 export const MAX_DELAY_MS = 366 * 86_400_000;
 /**
@@ -76,8 +77,9 @@ export function buildNewTask(
   if (input.runAt !== undefined && (input.runAt < EARLIEST_TIME || input.runAt > LATEST_TIME)) {
     throw new InvalidParameterError('run_at must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z', { field: at('run_at') });
   }
-  if (input.idempotencyKey !== undefined && !TASK_TYPE_PATTERN.test(input.idempotencyKey)) {
-    throw new InvalidParameterError('idempotency_key must be 1–64 characters of [A-Za-z0-9_.:-]', {
+  // "." and ".." are path segments every URL parser removes: such a task could never be read.
+  if (input.idempotencyKey !== undefined && (!TASK_TYPE_PATTERN.test(input.idempotencyKey) || DOT_SEGMENT.test(input.idempotencyKey))) {
+    throw new InvalidParameterError('idempotency_key must be 1–64 characters of [A-Za-z0-9_.:-], other than "." and ".."', {
       field: at('idempotency_key'),
     });
   }

@@ -78,6 +78,7 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
   const admit: Admit = (metadata, request, rpc) => {
     const authorization = metadata.get('authorization')[0];
     const caller = keys.verify(typeof authorization === 'string' ? authorization : undefined, RPC_SCOPES[rpc]);
+    if (deps.sizes.failedToDecode(request)) throw new InvalidParameterError(`invalid parameter: the request is not a ${rpc}Request message`);
     if (deps.sizes.of(request) > deps.access.maxPayloadBytes) throw new PayloadTooLargeError(deps.access.maxPayloadBytes);
     return caller;
   };
