@@ -50,11 +50,12 @@ export class BlockingClients {
       if (signal?.aborted) return null;
       return await Promise.race([entry.client.blmove(source, destination, 'RIGHT', 'LEFT', waitMs / 1000), lost.promise]);
     } catch (error) {
+      // Our own abort, or stop(): the connection was dropped on purpose.
+      if (aborted || entry.discarded) return null;
       if (lost.happened) {
         this.discard(entry);
         throw error;
       }
-      if (aborted || entry.discarded) return null;
       throw toAvailabilityError(error);
     } finally {
       lost.stop();
