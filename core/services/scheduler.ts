@@ -14,6 +14,7 @@ import { TOKENS } from '../runtime/tokens.ts';
 import { AdaptiveRoom } from './adaptive-room.ts';
 import { planDispatch } from './dispatch-planner.ts';
 import { LeaderState } from './leader-state.ts';
+import { LocalHandoff } from './local-handoff.ts';
 import { delay, Leadership } from './leadership.ts';
 import { LoadBalancerRegistry } from './load-balancer-registry.ts';
 import { stateLog } from './log-entries.ts';
@@ -60,6 +61,7 @@ export class Scheduler {
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(LeaderState) private readonly leaderState: LeaderState,
     @inject(LoadBalancerRegistry) private readonly balancers: LoadBalancerRegistry,
+    @inject(LocalHandoff) private readonly handoff: LocalHandoff,
   ) {
     this.id = `scheduler-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'scheduler', schedulerId: this.id });
@@ -146,7 +148,10 @@ export class Scheduler {
     for (const [workerId, assigned] of plan.assignments) {
       const ids = assigned.filter((t) => appliedSet.has(t.taskId)).map((t) => t.taskId);
       if (ids.length === 0) continue;
+      const local = workerId === this.handoff.localWorkerId;
+      if (local) for (const id of ids) this.handoff.put(asAssigned(byId.get(id)!, workerId, now));
       const result = await this.queue.dispatch(workerId, ids);
+      if (local) for (const id of [...result.cancelled, ...result.refused]) this.handoff.drop(id);
       dispatched += result.dispatched.length;
       this.room.dispatched(workerId, result.dispatched.length);
       if (result.cancelled.length > 0) await this.cancelSkipped(result.cancelled, byId, workerId);
@@ -335,4 +340,9 @@ export class Scheduler {
     if (nowMs - this.rateWindow.startedAt >= 1_000) this.rateWindow = { startedAt: nowMs, dispatched: 0 };
     return Math.max(0, rate - this.rateWindow.dispatched);
   }
+}
+
+/** The task as storage holds it once the assignment is written (what a read-back would return). */
+function asAssigned(task: Task, workerId: string, at: Date): Task {
+  return { ...task, status: 'PROCESSING', workerId, startedAt: at, updatedAt: at };
 }

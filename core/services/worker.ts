@@ -20,6 +20,7 @@ import { TaskExecutionContext, type ContextServices } from './execution-context.
 import { AckBatcher } from './ack-batcher.ts';
 import { ExecutorRegistry } from './executor-registry.ts';
 import { LazyAbort } from './lazy-abort.ts';
+import { LocalHandoff } from './local-handoff.ts';
 import { infoLog, stateLog } from './log-entries.ts';
 import { OutcomeCommitter, type Outcome } from './outcome-committer.ts';
 import { ProgressWriter } from './progress-writer.ts';
@@ -34,6 +35,9 @@ const RESULT_LIMITS = { maxChars: MAX_RESULT_CHARS };
 
 /** Ids one take may move beyond the free slots (what the leader queued for us, see take). */
 const TAKE_AHEAD = 1_000;
+
+/** Cancel signals remembered for tasks not running here (see abortTask). */
+const MAX_REMEMBERED_CANCELS = 10_000;
 
 /** How long acks wait for a take to carry them before they go out alone (see AckBatcher). */
 const ACK_DELAY_MS = 10;
@@ -93,6 +97,7 @@ export class Worker {
     @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(TaskStateWriter) private readonly state: TaskStateWriter,
+    @inject(LocalHandoff) private readonly handoff: LocalHandoff,
   ) {
     // A fresh id per process start: tasks of a previous incarnation are recovered by the
     // leader as a dead worker's, never silently adopted by a process that did not run them.
@@ -137,6 +142,7 @@ export class Worker {
     if (this.started) return;
     this.started = true;
     await this.register();
+    this.handoff.localWorkerId = this.id;
     this.unsubscribeCancels = await this.coordination.cancels.subscribeCancels(this.id, (taskId) => this.abortTask(taskId));
     this.heartbeatTimer = setInterval(() => void this.beat(), this.config.worker.heartbeatInterval);
     this.heartbeatTimer.unref();
@@ -151,6 +157,7 @@ export class Worker {
     if (!this.started) return;
     this.started = false;
     clearInterval(this.heartbeatTimer);
+    if (this.handoff.localWorkerId === this.id) this.handoff.localWorkerId = undefined;
     // Leave the registry first: from then on `dispatch` refuses this worker (atomically), so
     // the final drain below hands back everything that was ever sent here.
     await this.coordination.workers.removeWorker(this.id).catch((error: unknown) => this.log.warn({ err: error }, 'deregistering failed'));
@@ -275,14 +282,26 @@ export class Worker {
    * A read that fails keeps its ids for the next attempt.
    */
   private async read(ids: string[]): Promise<void> {
-    let tasks: Task[];
-    try {
-      tasks = await this.storage.getTasks(ids);
-    } catch (error) {
-      this.unread.unshift(...ids);
-      throw error;
+    // What the leader of this process just wrote for us needs no read-back.
+    const handed: Task[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const task = this.handoff.take(id, this.id);
+      if (task) handed.push(task);
+      else unknown.push(id);
+    }
+    let tasks: Task[] = [];
+    if (unknown.length > 0) {
+      try {
+        tasks = await this.storage.getTasks(unknown);
+      } catch (error) {
+        for (const task of handed) this.handoff.put(task);
+        this.unread.unshift(...ids);
+        throw error;
+      }
     }
     const byId = new Map(tasks.map((t) => [t.taskId, t]));
+    for (const task of handed) byId.set(task.taskId, task);
     const stale: string[] = [];
     for (const id of ids) {
       const task = byId.get(id);
@@ -481,10 +500,22 @@ export class Worker {
     };
   }
 
+  /**
+   * A running task is aborted; any other is remembered, since it may be on its way to us (taken
+   * but not read, or handed over by our leader after storage already said CANCELLED), and is
+   * then acked instead of started. Bounded: the oldest are forgotten first.
+   */
   private abortTask(taskId: string): void {
     const running = this.running.get(taskId);
-    if (running) running.abort.abort(new CancelSignalReason());
-    else if (this.held.has(taskId)) this.cancelledWaiting.add(taskId);
+    if (running) {
+      running.abort.abort(new CancelSignalReason());
+      return;
+    }
+    this.cancelledWaiting.add(taskId);
+    if (this.cancelledWaiting.size > MAX_REMEMBERED_CANCELS) {
+      const oldest = this.cancelledWaiting.values().next().value;
+      if (oldest !== undefined) this.cancelledWaiting.delete(oldest);
+    }
   }
 
   private wakeSlot(): void {
