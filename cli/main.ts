@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { cac } from 'cac';
 import { pino } from 'pino';
-import { createTaskManager, migratePlugins } from '../runtime/app.ts';
-import { loadConfig } from '../runtime/config-loader.ts';
-import { resolveConfig } from '../runtime/resolve-config.ts';
+import { createTaskManager, loadConfig, migratePlugins, resolveConfig } from '../core/index.ts';
 import { printBanner } from './banner.ts';
 import { ConfigWatcher } from './config-watch.ts';
 import { resolveBuiltInPlugin } from './plugin-catalogue.ts';
