@@ -11,6 +11,7 @@ import type { QueueEntry, TaskQueue } from '../ports/queue.ts';
 import type { StoragePort, TaskTransition } from '../ports/storage.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
 import { TOKENS } from '../runtime/tokens.ts';
+import { AdaptiveRoom } from './adaptive-room.ts';
 import { planDispatch } from './dispatch-planner.ts';
 import { LeaderState } from './leader-state.ts';
 import { delay, Leadership } from './leadership.ts';
@@ -43,6 +44,7 @@ export class Scheduler {
   private lastPromoteAt = -Infinity;
   private rateWindow = { startedAt: 0, dispatched: 0 };
   private readonly unservedWarnedAt = new Map<string, number>();
+  private readonly room = new AdaptiveRoom();
 
   constructor(
     @inject(TOKENS.Config) private readonly config: ResolvedConfig,
@@ -93,13 +95,19 @@ export class Scheduler {
     await this.promoteDueIfTime();
     const workers = await this.healthyWorkers();
     if (workers.length === 0) return 0;
+    const startedAt = performance.now();
     const prefetch = this.config.scheduler.prefetch;
-    // What a worker may hold (running + queued): its slots plus the prefetch.
-    const rooms = workers.map((w) => ({ workerId: w.workerId, maxLoad: Math.ceil(w.capacity * (1 + prefetch)) }));
+    // What a worker may hold (running + queued): its slots plus the prefetch, measured ("auto")
+    // or a fixed multiple of its capacity.
+    const rooms =
+      prefetch === 'auto'
+        ? this.room.rooms(workers)
+        : workers.map((w) => ({ workerId: w.workerId, maxLoad: Math.ceil(w.capacity * (1 + prefetch)) }));
     const limit = Math.min(this.config.scheduler.batchSize, this.rateAllowance());
     if (limit <= 0) return 0;
     // Loads and the claim in one step: claims only as many as the workers have room for.
     const { loads, claimed } = await this.queue.claimFor(rooms, limit);
+    this.room.observe(loads, Date.now());
     if (claimed.length === 0) return 0;
     const live = workers.map((w, i) => ({ ...w, capacity: rooms[i]!.maxLoad, currentLoad: loads.get(w.workerId) ?? 0 }));
     const now = this.clock.now();
@@ -140,6 +148,7 @@ export class Scheduler {
       if (ids.length === 0) continue;
       const result = await this.queue.dispatch(workerId, ids);
       dispatched += result.dispatched.length;
+      this.room.dispatched(workerId, result.dispatched.length);
       if (result.cancelled.length > 0) await this.cancelSkipped(result.cancelled, byId, workerId);
       if (result.refused.length > 0) await this.returnRefused(result.refused, byId, workerId);
       for (const id of result.dispatched) {
@@ -153,6 +162,7 @@ export class Scheduler {
       await this.queue.unclaim(plan.deferred.map((t) => ({ taskId: t.taskId, priority: t.priority })));
     }
     this.rateWindow.dispatched += dispatched;
+    this.room.roundTook(performance.now() - startedAt);
     return dispatched;
   }
 

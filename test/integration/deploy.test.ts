@@ -102,7 +102,7 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     beforeAll(async () => {
       db = await createTestDatabase('deploy');
       await runMigrations(db.url);
-      const env = { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: `${uniqueSuffix('deploy')}:`, TM_PORT: '0', TM_METRICS_PORT: '0', TM_APP_LOG_LEVEL: 'silent' };
+      const env = { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: `${uniqueSuffix('deploy')}:`, TM_PORT: '0', TM_GRPC_PORT: '0', TM_METRICS_PORT: '0', TM_APP_LOG_LEVEL: 'silent' };
       const { config } = await loadConfig({ path: DISTRIBUTED_CONFIG, resolvePlugin: resolveBuiltInPlugin });
       app = await createTaskManager(config, { env, logger: pino({ level: 'silent' }) });
       await app.start();
