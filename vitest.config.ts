@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'core/**/*.test.ts', 'plugins/**/*.test.ts', 'examples/**/*.test.ts', 'clients/typescript/test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'core/**/*.test.ts', 'cli/**/*.test.ts', 'plugins/**/*.test.ts', 'examples/**/*.test.ts', 'clients/typescript/test/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
     pool: 'forks',
     // Two cores: more parallel files only add contention for Redis/MariaDB-backed suites.

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveBuiltInPlugin } from '../../core/cli/plugin-catalogue.ts';
+import { resolveBuiltInPlugin } from '../../cli/plugin-catalogue.ts';
 import { createTaskManager, loadConfig, type TaskManager } from '../../core/index.ts';
 import { readEnvOverrides } from '../../core/runtime/env-overrides.ts';
 import { setupPlugins } from '../../core/runtime/plugin-setup.ts';
