@@ -37,8 +37,10 @@ CREATE TABLE IF NOT EXISTS task (
   PRIMARY KEY (id),
   -- getTask / getTasks / transition (WHERE task_id IN ...), and the idempotency key.
   UNIQUE KEY uk_task_id (task_id),
-  -- countByStatus (GROUP BY status, covered) and listTasks filtered by status.
-  KEY idx_status_priority (status, priority),
+  -- countByStatus (GROUP BY status, covered), listTasks filtered by status, and the scans of
+  -- the in-flight PROCESSING rows: findTimedOut, countProcessingByType (covered). Few indexes
+  -- hold status, since every status change rewrites an entry in each (migration 004).
+  KEY idx_status_priority (status, priority, task_type),
   -- listTasks filtered by task_type.
   KEY idx_task_type (task_type),
   -- findProcessingByWorker (worker_id = ? AND status = 'PROCESSING'), and its prefix
@@ -52,12 +54,8 @@ CREATE TABLE IF NOT EXISTS task (
   -- findDuePending: status = 'PENDING' AND scheduled_at <= ? ORDER BY scheduled_at, task_id
   -- (read in index order: no sort however large the backlog).
   KEY idx_status_scheduled (status, scheduled_at, task_id),
-  -- findTimedOut: status = 'PROCESSING' ORDER BY started_at, deadline filtered in the index range.
-  KEY idx_status_started (status, started_at),
-  -- countProcessingByType: status = 'PROCESSING' GROUP BY task_type (covered).
-  KEY idx_status_type (status, task_type),
-  -- retention: the oldest finished tasks of a status (migration 002).
-  KEY idx_status_completed (status, completed_at)
+  -- retention: the oldest finished tasks (WHERE completed_at < ? AND status IN …).
+  KEY idx_completed_at (completed_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS task_logs (

@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     include: chaos
       ? ['test/chaos/**/*.test.ts']
-      : ['test/**/*.test.ts', 'core/**/*.test.ts', 'plugins/**/*.test.ts', 'examples/**/*.test.ts', 'clients/typescript/test/**/*.test.ts'],
+      : ['test/**/*.test.ts', 'core/**/*.test.ts', 'cli/**/*.test.ts', 'plugins/**/*.test.ts', 'examples/**/*.test.ts', 'clients/typescript/test/**/*.test.ts'],
     exclude: chaos ? configDefaults.exclude : [...configDefaults.exclude, 'test/chaos/**'],
     setupFiles: ['test/helpers/setup.ts'],
     pool: 'forks',

@@ -5,6 +5,8 @@ export const DRAIN_CONCURRENCIES = [1, 10, 100] as const;
 export type DrainConcurrency = (typeof DRAIN_CONCURRENCIES)[number];
 
 export type DrainSetupId = 'memory-memory' | 'memory-redis' | 'mysql-redis';
+/** BullMQ on Redis, and BullMQ on its PostgreSQL backend (the durable anchor). */
+export type Anchor = 'bullmq' | 'bullmq-postgres';
 
 export interface DrainSetup {
   id: DrainSetupId;
@@ -18,7 +20,7 @@ export interface DrainSetup {
 export const DRAIN_SETUPS: readonly DrainSetup[] = [
   { id: 'memory-memory', label: 'memory storage + memory queue', queue: 'memory', mysql: false },
   { id: 'memory-redis', label: 'memory storage + redis queue', queue: 'redis', mysql: false },
-  { id: 'mysql-redis', label: 'mysql storage + redis queue', queue: 'redis', mysql: true },
+  { id: 'mysql-redis', label: 'mysql storage + redis queue (examples/distributed as shipped)', queue: 'redis', mysql: true },
 ];
 
 export interface DrainBudget {
@@ -39,11 +41,12 @@ const QUICK_N = 2_000;
  * 10 s, long enough for a steady figure. MySQL at concurrency 1 queues 10 000 rather than
  * 50 000: it drains a few hundred per second, so the rest would only add precreate time.
  */
-const FULL: Record<DrainSetupId | 'bullmq', Record<DrainConcurrency, DrainBudget>> = {
+const FULL: Record<DrainSetupId | Anchor, Record<DrainConcurrency, DrainBudget>> = {
   'memory-memory': { 1: { n: FULL_N, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
   'memory-redis': { 1: { n: FULL_N, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
-  'mysql-redis': { 1: { n: 10_000, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
+  'mysql-redis': { 1: { n: 20_000, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
   bullmq: { 1: { n: FULL_N, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
+  'bullmq-postgres': { 1: { n: 10_000, deadlineMs: 8_000 }, 10: { n: 20_000, deadlineMs: 10_000 }, 100: { n: 20_000, deadlineMs: 10_000 } },
 };
 
 function envNumber(name: string): number | undefined {
@@ -59,7 +62,7 @@ function envNumber(name: string): number | undefined {
  * every deadline; BENCH_QUICK=1 uses 2 000 tasks and 3 s everywhere (a smoke run checks the
  * plumbing, not the figures).
  */
-export function drainBudget(who: DrainSetupId | 'bullmq', concurrency: DrainConcurrency): DrainBudget {
+export function drainBudget(who: DrainSetupId | Anchor, concurrency: DrainConcurrency): DrainBudget {
   const base = quick ? { n: QUICK_N, deadlineMs: 3_000 } : FULL[who][concurrency];
   const n = envNumber('BENCH_DRAIN_N');
   const deadlineS = envNumber('BENCH_DRAIN_DEADLINE_S');

@@ -25,12 +25,12 @@ export async function httpApp(storage: StorageChoice, prefix: string): Promise<H
   const api = httpApi();
   const app = await createTaskManager(
     {
-      app: { logLevel: 'silent', crossProcessEvents: false, nodeId: 'bench', host: '127.0.0.1', port: 0 },
+      app: { logLevel: 'silent', nodeId: 'bench', host: '127.0.0.1', port: 0 },
       roles: ['api'],
       taskTypes: [{ taskType: NOOP_TYPE, executorType: 'local', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
       plugins: [
         storage.kind === 'mysql' ? mysqlStorage({ url: storage.url, poolSize: storage.poolSize }) : memoryStorage(),
-        redisQueue({ url: REDIS_URL, prefix: `${prefix}:`, publishEvents: false }),
+        redisQueue({ url: REDIS_URL, prefix: `${prefix}:` }),
         loadBalancers(),
         localExecutor({ [NOOP_TYPE]: () => null }),
         api,

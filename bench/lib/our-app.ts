@@ -34,26 +34,19 @@ export interface OurAppOptions {
 export const NOOP_TYPE = 'noop';
 
 /**
- * scheduler.prefetch for the bench apps: 4 (Celery's default multiplier) rather than the
- * product default 1, a throughput setting for short tasks (docs/configuration.md explains the
- * trade-off for long ones). BENCH_PREFETCH=1 measures the default.
- */
-export const BENCH_PREFETCH = Number(process.env.BENCH_PREFETCH ?? 4);
-
-/**
  * An in-process app on memory storage (or MySQL with `mysqlUrl`) and the chosen queue, with
- * one task type `noop` (no max_concurrent cap, no retries). Cross-process events are off:
- * the bench measures raw throughput, and nothing here listens on another process.
+ * one task type `noop` (no max_concurrent cap, no retries). Every setting is the shipped
+ * default: the bench measures what a user gets.
  */
 export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
   const queue = options.queue === 'redis'
-    ? redisQueue({ url: REDIS_URL, prefix: `${options.prefix}:`, publishEvents: false })
+    ? redisQueue({ url: REDIS_URL, prefix: `${options.prefix}:` })
     : memoryQueue();
   const app = await createTaskManager(
     {
-      app: { logLevel: 'silent', crossProcessEvents: false, nodeId: 'bench' },
+      app: { logLevel: 'silent', nodeId: 'bench' },
       roles: options.roles ?? ['api', 'scheduler', 'worker'],
-      scheduler: { batchSize: 500, prefetch: BENCH_PREFETCH, ...(options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {}) },
+      scheduler: options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {},
       worker: { capacity: options.capacity ?? 10, enabled: options.worker ?? true },
       taskTypes: [{ taskType: NOOP_TYPE, executorType: 'local', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
       plugins: [storagePlugin(options), queue, loadBalancers(), localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) })],
@@ -82,17 +75,17 @@ export async function stopApp(app: TaskManager, extra: { worker?: Worker; prefix
   if (extra.prefix) await deleteKeys(extra.prefix);
 }
 
-export function noopInputs(count: number, priority = 0, from = 0): CreateTaskInput[] {
-  return Array.from({ length: count }, (_, i) => ({ taskType: NOOP_TYPE, priority, payload: { i: from + i } }));
+export function noopInputs(count: number, priority = 0, from = 0, taskType = NOOP_TYPE): CreateTaskInput[] {
+  return Array.from({ length: count }, (_, i) => ({ taskType, priority, payload: { i: from + i } }));
 }
 
 /**
  * Pre-creates `count` tasks through createMany in batches of 1000, `parallel` batches in
  * flight (2 keep both Node and MySQL busy when each batch is a durable transaction).
  */
-export async function precreate(app: TaskManager, count: number, priority = 0, parallel = 1): Promise<void> {
+export async function precreate(app: TaskManager, count: number, priority = 0, parallel = 1, taskType = NOOP_TYPE): Promise<void> {
   const batches = Math.ceil(count / 1000);
-  await inFlight(batches, parallel, (b) => app.services.tasks.createMany(noopInputs(Math.min(1000, count - b * 1000), priority, b * 1000)));
+  await inFlight(batches, parallel, (b) => app.services.tasks.createMany(noopInputs(Math.min(1000, count - b * 1000), priority, b * 1000, taskType)));
 }
 
 /** Counts task_completed events of this app. */

@@ -16,12 +16,11 @@ export const SLEEP_TYPE = 'sleep';
 export async function sleepApp(prefix: string, capacity: number): Promise<TaskManager> {
   const app = await createTaskManager(
     {
-      app: { logLevel: 'silent', crossProcessEvents: false, nodeId: 'bench' },
+      app: { logLevel: 'silent', nodeId: 'bench' },
       roles: ['api', 'scheduler', 'worker'],
-      scheduler: { batchSize: 500 },
       worker: { capacity, enabled: false },
       taskTypes: [{ taskType: SLEEP_TYPE, executorType: 'demo', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
-      plugins: [memoryStorage(), redisQueue({ url: REDIS_URL, prefix: `${prefix}:`, publishEvents: false }), loadBalancers(), demoExecutors()],
+      plugins: [memoryStorage(), redisQueue({ url: REDIS_URL, prefix: `${prefix}:` }), loadBalancers(), demoExecutors()],
     },
     { env: {}, logger: pino({ level: 'silent' }) },
   );

@@ -1,14 +1,19 @@
 import { bullQueue, bullWorker, closeBull, preAdd, startRunning } from '../lib/bullmq.ts';
+import { bullPgQueue, bullPgWorker, closePg, preAddPg } from '../lib/bullmq-postgres.ts';
+import { distributedApp } from '../lib/distributed-app.ts';
 import { drainBudget, DRAIN_CONCURRENCIES, DRAIN_SETUPS, type DrainBudget, type DrainSetup } from '../lib/drain-budget.ts';
 import { freshMysqlDatabase, type BenchDatabase } from '../lib/mysql-database.ts';
 import { completionCounter, ourApp, precreate, startWorker, stopApp } from '../lib/our-app.ts';
+import type { TaskManager } from '../lib/our-core.ts';
 import { benchPrefix } from '../lib/redis-keys.ts';
 import type { Measurement, Scenario } from '../lib/result.ts';
 import { nowMs, round, untilCount } from '../lib/stats.ts';
 
 const WARMUP: DrainBudget = { n: 2_000, deadlineMs: 5_000 };
+/** The distributed example's no-op type (the demo executor echoes the payload). */
+const ECHO_TYPE = 'echo';
 
-interface Drained {
+export interface Drained {
   perSecond: number;
   done: number;
   n: number;
@@ -23,18 +28,21 @@ function rate(done: number, n: number, startedAt: number): Drained {
 /**
  * `budget.n` no-op tasks created with no worker running; then one worker of `capacity` drains
  * them, timed from its start to the n-th task_completed (emitted once the outcome is durable)
- * or to the deadline, whichever comes first.
+ * or to the deadline, whichever comes first. MySQL + Redis runs examples/distributed as a user
+ * deploys it; the memory setups are in-process apps with every setting at its default.
  */
-async function drainOurs(setup: DrainSetup, capacity: number, budget: DrainBudget): Promise<Drained> {
+export async function drainOurs(setup: DrainSetup, capacity: number, budget: DrainBudget): Promise<Drained> {
   const prefix = setup.queue === 'redis' ? benchPrefix('ours') : undefined;
   let database: BenchDatabase | undefined;
   try {
     database = setup.mysql ? await freshMysqlDatabase() : undefined;
-    const app = await ourApp({ queue: setup.queue, prefix, capacity, worker: false, mysqlUrl: database?.url });
+    const app: TaskManager = database
+      ? await distributedApp({ mysqlUrl: database.url, prefix: prefix!, capacity, worker: false })
+      : await ourApp({ queue: setup.queue, prefix, capacity, worker: false });
     const completed = completionCounter(app);
     let worker;
     try {
-      await precreate(app, budget.n, 0, setup.mysql ? 2 : 1);
+      await precreate(app, budget.n, 0, setup.mysql ? 2 : 1, database ? ECHO_TYPE : undefined);
       const startedAt = nowMs();
       worker = await startWorker(app);
       await untilCount(completed.count, budget.n, budget.deadlineMs);
@@ -48,7 +56,7 @@ async function drainOurs(setup: DrainSetup, capacity: number, budget: DrainBudge
   }
 }
 
-async function drainBull(concurrency: number, budget: DrainBudget): Promise<Drained> {
+export async function drainBull(concurrency: number, budget: DrainBudget): Promise<Drained> {
   const prefix = benchPrefix('bull');
   const queue = bullQueue(prefix);
   let done = 0;
@@ -68,19 +76,39 @@ async function drainBull(concurrency: number, budget: DrainBudget): Promise<Drai
   }
 }
 
+/** BullMQ 6.7 on its PostgreSQL backend: durable like our MySQL row, on the database most teams run. */
+export async function drainBullPostgres(concurrency: number, budget: DrainBudget): Promise<Drained> {
+  const queue = await bullPgQueue();
+  let done = 0;
+  const worker = await bullPgWorker(queue, concurrency, async () => null);
+  worker.on('completed', () => {
+    done++;
+  });
+  try {
+    await preAddPg(queue, budget.n);
+    const startedAt = nowMs();
+    startRunning(worker);
+    await untilCount(() => done, budget.n, budget.deadlineMs);
+    return rate(done, budget.n, startedAt);
+  } finally {
+    await closePg({ queue, worker });
+  }
+}
+
 /** "deadline …: ours 812/50000 in 10.0 s": bench/chart.ts marks such bars as partial. */
-function note(ours: Drained, ourBudget: DrainBudget, bull: Drained, bullBudget: DrainBudget): string | undefined {
+function note(ours: Drained, ourBudget: DrainBudget, other: Drained, otherBudget: DrainBudget, otherName = 'BullMQ'): string | undefined {
   const partial = [
     ours.done < ours.n ? `ours ${ours.done}/${ours.n} in ${ours.seconds.toFixed(1)} s (deadline ${ourBudget.deadlineMs / 1000} s)` : '',
-    bull.done < bull.n ? `BullMQ ${bull.done}/${bull.n} in ${bull.seconds.toFixed(1)} s (deadline ${bullBudget.deadlineMs / 1000} s)` : '',
+    other.done < other.n ? `${otherName} ${other.done}/${other.n} in ${other.seconds.toFixed(1)} s (deadline ${otherBudget.deadlineMs / 1000} s)` : '',
   ].filter(Boolean);
   return partial.length > 0 ? `deadline reached, rate so far: ${partial.join(', ')}` : undefined;
 }
 
 /**
  * Drain matrix: our three storage/queue setups × worker concurrency 1, 10, 100, each against
- * a BullMQ Worker of the same concurrency. BullMQ has no storage/queue choice, so it is
- * measured once per concurrency per run and that figure is the comparison in all three rows.
+ * a BullMQ Worker of the same concurrency on Redis; and our durable setup against BullMQ on
+ * its PostgreSQL backend. BullMQ has no storage/queue choice, so each BullMQ is measured once
+ * per concurrency per run and that figure is the comparison of every row it appears in.
  */
 export const drain: Scenario = {
   name: 'drain',
@@ -91,18 +119,30 @@ export const drain: Scenario = {
     for (const concurrency of DRAIN_CONCURRENCIES) {
       const bullBudget = drainBudget('bullmq', concurrency);
       const bull = await drainBull(concurrency, bullBudget);
+      const pgBudget = drainBudget('bullmq-postgres', concurrency);
+      const bullPg = await drainBullPostgres(concurrency, pgBudget);
       for (const setup of DRAIN_SETUPS) {
         const budget = drainBudget(setup.id, concurrency);
         const ours = await drainOurs(setup, concurrency, budget);
         results.push({
           name: 'drain',
-          variant: `${setup.label}, concurrency ${concurrency}, ${budget.n} no-op (BullMQ: one c${concurrency} run shared by 3 rows)`,
+          variant: `${setup.label}, concurrency ${concurrency}, ${budget.n} no-op (BullMQ on Redis: one c${concurrency} run shared by 3 rows)`,
           ours: round(ours.perSecond),
           bullmq: round(bull.perSecond),
           unit: 'tasks/s',
           higherIsBetter: true,
           note: note(ours, budget, bull, bullBudget),
           chart: { series: setup.label, x: concurrency },
+        });
+        if (!setup.mysql) continue;
+        results.push({
+          name: 'drain',
+          variant: `${setup.label}, concurrency ${concurrency}, vs BullMQ on PostgreSQL (${pgBudget.n} no-op; both durable)`,
+          ours: round(ours.perSecond),
+          bullmq: round(bullPg.perSecond),
+          unit: 'tasks/s',
+          higherIsBetter: true,
+          note: note(ours, budget, bullPg, pgBudget, 'BullMQ on PostgreSQL'),
         });
       }
     }

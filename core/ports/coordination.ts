@@ -44,6 +44,11 @@ export interface CancelSignals {
 export interface EventBridge {
   publish(events: readonly WireEvent[]): Promise<void>;
   subscribe(handler: (event: WireEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Whether any process (or outside consumer) listens: when false, publishing can be skipped.
+   * Cheap and synchronous (a cached answer); absent means always.
+   */
+  interested?(): boolean;
 }
 
 export interface CoordinationPort {

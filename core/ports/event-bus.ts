@@ -53,11 +53,20 @@ export interface EventMeta {
 export type EventOf<K extends EventName> = TaskManagerEvents[K] & EventMeta;
 export type EventHandler<K extends EventName> = (event: EventOf<K>) => void | Promise<void>;
 
+export interface ListenOptions {
+  /**
+   * Only this process's own events (metrics, alerts about what happened here). Events of other
+   * processes travel between processes only while some listener wants them, so a listener
+   * that does not should say so: it saves every process a message per event.
+   */
+  localOnly?: boolean;
+}
+
 export interface EventBus {
   emit<K extends EventName>(name: K, payload: TaskManagerEvents[K]): void;
-  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  on<K extends EventName>(name: K, handler: EventHandler<K>, options?: ListenOptions): () => void;
   /** Every event, whatever its name (bridges, dashboards). */
-  onAny(handler: (name: EventName, event: EventOf<EventName>) => void): () => void;
+  onAny(handler: (name: EventName, event: EventOf<EventName>) => void, options?: ListenOptions): () => void;
 }
 
 /** The JSON on `task:events`: SPEC's `{event, task_id, task_type, timestamp}` plus the payload. */

@@ -80,11 +80,12 @@ export const configSchema = z.object({
       reconcileGrace: duration().default(10_000),
       loadBalancer: z.string().default('least_task'),
       /**
-       * Tasks a worker's queue may hold beyond its capacity, as a multiple of it, so a worker
-       * never idles while the leader refills it. 0 = dispatch only into free slots (strict
-       * priority even over tasks already handed to a worker).
+       * Tasks a worker may hold beyond its capacity (queued for it, or taken ahead), so it never
+       * idles while the leader refills it. "auto": sized by what the worker completes in a few
+       * scheduling rounds (hundreds for short tasks, none for long ones). A number: that
+       * multiple of its capacity; 0 = dispatch only into free slots.
        */
-      prefetch: z.coerce.number().min(0).max(10).default(1),
+      prefetch: z.union([z.literal('auto'), z.coerce.number().min(0).max(10)]).default('auto'),
       /** Global cap on dispatches per second; 0 = none. */
       maxDispatchRate: integer(0, 10_000_000).default(0),
     })

@@ -5,8 +5,8 @@
  */
 export type EnvSections = Record<string, Record<string, string>>;
 
-/** Variables that are not config keys. */
-const RESERVED = new Set(['TM_PORT', 'TM_ROLES', 'TM_NODE_ID', 'TM_CONFIG']);
+/** Variables that are not config keys (TM_API_URL and TM_API_KEY are the operator CLI's server and key). */
+const RESERVED = new Set(['TM_PORT', 'TM_ROLES', 'TM_NODE_ID', 'TM_CONFIG', 'TM_API_URL', 'TM_API_KEY']);
 const RESERVED_PREFIXES = ['TM_TEST_'];
 
 export function readEnvOverrides(env: Record<string, string | undefined>): EnvSections {

@@ -5,6 +5,7 @@ import type {
   EventHandler,
   EventName,
   EventOf,
+  ListenOptions,
   TaskManagerEvents,
   WireEvent,
 } from '../ports/event-bus.ts';
@@ -19,6 +20,9 @@ const ANY = Symbol('any');
  */
 export class InProcessEventBus implements EventBus {
   private readonly emitter = new EventEmitter();
+  /** Listeners that want other processes' events too (not `localOnly`). */
+  private remoteListeners = 0;
+  private readonly interestWatchers = new Set<(listeners: number) => void>();
 
   constructor(
     private readonly clock: Clock,
@@ -41,16 +45,52 @@ export class InProcessEventBus implements EventBus {
     this.deliver(wire.event, event as EventOf<EventName>);
   }
 
-  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void {
-    const listener = (event: EventOf<K>) => this.invoke(handler, event, name);
+  on<K extends EventName>(name: K, handler: EventHandler<K>, options: ListenOptions = {}): () => void {
+    const listener = options.localOnly
+      ? (event: EventOf<K>) => {
+          if (!event.remote) this.invoke(handler, event, name);
+        }
+      : (event: EventOf<K>) => this.invoke(handler, event, name);
     this.emitter.on(name, listener);
-    return () => this.emitter.off(name, listener);
+    return this.registered(options, () => this.emitter.off(name, listener));
   }
 
-  onAny(handler: (name: EventName, event: EventOf<EventName>) => void): () => void {
-    const listener = (name: EventName, event: EventOf<EventName>) => this.invokeAny(handler, name, event);
+  onAny(handler: (name: EventName, event: EventOf<EventName>) => void, options: ListenOptions = {}): () => void {
+    const listener = options.localOnly
+      ? (name: EventName, event: EventOf<EventName>) => {
+          if (!event.remote) this.invokeAny(handler, name, event);
+        }
+      : (name: EventName, event: EventOf<EventName>) => this.invokeAny(handler, name, event);
     this.emitter.on(ANY, listener);
-    return () => this.emitter.off(ANY, listener);
+    return this.registered(options, () => this.emitter.off(ANY, listener));
+  }
+
+  /** How many listeners want other processes' events. */
+  get remoteInterest(): number {
+    return this.remoteListeners;
+  }
+
+  /** Told the new count whenever a listener that wants other processes' events comes or goes. */
+  watchRemoteInterest(watcher: (listeners: number) => void): () => void {
+    this.interestWatchers.add(watcher);
+    return () => this.interestWatchers.delete(watcher);
+  }
+
+  private registered(options: ListenOptions, off: () => void): () => void {
+    if (options.localOnly) return off;
+    this.changeInterest(1);
+    let removed = false;
+    return () => {
+      off();
+      if (removed) return;
+      removed = true;
+      this.changeInterest(-1);
+    };
+  }
+
+  private changeInterest(delta: number): void {
+    this.remoteListeners += delta;
+    for (const watcher of this.interestWatchers) watcher(this.remoteListeners);
   }
 
   private deliver(name: EventName, event: EventOf<EventName>): void {

@@ -6,6 +6,7 @@ import type { Logger } from '../ports/logger.ts';
 import { noopMetrics } from '../ports/metrics.ts';
 import { ExecutorRegistry } from '../services/executor-registry.ts';
 import { LeaderState } from '../services/leader-state.ts';
+import { LocalHandoff } from '../services/local-handoff.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { noTaskCache } from '../services/task-state.ts';
 import { nodeIdOf } from '../services/worker.ts';
@@ -81,6 +82,8 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
   // One per app: the scheduler writes it and the status API reads it (an unregistered
   // @injectable class would be resolved as a fresh instance for each of them).
   container.registerInstance(LeaderState, new LeaderState());
+  // One per app too: the scheduler puts, the worker of the same app takes.
+  container.registerInstance(LocalHandoff, new LocalHandoff());
 
   let services: CoreServices | undefined;
   const sectionsRead = new Map<string, SectionRead>();

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { CoordinationPort } from '../ports/coordination.ts';
 import type { QueueLengths, TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
+import type { TaskStatus } from '../domain/task-status.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
 import { TOKENS } from '../runtime/tokens.ts';
 import { LeaderState } from './leader-state.ts';
@@ -40,7 +41,7 @@ export interface ReadinessReport {
   checks: Record<string, 'ok' | string>;
 }
 
-/** Read-only views of the live cluster for the API: leader, workers, queues, readiness. */
+/** Read-only views of the live cluster for the API: leader, workers, queues, task counts, readiness. */
 @injectable()
 export class ClusterService {
   private localWorkerId: string | null = null;
@@ -90,6 +91,11 @@ export class ClusterService {
 
   queues(): Promise<QueueLengths> {
     return this.queue.lengths();
+  }
+
+  /** Stored tasks per status, every status present (0 when none). */
+  taskCounts(): Promise<Record<TaskStatus, number>> {
+    return this.storage.countByStatus();
   }
 
   async readiness(): Promise<ReadinessReport> {

@@ -12,9 +12,11 @@ import type { QueueEntry, TaskQueue } from '../ports/queue.ts';
 import type { StoragePort, TaskTransition } from '../ports/storage.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
 import { TOKENS } from '../runtime/tokens.ts';
+import { AdaptiveRoom } from './adaptive-room.ts';
 import { planDispatch } from './dispatch-planner.ts';
 import { fenced } from './leader-fence.ts';
 import { LeaderState } from './leader-state.ts';
+import { LocalHandoff } from './local-handoff.ts';
 import { delay, Leadership } from './leadership.ts';
 import { LoadBalancerRegistry } from './load-balancer-registry.ts';
 import { stateLog } from './log-entries.ts';
@@ -45,6 +47,7 @@ export class Scheduler {
   private lastPromoteAt = -Infinity;
   private rateWindow = { startedAt: 0, dispatched: 0 };
   private readonly unservedWarnedAt = new Map<string, number>();
+  private readonly room = new AdaptiveRoom();
   /** Set once elected: from then on every write needs a valid term (see `assertTerm`). */
   private everElected = false;
   private readonly storage: StoragePort;
@@ -66,6 +69,7 @@ export class Scheduler {
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(LeaderState) private readonly leaderState: LeaderState,
     @inject(LoadBalancerRegistry) private readonly balancers: LoadBalancerRegistry,
+    @inject(LocalHandoff) private readonly handoff: LocalHandoff,
   ) {
     this.id = `scheduler-${nodeIdOf(config)}-${newId().slice(0, 8)}`;
     this.log = logger.child({ component: 'scheduler', schedulerId: this.id });
@@ -113,13 +117,19 @@ export class Scheduler {
     await this.promoteDueIfTime();
     const workers = await this.healthyWorkers();
     if (workers.length === 0) return 0;
+    const startedAt = performance.now();
     const prefetch = this.config.scheduler.prefetch;
-    // What a worker may hold (running + queued): its slots plus the prefetch.
-    const rooms = workers.map((w) => ({ workerId: w.workerId, maxLoad: Math.ceil(w.capacity * (1 + prefetch)) }));
+    // What a worker may hold (running + queued): its slots plus the prefetch, measured ("auto")
+    // or a fixed multiple of its capacity.
+    const rooms =
+      prefetch === 'auto'
+        ? this.room.rooms(workers)
+        : workers.map((w) => ({ workerId: w.workerId, maxLoad: Math.ceil(w.capacity * (1 + prefetch)) }));
     const limit = Math.min(this.config.scheduler.batchSize, this.rateAllowance());
     if (limit <= 0) return 0;
     // Loads and the claim in one step: claims only as many as the workers have room for.
     const { loads, claimed } = await this.queue.claimFor(rooms, limit, this.fence);
+    this.room.observe(loads, Date.now());
     if (claimed.length === 0) return 0;
     const live = workers.map((w, i) => ({ ...w, capacity: rooms[i]!.maxLoad, currentLoad: loads.get(w.workerId) ?? 0 }));
     const now = this.clock.now();
@@ -158,8 +168,12 @@ export class Scheduler {
     for (const [workerId, assigned] of plan.assignments) {
       const ids = assigned.filter((t) => appliedSet.has(t.taskId)).map((t) => t.taskId);
       if (ids.length === 0) continue;
+      const local = workerId === this.handoff.localWorkerId;
+      if (local) for (const id of ids) this.handoff.put(asAssigned(byId.get(id)!, workerId, now));
       const result = await this.queue.dispatch(workerId, ids, this.fence);
+      if (local) for (const id of [...result.cancelled, ...result.refused]) this.handoff.drop(id);
       dispatched += result.dispatched.length;
+      this.room.dispatched(workerId, result.dispatched.length);
       if (result.cancelled.length > 0) await this.cancelSkipped(result.cancelled, byId, workerId);
       if (result.refused.length > 0) await this.returnRefused(result.refused, byId, workerId);
       for (const id of result.dispatched) {
@@ -173,6 +187,7 @@ export class Scheduler {
       await this.queue.unclaim(plan.deferred.map((t) => ({ taskId: t.taskId, priority: t.priority })));
     }
     this.rateWindow.dispatched += dispatched;
+    this.room.roundTook(performance.now() - startedAt);
     return dispatched;
   }
 
@@ -372,4 +387,9 @@ export class Scheduler {
     if (nowMs - this.rateWindow.startedAt >= 1_000) this.rateWindow = { startedAt: nowMs, dispatched: 0 };
     return Math.max(0, rate - this.rateWindow.dispatched);
   }
+}
+
+/** The task as storage holds it once the assignment is written (what a read-back would return). */
+function asAssigned(task: Task, workerId: string, at: Date): Task {
+  return { ...task, status: 'PROCESSING', workerId, startedAt: at, updatedAt: at };
 }

@@ -20,6 +20,7 @@ import { TaskExecutionContext, type ContextServices } from './execution-context.
 import { AckBatcher } from './ack-batcher.ts';
 import { ExecutorRegistry } from './executor-registry.ts';
 import { LazyAbort } from './lazy-abort.ts';
+import { LocalHandoff } from './local-handoff.ts';
 import { infoLog, stateLog } from './log-entries.ts';
 import { OutcomeCommitter, type Outcome } from './outcome-committer.ts';
 import { ProgressWriter } from './progress-writer.ts';
@@ -31,6 +32,12 @@ import { TaskTypeCatalog } from './task-type-catalog.ts';
 
 /** What a result must respect to be stored (docs/api.md, "Limits"). */
 const RESULT_LIMITS = { maxChars: MAX_RESULT_CHARS };
+
+/** Ids one take may move beyond the free slots (what the leader queued for us, see take). */
+const TAKE_AHEAD = 1_000;
+
+/** Cancel signals remembered for tasks not running here (see abortTask). */
+const MAX_REMEMBERED_CANCELS = 10_000;
 
 /** How long acks wait for a take to carry them before they go out alone (see AckBatcher). */
 const ACK_DELAY_MS = 10;
@@ -55,8 +62,12 @@ export class Worker {
   private unsubscribeCancels: Unsubscribe | undefined;
   private slotWaiter: (() => void) | undefined;
   private readonly acks: AckBatcher;
-  /** Ids taken beyond the free slots (see takeAhead), oldest first. */
-  private buffered: string[] = [];
+  /** Tasks taken and read, waiting for a free slot, oldest first. */
+  private ready: Task[] = [];
+  /** Ids taken whose read failed: read again before taking more. */
+  private unread: string[] = [];
+  /** Tasks cancelled while they waited in `ready`: acked instead of started. */
+  private readonly cancelledWaiting = new Set<string>();
   /** A take is in flight (possibly parked on an empty queue): acks due now cannot ride on it. */
   private taking = false;
   /** Takes started so far: an audit that overlapped one is void (see audit). */
@@ -86,6 +97,7 @@ export class Worker {
     @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(TaskStateWriter) private readonly state: TaskStateWriter,
+    @inject(LocalHandoff) private readonly handoff: LocalHandoff,
   ) {
     // A fresh id per process start: tasks of a previous incarnation are recovered by the
     // leader as a dead worker's, never silently adopted by a process that did not run them.
@@ -130,6 +142,7 @@ export class Worker {
     if (this.started) return;
     this.started = true;
     await this.register();
+    this.handoff.localWorkerId = this.id;
     this.unsubscribeCancels = await this.coordination.cancels.subscribeCancels(this.id, (taskId) => this.abortTask(taskId));
     this.heartbeatTimer = setInterval(() => void this.beat(), this.config.worker.heartbeatInterval);
     this.heartbeatTimer.unref();
@@ -144,6 +157,7 @@ export class Worker {
     if (!this.started) return;
     this.started = false;
     clearInterval(this.heartbeatTimer);
+    if (this.handoff.localWorkerId === this.id) this.handoff.localWorkerId = undefined;
     // Leave the registry first: from then on `dispatch` refuses this worker (atomically), so
     // the final drain below hands back everything that was ever sent here.
     await this.coordination.workers.removeWorker(this.id).catch((error: unknown) => this.log.warn({ err: error }, 'deregistering failed'));
@@ -156,8 +170,9 @@ export class Worker {
     await this.contextServices.progress.close();
     await this.committer.drain();
     await this.acks.flush(); // what is still due, and no timer left to fire after stop
-    // Buffered ids never started: they are in our processing list, which the drain below returns.
-    this.buffered = [];
+    // Tasks taken but never started are in our processing list, which the drain below returns.
+    this.ready = [];
+    this.unread = [];
     await this.returnUnstartedTasks();
     await this.unsubscribeCancels?.();
     await this.storage.markWorkerOffline(this.id, this.clock.now()).catch(() => {});
@@ -221,12 +236,16 @@ export class Worker {
       }
       try {
         if (this.auditDue) await this.audit();
-        const ids = this.buffered.length > 0 ? this.buffered.splice(0, free) : await this.takeAhead(free, stop);
-        if (ids.length > 0) await this.begin(ids);
+        if (this.unread.length > 0) await this.read(this.unread.splice(0));
+        else if (this.ready.length === 0) {
+          const ids = await this.take(free + TAKE_AHEAD, stop);
+          if (ids.length > 0) await this.read(ids);
+        }
+        this.startReady(free);
       } catch (error) {
         if (stop.aborted) break;
-        // The ids of a take whose answer was lost, or of a start that failed, are still in our
-        // processing list: the audit finds them once the queue and storage answer again.
+        // The ids of a take whose answer was lost are still in our processing list: the
+        // audit finds them once the queue answers again.
         this.auditDue = true;
         this.log.error({ err: error }, 'taking tasks failed; retrying');
         await abortableDelay(500, stop);
@@ -235,21 +254,10 @@ export class Worker {
   }
 
   /**
-   * Takes up to one capacity more than the free slots: the extra ids wait in `buffered` (they
-   * are already in our processing list, so recovery finds them) and start as slots free up,
-   * which halves the queue calls per task. They are checked against storage only when they
-   * start, like any other id.
-   */
-  private async takeAhead(free: number, stop: AbortSignal): Promise<string[]> {
-    const ids = await this.take(free + this.capacity, stop);
-    if (ids.length <= free) return ids;
-    for (const id of ids.slice(free)) this.buffered.push(id);
-    return ids.slice(0, free);
-  }
-
-  /**
    * Takes up to `max` ids, carrying the acks due (one round trip for both: a finished task is
-   * usually followed by a take); when the queue is empty, waits up to takeWait.
+   * usually followed by a take); when the queue is empty, waits up to takeWait. It takes more
+   * than the free slots: whatever the leader queued for us is ours to run (the leader sizes
+   * that, see AdaptiveRoom), and one take and one read serve the whole lot.
    */
   private async take(max: number, stop: AbortSignal): Promise<string[]> {
     const acks = this.acks.takeDue();
@@ -257,7 +265,7 @@ export class Worker {
     this.takes++;
     try {
       const ids = await this.queue.ackAndTake(this.id, acks, max, this.config.worker.takeWait, stop);
-      for (const id of acks) this.held.delete(id);
+      this.forget(acks);
       for (const id of ids) this.held.add(id);
       return ids;
     } catch (error) {
@@ -268,37 +276,74 @@ export class Worker {
     }
   }
 
-  private async begin(ids: string[]): Promise<void> {
-    let tasks: Task[];
-    try {
-      tasks = await this.storage.getTasks(ids);
-    } catch (error) {
-      // Not started: they go first next time.
-      this.buffered.unshift(...ids);
-      throw error;
+  /**
+   * Reads the taken tasks in one storage call; those still PROCESSING for us are ready to run,
+   * the others (cancelled, recovered to another worker, deleted while queued) are acked.
+   * A read that fails keeps its ids for the next attempt.
+   */
+  private async read(ids: string[]): Promise<void> {
+    // What the leader of this process just wrote for us needs no read-back.
+    const handed: Task[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const task = this.handoff.take(id, this.id);
+      if (task) handed.push(task);
+      else unknown.push(id);
+    }
+    let tasks: Task[] = [];
+    if (unknown.length > 0) {
+      try {
+        tasks = await this.storage.getTasks(unknown);
+      } catch (error) {
+        for (const task of handed) this.handoff.put(task);
+        this.unread.unshift(...ids);
+        throw error;
+      }
     }
     const byId = new Map(tasks.map((t) => [t.taskId, t]));
+    for (const task of handed) byId.set(task.taskId, task);
     const stale: string[] = [];
     for (const id of ids) {
       const task = byId.get(id);
-      // Cancelled, recovered to another worker, or deleted while queued: not ours to run.
       if (!task || task.status !== 'PROCESSING' || task.workerId !== this.id) stale.push(id);
-      else this.run(task);
+      else this.ready.push(task);
     }
     // Ridden on the next take (or sent alone shortly): a failure keeps them due.
     if (stale.length > 0) this.acks.add(stale, this.taking);
   }
 
+  /** Starts ready tasks into the free slots; a task cancelled while it waited is only acked. */
+  private startReady(free: number): void {
+    let started = 0;
+    while (started < free && this.ready.length > 0) {
+      const task = this.ready.shift()!;
+      if (this.cancelledWaiting.delete(task.taskId)) {
+        this.acks.add([task.taskId], this.taking);
+        continue;
+      }
+      this.run(task);
+      started++;
+    }
+  }
+
   private async ack(ids: string[]): Promise<void> {
     await this.queue.ack(this.id, ids);
-    for (const id of ids) this.held.delete(id);
+    this.forget(ids);
+  }
+
+  /** Acked: no longer ours in any way. */
+  private forget(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.held.delete(id);
+      this.cancelledWaiting.delete(id);
+    }
   }
 
   /**
    * Ids in our processing list that we do not hold were moved by a take whose answer never
-   * arrived (the connection dropped mid-call), or belong to a start that failed: they are
-   * started like any other (begin checks each against storage). Skipped, and retried later,
-   * when a take overlaps it: that take's ids could not be told from lost ones.
+   * arrived (the connection dropped mid-call): they are read and started like any other.
+   * Skipped, and retried later, when a take overlaps it: that take's ids could not be told
+   * from lost ones.
    */
   private async audit(): Promise<void> {
     if (!this.started || this.taking) return;
@@ -311,7 +356,7 @@ export class Worker {
     this.log.warn({ tasks: lost.length }, 'found taken tasks this worker did not know of; starting them');
     for (const id of lost) {
       this.held.add(id);
-      this.buffered.push(id);
+      this.unread.push(id);
     }
     this.wakeSlot();
   }
@@ -455,8 +500,22 @@ export class Worker {
     };
   }
 
+  /**
+   * A running task is aborted; any other is remembered, since it may be on its way to us (taken
+   * but not read, or handed over by our leader after storage already said CANCELLED), and is
+   * then acked instead of started. Bounded: the oldest are forgotten first.
+   */
   private abortTask(taskId: string): void {
-    this.running.get(taskId)?.abort.abort(new CancelSignalReason());
+    const running = this.running.get(taskId);
+    if (running) {
+      running.abort.abort(new CancelSignalReason());
+      return;
+    }
+    this.cancelledWaiting.add(taskId);
+    if (this.cancelledWaiting.size > MAX_REMEMBERED_CANCELS) {
+      const oldest = this.cancelledWaiting.values().next().value;
+      if (oldest !== undefined) this.cancelledWaiting.delete(oldest);
+    }
   }
 
   private wakeSlot(): void {

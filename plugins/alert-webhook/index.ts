@@ -67,13 +67,11 @@ export function alertWebhook(options: AlertWebhookOptions = {}): AlertWebhookPlu
     // Listeners only queue: nothing here waits on the webhook.
     if (s.taskFailed) {
       offs.push(ctx.events.on('task_failed', (e) => {
-        if (!e.remote && e.final) raise(taskFailedAlert(e));
-      }));
+        if (e.final) raise(taskFailedAlert(e));
+      }, { localOnly: true }));
     }
     if (s.workerOffline) {
-      offs.push(ctx.events.on('worker_offline', (e) => {
-        if (!e.remote) raise(workerOfflineAlert(e));
-      }));
+      offs.push(ctx.events.on('worker_offline', (e) => raise(workerOfflineAlert(e)), { localOnly: true }));
     }
 
     // Every process counts every outcome it hears of (its own and, over the bridge, the

@@ -231,6 +231,17 @@ export const queuesSchema = z
   })
   .openapi('QueueLengths');
 
+const countsByStatus = Object.fromEntries(ALL_STATUSES.map((status) => [status, z.int()])) as Record<(typeof ALL_STATUSES)[number], z.ZodInt>;
+
+export const statsSchema = z
+  .object({
+    tasks: z.object({
+      by_status: z.object(countsByStatus).openapi({ description: 'Stored tasks per status; every status is present' }),
+      total: z.int(),
+    }),
+  })
+  .openapi('Stats');
+
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const readinessSchema = z
   .object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.string()) })

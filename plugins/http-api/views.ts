@@ -1,5 +1,5 @@
 /** Domain objects (camelCase, Date) → API JSON (snake_case, RFC 3339 UTC with milliseconds). */
-import type { QueueLengths, SchedulerStatus, Task, TaskLog, TaskTypeConfig, WorkerView } from '../../core/index.ts';
+import type { QueueLengths, SchedulerStatus, Task, TaskLog, TaskStatus, TaskTypeConfig, WorkerView } from '../../core/index.ts';
 import type { TaskJson, TaskLogJson, TaskTypeJson, WorkerJson } from './schemas.ts';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
@@ -88,4 +88,9 @@ export function schedulerJson(status: SchedulerStatus) {
 
 export function queuesJson(lengths: QueueLengths) {
   return { high: lengths.high, normal: lengths.normal, delayed: lengths.delayed, claimed: lengths.claimed, workers: lengths.workers };
+}
+
+export function statsJson(countsByStatus: Record<TaskStatus, number>) {
+  const total = Object.values(countsByStatus).reduce((sum, count) => sum + count, 0);
+  return { tasks: { by_status: countsByStatus, total } };
 }

@@ -35,32 +35,27 @@ export class EventCounters {
     for (const result of ['applied', 'rejected', 'unchanged']) this.reloads.inc({ result }, 0);
   }
 
-  /** Subscribes to the bus; returns the function that unsubscribes. */
+  /** Subscribes to the bus (this process's events only: each process exports its own); returns the function that unsubscribes. */
   subscribe(events: EventBus): () => void {
     const offs = [
       events.on('task_assigned', (e) => {
-        if (!e.remote && e.waitMs !== undefined && e.waitMs >= 0) this.queueWait.observe({ task_type: e.taskType }, e.waitMs / 1000);
-      }),
-      events.on('task_retried', (e) => {
-        if (!e.remote) this.retries.inc({ task_type: e.taskType });
-      }),
+        if (e.waitMs !== undefined && e.waitMs >= 0) this.queueWait.observe({ task_type: e.taskType }, e.waitMs / 1000);
+      }, LOCAL),
+      events.on('task_retried', (e) => void this.retries.inc({ task_type: e.taskType }), LOCAL),
       events.on('task_failed', (e) => {
-        if (!e.remote && e.final) this.dead.inc({ task_type: e.taskType, status: e.status });
-      }),
-      events.on('task_cancelled', (e) => {
-        if (!e.remote) this.cancelled.inc({ task_type: e.taskType });
-      }),
+        if (e.final) this.dead.inc({ task_type: e.taskType, status: e.status });
+      }, LOCAL),
+      events.on('task_cancelled', (e) => void this.cancelled.inc({ task_type: e.taskType }), LOCAL),
       events.on('worker_offline', (e) => {
-        if (e.remote) return;
         this.workersOffline.inc();
         if (e.recoveredTasks > 0) this.recovered.inc(e.recoveredTasks);
-      }),
-      events.on('config_reloaded', (e) => {
-        if (!e.remote) this.reloads.inc({ result: e.result });
-      }),
+      }, LOCAL),
+      events.on('config_reloaded', (e) => void this.reloads.inc({ result: e.result }), LOCAL),
     ];
     return () => {
       for (const off of offs) off();
     };
   }
 }
+
+const LOCAL = { localOnly: true } as const;

@@ -170,6 +170,10 @@ class MemoryEventBridge implements EventBridge {
 
   constructor(private readonly report: HandlerErrorReporter) {}
 
+  interested(): boolean {
+    return this.handlers.size > 0;
+  }
+
   async publish(events: readonly WireEvent[]): Promise<void> {
     for (const event of events) {
       for (const handler of this.handlers) deliver(handler, event, 'events', this.report);

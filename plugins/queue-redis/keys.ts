@@ -27,6 +27,8 @@ export interface RedisKeys {
   /** Channel: the leader lock was released. */
   readonly vacancyChannel: string;
   readonly eventsChannel: string;
+  /** Channel: a process started listening on eventsChannel (publishers turn publishing on). */
+  readonly eventsInterestChannel: string;
   workerQueue(workerId: string): string;
   workerProcessing(workerId: string): string;
   worker(workerId: string): string;
@@ -53,6 +55,7 @@ export function createKeys(prefix: string, leaderKey = 'scheduler:leader'): Redi
     notifyChannel: k('queue:notify'),
     vacancyChannel: k('scheduler:vacancy'),
     eventsChannel: k('task:events'),
+    eventsInterestChannel: k('task:events:interest'),
     workerQueue: (id) => k(`worker:${id}:queue`),
     workerProcessing: (id) => k(`worker:${id}:processing`),
     worker: (id) => k(`worker:${id}`),

@@ -6,6 +6,7 @@ import type { RedisKeys } from './keys.ts';
 import { RedisScripts } from './scripts.ts';
 import type { HandlerErrorReporter } from './subscriptions.ts';
 import { Subscriptions } from './subscriptions.ts';
+import { EventInterest } from './event-interest.ts';
 
 /** Told about failures and reconnects (the metrics plugin's counters). */
 export interface RedisObserver {
@@ -33,6 +34,8 @@ export class RedisConnections {
   readonly work = new WakeList({ latch: true });
   /** Woken by the vacancy channel: followers' waitForVacancy. */
   readonly vacancy = new WakeList();
+  /** Whether anyone listens on the events channel (publishers skip it when nobody does). */
+  readonly eventInterest: EventInterest;
   private live: Live | undefined;
   private observer: RedisObserver | undefined;
 
@@ -41,7 +44,9 @@ export class RedisConnections {
     private readonly settings: ConnectionSettings,
     private readonly connectionName: string,
     private readonly report: HandlerErrorReporter,
-  ) {}
+  ) {
+    this.eventInterest = new EventInterest(keys.eventsChannel, !settings.cluster);
+  }
 
   /** Set before start(). */
   observe(observer: RedisObserver): void {
@@ -66,10 +71,12 @@ export class RedisConnections {
       const subscriptions = new Subscriptions(subscriber, this.report);
       await subscriptions.on(this.keys.notifyChannel, () => this.work.wakeAll());
       await subscriptions.on(this.keys.vacancyChannel, () => this.vacancy.wakeAll());
+      await subscriptions.on(this.keys.eventsInterestChannel, () => this.eventInterest.heard());
       const blocking = new BlockingClients(this.settings, command, this.connectionName);
       this.work.open();
       this.vacancy.open();
       this.live = { command, subscriber, scripts, subscriptions, blocking };
+      this.eventInterest.start(command);
     } catch (error) {
       command.disconnect();
       subscriber.disconnect();
@@ -82,6 +89,7 @@ export class RedisConnections {
     this.live = undefined;
     this.work.close();
     this.vacancy.close();
+    this.eventInterest.stop();
     if (!live) return;
     live.blocking.close();
     live.subscriptions.clear();

@@ -122,8 +122,12 @@ class RedisEventBridge implements EventBridge {
     private readonly reportBadMessage: (message: string, error: unknown) => void,
   ) {}
 
+  interested(): boolean {
+    return this.enabled && this.redis.eventInterest.interested;
+  }
+
   async publish(events: readonly WireEvent[]): Promise<void> {
-    if (!this.enabled || events.length === 0) return;
+    if (!this.interested() || events.length === 0) return;
     const pipeline = this.redis.command.pipeline();
     for (const event of events) pipeline.publish(this.redis.keys.eventsChannel, JSON.stringify(event));
     for (const [error] of (await guard(pipeline.exec())) ?? []) if (error) throw error;
@@ -131,7 +135,7 @@ class RedisEventBridge implements EventBridge {
 
   async subscribe(handler: (event: WireEvent) => void): Promise<Unsubscribe> {
     if (!this.enabled) return async () => {};
-    return this.redis.subscriptions.on(this.redis.keys.eventsChannel, (message) => {
+    const unsubscribe = await this.redis.subscriptions.on(this.redis.keys.eventsChannel, (message) => {
       let event: WireEvent;
       try {
         event = JSON.parse(message) as WireEvent;
@@ -142,6 +146,9 @@ class RedisEventBridge implements EventBridge {
       }
       handler(event);
     });
+    // Publishers elsewhere may have stopped for want of listeners: turn them on now.
+    await guard(this.redis.command.publish(this.redis.keys.eventsInterestChannel, '1'));
+    return unsubscribe;
   }
 }
 

@@ -151,7 +151,7 @@ const DEADLINE = sql<Date>`started_at + INTERVAL timeout SECOND`;
 
 /**
  * PROCESSING past started_at + timeout, the earliest deadline first. `started_at < now`
- * (true of every late task, timeouts being ≥ 1 s) bounds the idx_status_started range.
+ * (true of every late task, timeouts being ≥ 1 s) narrows the PROCESSING rows of idx_status_priority.
  */
 export async function findTimedOut(db: Db, now: Date, limit: number): Promise<Task[]> {
   const rows = await db
@@ -206,7 +206,7 @@ export async function countByStatus(db: Db): Promise<Record<TaskStatus, number>>
 }
 
 /**
- * Retention: the oldest finished tasks of `statuses` (idx_status_completed), locked, then their
+ * Retention: the oldest finished tasks of `statuses` (idx_completed_at), locked, then their
  * logs and the tasks themselves, in one transaction. The DELETE repeats the status guard, so a
  * task retried by hand in between stays.
  */

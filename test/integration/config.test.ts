@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createTaskManager, loadConfig, resolveConfig } from '../../core/index.ts';
-import { resolveBuiltInPlugin } from '../../core/cli/plugin-catalogue.ts';
+import { resolveBuiltInPlugin } from '../../cli/plugin-catalogue.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { memoryQueue } from '../../plugins/queue-memory/index.ts';
 import { memoryStorage } from '../../plugins/storage-memory/index.ts';

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveBuiltInPlugin } from '../../core/cli/plugin-catalogue.ts';
+import { resolveBuiltInPlugin } from '../../cli/plugin-catalogue.ts';
 import { createTaskManager, loadConfig, type TaskManager } from '../../core/index.ts';
 import { readEnvOverrides } from '../../core/runtime/env-overrides.ts';
 import { setupPlugins } from '../../core/runtime/plugin-setup.ts';
@@ -102,7 +102,7 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     beforeAll(async () => {
       db = await createTestDatabase('deploy');
       await runMigrations(db.url);
-      const env = { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: `${uniqueSuffix('deploy')}:`, TM_PORT: '0', TM_METRICS_PORT: '0', TM_APP_LOG_LEVEL: 'silent' };
+      const env = { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: `${uniqueSuffix('deploy')}:`, TM_PORT: '0', TM_GRPC_PORT: '0', TM_METRICS_PORT: '0', TM_APP_LOG_LEVEL: 'silent' };
       const { config } = await loadConfig({ path: DISTRIBUTED_CONFIG, resolvePlugin: resolveBuiltInPlugin });
       app = await createTaskManager(config, { env, logger: pino({ level: 'silent' }) });
       await app.start();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskManager, loadConfig } from '../../core/index.ts';
-import { resolveBuiltInPlugin } from '../../core/cli/plugin-catalogue.ts';
+import { resolveBuiltInPlugin } from '../../cli/plugin-catalogue.ts';
 import { ExecutorRegistry } from '../../core/services/executor-registry.ts';
 
 /** The executors of a YAML config, named from the catalogue, each serving its task types. */

@@ -216,6 +216,24 @@ describe('HTTP API: endpoints', () => {
     expect(after.delayed).toBeGreaterThan(0);
   });
 
+  it('counts tasks by status, every status present', async () => {
+    const before = (await f.call('GET', '/api/v1/stats')).body.data;
+    expect(Object.keys(before.tasks.by_status).sort()).toEqual(['CANCELLED', 'FAILED', 'PENDING', 'PROCESSING', 'SUCCESS', 'TIMEOUT']);
+    const id = await create({ delay: 3600 });
+    await f.call('POST', `/api/v1/tasks/${id}/cancel`);
+    await create({ delay: 3600 });
+    const after = await f.call('GET', '/api/v1/stats');
+    expect(after.status).toBe(200);
+    expect(after.body.data.tasks.by_status).toEqual({
+      ...before.tasks.by_status,
+      PENDING: before.tasks.by_status.PENDING + 1,
+      CANCELLED: before.tasks.by_status.CANCELLED + 1,
+    });
+    const sum = Object.values(after.body.data.tasks.by_status as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(after.body.data.tasks.total).toBe(sum);
+    expect(after.body.data.tasks.total).toBe(before.tasks.total + 2);
+  });
+
   it('answers health, readiness, metrics and docs', async () => {
     expect(await f.call('GET', '/healthz')).toMatchObject({ status: 200, body: { code: 0, data: { status: 'ok' } } });
     const ready = await f.call('GET', '/readyz');

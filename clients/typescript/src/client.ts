@@ -7,9 +7,15 @@ import {
   type CreatedTasksBatch,
   type CreateTaskRequest,
   type ListTasksQuery,
+  type QueueLengths,
+  type Schedule,
+  type SchedulerStatus,
+  type Stats,
   type Task,
   type TaskLog,
   type TaskPage,
+  type TaskType,
+  type Worker,
 } from './types.ts';
 
 export interface TaskManagerClientOptions {
@@ -33,6 +39,8 @@ export interface WaitOptions {
   /** Polling interval when the server has no event stream, milliseconds (500). */
   pollIntervalMs?: number;
   signal?: AbortSignal;
+  /** Called with the task each time it is read while waiting, the final read included (a progress display). */
+  onUpdate?: (task: Task) => void;
 }
 
 /** Even with an event stream, the task is re-read this often, in case an event was missed. */
@@ -93,6 +101,36 @@ export class TaskManagerClient {
     return this.transport.request({ method: 'GET', path: `/api/v1/tasks/${encodeURIComponent(taskId)}/logs`, retryable: true });
   }
 
+  /** GET /api/v1/task-types: every task type, by name. */
+  listTaskTypes(): Promise<TaskType[]> {
+    return this.get('/api/v1/task-types');
+  }
+
+  /** GET /api/v1/workers: every registered worker with its health and load. */
+  listWorkers(): Promise<Worker[]> {
+    return this.get('/api/v1/workers');
+  }
+
+  /** GET /api/v1/scheduler: the scheduler holding the leader lock (leader_id null when none). */
+  getScheduler(): Promise<SchedulerStatus> {
+    return this.get('/api/v1/scheduler');
+  }
+
+  /** GET /api/v1/queues: ready (high, normal), delayed and claimed lengths, and per worker. */
+  getQueues(): Promise<QueueLengths> {
+    return this.get('/api/v1/queues');
+  }
+
+  /** GET /api/v1/stats: stored tasks per status and their total. */
+  getStats(): Promise<Stats> {
+    return this.get('/api/v1/stats');
+  }
+
+  /** GET /api/v1/schedules; a server without schedules answers TaskManagerError 404 / 40402. */
+  listSchedules(): Promise<Schedule[]> {
+    return this.get('/api/v1/schedules');
+  }
+
   /**
    * Resolves with the task once it is SUCCESS, FAILED, TIMEOUT or CANCELLED (whichever: check
    * `status`). Listens on GET /api/v1/events when the server has it, else polls.
@@ -104,6 +142,7 @@ export class TaskManagerClient {
     let last: Task | undefined;
     const check = async () => {
       last = await this.getTask(taskId, signal);
+      options.onUpdate?.(last);
       return isFinal(last.status);
     };
     try {
@@ -114,6 +153,10 @@ export class TaskManagerClient {
       if (deadline.aborted && !options.signal?.aborted) throw new WaitTimeoutError(taskId, timeoutMs, last?.status);
       throw error;
     }
+  }
+
+  private get<T>(path: string): Promise<T> {
+    return this.transport.request({ method: 'GET', path, retryable: true });
   }
 
   /** true when the task finished while listening; false to fall back to polling. */

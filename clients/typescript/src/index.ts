@@ -9,9 +9,15 @@ export {
   type CreateTaskRequest,
   type ErrorBody,
   type ListTasksQuery,
+  type QueueLengths,
+  type Schedule,
+  type SchedulerStatus,
+  type Stats,
   type Task,
   type TaskLog,
   type TaskPage,
   type TaskStatus,
+  type TaskType,
+  type Worker,
 } from './types.ts';
 export type { components, paths } from './openapi-types.ts';

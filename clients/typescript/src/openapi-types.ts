@@ -142,6 +142,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Task counts by status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Task counts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Stats"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/task-types": {
         parameters: {
             query?: never;
@@ -1282,6 +1351,20 @@ export interface components {
             leader_since: string | null;
             lock_ttl_ms: number;
             scheduler_id: string | null;
+        };
+        Stats: {
+            tasks: {
+                /** @description Stored tasks per status; every status is present */
+                by_status: {
+                    CANCELLED: number;
+                    FAILED: number;
+                    PENDING: number;
+                    PROCESSING: number;
+                    SUCCESS: number;
+                    TIMEOUT: number;
+                };
+                total: number;
+            };
         };
         Task: {
             /**

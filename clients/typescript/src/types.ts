@@ -11,6 +11,16 @@ export type CreatedTask = Schemas['CreatedTask'];
 export type CreatedTasksBatch = Schemas['CreatedTasksBatch'];
 export type TaskPage = Schemas['TaskPage'];
 export type ErrorBody = Schemas['Error'];
+export type TaskType = Schemas['TaskType'];
+export type Worker = Schemas['Worker'];
+export type SchedulerStatus = Schemas['SchedulerStatus'];
+export type QueueLengths = Schemas['QueueLengths'];
+export type Stats = Schemas['Stats'];
+/**
+ * A cron schedule as GET /api/v1/schedules returns it. Servers without schedules answer 404
+ * (40402); the OpenAPI document does not describe schedules yet, so the fields are not typed.
+ */
+export type Schedule = { schedule_id: string } & Record<string, unknown>;
 /** Filters of GET /api/v1/tasks; `cursor` is handled by listTasks. */
 export type ListTasksQuery = Omit<NonNullable<paths['/api/v1/tasks']['get']['parameters']['query']>, 'cursor'>;
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { envelopeSchema, success } from '../envelope.ts';
-import { queuesSchema, schedulerSchema, workerSchema } from '../schemas.ts';
-import { queuesJson, schedulerJson, workerJson } from '../views.ts';
+import { queuesSchema, schedulerSchema, statsSchema, workerSchema } from '../schemas.ts';
+import { queuesJson, schedulerJson, statsJson, workerJson } from '../views.ts';
 import { API_PREFIX, errorResponses, jsonContent, type ApiApp, type RouteDeps } from './shared.ts';
 
 const tags = ['cluster'];
@@ -38,5 +38,16 @@ export function registerClusterRoutes(app: ApiApp, { cluster }: RouteDeps): void
       responses: { 200: jsonContent(envelopeSchema(queuesSchema), 'Queue lengths'), ...errorResponses(401, 500, 503) },
     }),
     async (c) => c.json(success(queuesJson(await cluster.queues())), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/stats`,
+      tags,
+      summary: 'Task counts by status',
+      responses: { 200: jsonContent(envelopeSchema(statsSchema), 'Task counts'), ...errorResponses(401, 500, 503) },
+    }),
+    async (c) => c.json(success(statsJson(await cluster.taskCounts())), 200),
   );
 }

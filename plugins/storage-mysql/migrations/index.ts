@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import * as initial from './001_initial.ts';
 import * as finishedIndex from './002_finished_index.ts';
 import * as taskProgress from './003_task_progress.ts';
+import * as lighterStatusIndexes from './004_lighter_status_indexes.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_finished_index': finishedIndex,
   '003_task_progress': taskProgress,
+  '004_lighter_status_indexes': lighterStatusIndexes,
 };
 
 /** Every migration's name, in the order they run. */

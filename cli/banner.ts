@@ -1,4 +1,4 @@
-import type { TaskManager } from '../runtime/app.ts';
+import type { TaskManager } from '../core/index.ts';
 
 /** The start-up banner: where to reach the service and what it is made of. */
 export function printBanner(app: TaskManager, configPath: string): void {

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../ports/logger.ts';
-import type { TaskManager } from '../runtime/app.ts';
-import type { LoadedConfig } from '../runtime/config-loader.ts';
+import type { LoadedConfig, Logger, TaskManager } from '../core/index.ts';
 
 /** Editors write a file in several steps; one reload after the last of them. */
 const SETTLE_MS = 200;

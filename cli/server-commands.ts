@@ -1,22 +1,26 @@
-import 'reflect-metadata';
-import { cac } from 'cac';
-import { pino } from 'pino';
-import { createTaskManager, migratePlugins } from '../runtime/app.ts';
-import { loadConfig } from '../runtime/config-loader.ts';
-import { resolveConfig } from '../runtime/resolve-config.ts';
-import { printBanner } from './banner.ts';
-import { ConfigWatcher } from './config-watch.ts';
-import { resolveBuiltInPlugin } from './plugin-catalogue.ts';
+/**
+ * `taskmanager start` and `taskmanager migrate`: run the task manager from a config file. The
+ * core and the plugins are imported when one of these runs, so the operator commands start
+ * without loading them.
+ */
+import type { CAC } from 'cac';
 
 interface CommonOptions {
   config?: string;
 }
 
 async function load(options: CommonOptions, fresh = false) {
+  const [{ loadConfig }, { resolveBuiltInPlugin }] = await Promise.all([import('../core/index.ts'), import('./plugin-catalogue.ts')]);
   return loadConfig({ path: options.config ?? process.env.TM_CONFIG, resolvePlugin: resolveBuiltInPlugin, fresh });
 }
 
 async function start(options: CommonOptions): Promise<void> {
+  const [{ createTaskManager, resolveConfig }, { pino }, { printBanner }, { ConfigWatcher }] = await Promise.all([
+    import('../core/index.ts'),
+    import('pino'),
+    import('./banner.ts'),
+    import('./config-watch.ts'),
+  ]);
   const { config, filepath } = await load(options);
   const resolved = resolveConfig(config);
   const logger = pino({ name: resolved.app.name, level: resolved.app.logLevel });
@@ -46,25 +50,14 @@ async function start(options: CommonOptions): Promise<void> {
 }
 
 async function migrate(options: CommonOptions): Promise<void> {
+  const [{ migratePlugins }, { pino }] = await Promise.all([import('../core/index.ts'), import('pino')]);
   const { config } = await load(options);
   const migrated = await migratePlugins(config, { logger: pino({ level: 'warn' }) });
   if (migrated.length === 0) console.log('no plugin in this config keeps durable state to migrate (memory storage?)');
   for (const name of migrated) console.log(`migrated: ${name}`);
 }
 
-const cli = cac('taskmanager');
-cli.command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)').option('--config <path>', 'config file').action(start);
-cli.command('migrate', 'Create or update the database schema of the configured storage').option('--config <path>', 'config file').action(migrate);
-cli.help();
-
-try {
-  cli.parse(process.argv, { run: false });
-  if (!cli.matchedCommand) {
-    cli.outputHelp();
-    process.exit(process.argv.length > 2 ? 1 : 0);
-  }
-  await cli.runMatchedCommand();
-} catch (error) {
-  console.error(`taskmanager: ${(error as Error).message}`);
-  process.exit(1);
+export function registerServerCommands(cli: CAC): void {
+  cli.command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)').option('--config <path>', 'config file').action(start);
+  cli.command('migrate', 'Create or update the database schema of the configured storage').option('--config <path>', 'config file').action(migrate);
 }

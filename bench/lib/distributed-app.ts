@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { loadConfig } from '../../core/index.ts';
+import { createTaskManager, type TaskManager } from './our-core.ts';
+import { REDIS_URL } from './redis-keys.ts';
+
+/** The config a user deploys: the bench measures it as shipped, tuning nothing. */
+export const DISTRIBUTED_CONFIG = fileURLToPath(new URL('../../examples/distributed/taskmanager.config.ts', import.meta.url));
+
+export interface DistributedAppOptions {
+  mysqlUrl: string;
+  /** Redis key prefix, so runs never see each other's keys. */
+  prefix: string;
+  capacity: number;
+  /** false: no worker yet (start one with startWorker() once the backlog is queued). */
+  worker?: boolean;
+}
+
+/**
+ * examples/distributed/taskmanager.config.ts loaded the way `taskmanager start` loads it, with
+ * only what a deployment sets in its environment: where MySQL and Redis are, the roles
+ * (scheduler,worker: one process, no API port), the worker capacity. Everything else is the
+ * shipped default.
+ */
+export async function distributedApp(options: DistributedAppOptions): Promise<TaskManager> {
+  const { config } = await loadConfig({ path: DISTRIBUTED_CONFIG });
+  const env: Record<string, string> = {
+    TM_MYSQL_URL: options.mysqlUrl,
+    TM_REDIS_URL: REDIS_URL,
+    TM_REDIS_PREFIX: `${options.prefix}:`,
+    TM_ROLES: 'scheduler,worker',
+    TM_NODE_ID: 'bench',
+    TM_WORKER_CAPACITY: String(options.capacity),
+    TM_APP_LOG_LEVEL: 'silent',
+  };
+  if (options.worker === false) env.TM_WORKER_ENABLED = 'false';
+  const app = await createTaskManager(config, { env, logger: pino({ level: 'silent' }) });
+  await app.start();
+  return app;
+}

@@ -1,0 +1,90 @@
+/**
+ * The dependency rule (docs/architecture.md): core never imports a plugin or the CLI, the
+ * domain and the ports stay below the rest of core, and a plugin imports only core/index.ts
+ * and its own files. Checked over every source file of the repository.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findViolations, importSpecifiers, type SourceFile } from './import-rules.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Tracked and new (not ignored) files, so a file not yet committed is checked too. */
+function repositorySources(): SourceFile[] {
+  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'core', 'plugins', 'cli'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  return listed
+    .split('\n')
+    .filter((file) => /\.(ts|mts|js|mjs)$/.test(file))
+    .flatMap((file) => {
+      try {
+        return [{ path: file, source: readFileSync(`${REPO_ROOT}/${file}`, 'utf8') }];
+      } catch {
+        return []; // listed but deleted in the working tree
+      }
+    });
+}
+
+describe('the dependency rule', () => {
+  it('holds for every file under core/, plugins/ and cli/', () => {
+    const files = repositorySources();
+    expect(files.filter((f) => f.path.startsWith('core/')).length).toBeGreaterThan(20);
+    expect(files.filter((f) => f.path.startsWith('plugins/')).length).toBeGreaterThan(20);
+    expect(files.some((f) => f.path === 'cli/plugin-catalogue.ts')).toBe(true);
+    expect(findViolations(files)).toEqual([]);
+  });
+});
+
+describe('the import rule checker', () => {
+  it('reads static, type-only, re-exported, side-effect and dynamic imports, not comments', () => {
+    const source = [
+      "import { a } from './a.ts';",
+      "import type {\n  B,\n} from '../b.ts';",
+      "export * from './c.ts';",
+      "export { d } from './d.ts';",
+      "import './e.ts';",
+      "const f = await import('./f.ts');",
+      "type G = typeof import('./g.ts');",
+      "// import { h } from './h.ts';",
+      "/* export * from './i.ts'; */",
+      "const url = 'http://example.com'; import { j } from 'j-package';",
+    ].join('\n');
+    expect(importSpecifiers(source).sort()).toEqual(['../b.ts', './a.ts', './c.ts', './d.ts', './e.ts', './f.ts', './g.ts', 'j-package']);
+  });
+
+  it('reports core importing a plugin or the CLI, and the domain importing services', () => {
+    const violations = findViolations([
+      { path: 'core/services/x.ts', source: "import { memoryQueue } from '../../plugins/queue-memory/index.ts';" },
+      { path: 'core/runtime/y.ts', source: "const m = await import('../../cli/plugin-catalogue.ts');" },
+      { path: 'core/domain/z.ts', source: "import type { TaskService } from '../services/task-service.ts';" },
+      { path: 'core/ports/p.ts', source: "import type { Task } from '../domain/task.ts';" },
+    ]);
+    expect(violations.map((v) => v.file)).toEqual(['core/services/x.ts', 'core/runtime/y.ts', 'core/domain/z.ts']);
+  });
+
+  it('reports a plugin importing another plugin or core internals, not its own files or core/index.ts', () => {
+    const violations = findViolations([
+      { path: 'plugins/a/index.ts', source: "import { b } from '../b/index.ts';\nimport { c } from './c.ts';\nimport { definePlugin } from '../../core/index.ts';" },
+      { path: 'plugins/a/routes/r.ts', source: "import { TOKENS } from '../../../core/runtime/tokens.ts';\nimport { s } from '../shared.ts';" },
+      { path: 'plugins/a/d.ts', source: "import { catalogue } from '../../cli/plugin-catalogue.ts';" },
+    ]);
+    expect(violations).toEqual([
+      { file: 'plugins/a/index.ts', specifier: '../b/index.ts', rule: 'a plugin never imports another plugin' },
+      { file: 'plugins/a/routes/r.ts', specifier: '../../../core/runtime/tokens.ts', rule: 'a plugin imports core only through core/index.ts' },
+      { file: 'plugins/a/d.ts', specifier: '../../cli/plugin-catalogue.ts', rule: 'a plugin imports only core/index.ts and its own files' },
+    ]);
+  });
+
+  it('exempts tests and their helpers', () => {
+    expect(
+      findViolations([
+        { path: 'plugins/a/a.test.ts', source: "import { b } from '../b/index.ts';" },
+        { path: 'core/services/s.test.ts', source: "import { m } from '../../plugins/queue-memory/index.ts';" },
+      ]),
+    ).toEqual([]);
+  });
+});
