@@ -2,8 +2,6 @@ import {
   applyPatch,
   assertTransition,
   creationLogs,
-  LogMessage,
-  LogType,
   type Clock,
   type CreateTaskResult,
   type NewTask,
