@@ -14,6 +14,7 @@ import type { Page, PageRequest, StoragePort, TaskFilter } from '../ports/storag
 import type { TaskTypeInput } from '../runtime/config-schema.ts';
 import { TOKENS } from '../runtime/tokens.ts';
 import { buildNewTask, type CreateTaskInput } from './create-task-input.ts';
+import { EnqueueBatcher } from './enqueue-batcher.ts';
 import { EnqueueRetry } from './enqueue-retry.ts';
 import { ExecutorRegistry, executorProblem } from './executor-registry.ts';
 import { stateLog } from './log-entries.ts';
@@ -32,6 +33,7 @@ export interface CreatedTask {
 @injectable()
 export class TaskService {
   private readonly enqueueRetry: EnqueueRetry;
+  private readonly enqueues: EnqueueBatcher;
 
   constructor(
     @inject(TOKENS.Storage) private readonly storage: StoragePort,
@@ -47,6 +49,7 @@ export class TaskService {
     @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
   ) {
     this.enqueueRetry = new EnqueueRetry(queue, logger);
+    this.enqueues = new EnqueueBatcher(queue, this.enqueueRetry);
   }
 
   /** Stops retrying enqueues (after one last attempt); called when the app stops. */
@@ -219,21 +222,12 @@ export class TaskService {
 
   /**
    * The tasks are durable once stored: answering with an error would make a client without an
-   * idempotency key create them twice. When the queue is down they are queued as soon as it
-   * answers again (EnqueueRetry), with reconciliation as the last safety net.
+   * idempotency key create them twice. Concurrent creates share one queue call (EnqueueBatcher);
+   * when the queue is down they are queued as soon as it answers again (EnqueueRetry), with
+   * reconciliation as the last safety net.
    */
-  private async enqueueOrRetry(ready: QueueEntry[], delayed: DelayedEntry[]): Promise<void> {
-    try {
-      if (ready.length > 0) await this.queue.enqueue(ready);
-    } catch {
-      this.enqueueRetry.add(ready, delayed);
-      return;
-    }
-    try {
-      if (delayed.length > 0) await this.queue.schedule(delayed);
-    } catch {
-      this.enqueueRetry.add([], delayed);
-    }
+  private enqueueOrRetry(ready: QueueEntry[], delayed: DelayedEntry[]): Promise<void> {
+    return this.enqueues.add(ready, delayed);
   }
 
   private async existingTasks(inputs: readonly CreateTaskInput[]): Promise<Map<string, Task>> {
