@@ -36,7 +36,7 @@ type Arg = string | number;
  * `--- @include "name"` lines are replaced by scripts/includes/name.lua (BullMQ's convention):
  * a helper several scripts need is written once, and each script stays one atomic EVAL.
  */
-async function withIncludes(source: string): Promise<string> {
+export async function withIncludes(source: string): Promise<string> {
   const includes = [...source.matchAll(/^--- @include "([a-z-]+)"$/gm)];
   let result = source;
   for (const [line, name] of includes) {

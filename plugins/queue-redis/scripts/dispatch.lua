@@ -30,11 +30,11 @@ if redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 0 then
 end
 --- @include "list-remove"
 local claimedEntries = {}
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   claimedEntries['1:' .. ARGV[i]] = true
   claimedEntries['0:' .. ARGV[i]] = true
 end
-removeFromList(KEYS[1], claimedEntries, 2 * (#ARGV - 2))
+removeFromList(KEYS[1], claimedEntries, 2 * (#ARGV - 3))
 local dispatched, cancelled = {}, {}
 for i = 4, #ARGV do
   local id = ARGV[i]

@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { withIncludes } from '../../../plugins/queue-redis/scripts.ts';
 import { REPO_ROOT } from '../../e2e/support/node-process.ts';
 
 /** The queue-redis scripts only a leader runs: it moves ids between the shared lists. */
 const LEADER_SCRIPTS = ['claim', 'unclaim', 'discard-claimed', 'dispatch', 'promote-due', 'drain-worker'];
 
-/** Per script, what identifies it on the wire: its SHA (EVALSHA) and its opening words (EVAL after NOSCRIPT). */
-const leaderScripts = LEADER_SCRIPTS.map((name) => {
-  const source = readFileSync(path.join(REPO_ROOT, 'plugins/queue-redis/scripts', `${name}.lua`), 'utf8');
-  return { name, sha: createHash('sha1').update(source).digest('hex'), opening: source.slice(0, 48) };
-});
+/**
+ * Per script, what identifies it on the wire: the SHA of the source as the plugin loads it
+ * (includes expanded; EVALSHA names it) and its opening words (EVAL after NOSCRIPT).
+ */
+const leaderScripts = await Promise.all(
+  LEADER_SCRIPTS.map(async (name) => {
+    const source = await withIncludes(readFileSync(path.join(REPO_ROOT, 'plugins/queue-redis/scripts', `${name}.lua`), 'utf8'));
+    return { name, sha: createHash('sha1').update(source).digest('hex'), opening: source.slice(0, 48) };
+  }),
+);
 
 /** Log messages only the scheduler writes (docs/architecture.md, "The life of a task"). */
 const LEADER_MYSQL_MARKERS = ['Task assigned to worker', 'Task recovered from failed worker'];
