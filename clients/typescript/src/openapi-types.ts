@@ -45,6 +45,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error (50001) */
                 500: {
                     headers: {
@@ -107,6 +116,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -183,6 +201,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error (50001) */
                 500: {
                     headers: {
@@ -245,6 +272,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -323,6 +359,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Not found (40401 task, 40402 other resource) */
                 404: {
                     headers: {
@@ -385,6 +430,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -471,6 +525,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error (50001) */
                 500: {
                     headers: {
@@ -541,6 +604,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -626,6 +698,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Not found (40401 task, 40402 other resource) */
                 404: {
                     headers: {
@@ -692,6 +773,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -777,6 +867,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Not found (40401 task, 40402 other resource) */
                 404: {
                     headers: {
@@ -843,6 +942,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -941,6 +1049,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Request body too large (41301) */
                 413: {
                     headers: {
@@ -1010,6 +1127,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid API key (40101) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
