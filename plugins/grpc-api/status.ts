@@ -31,11 +31,24 @@ function asCodedError(error: unknown): TaskManagerError | undefined {
   return typeof candidate.code === 'number' && candidate.code in STATUS_OF ? (error as TaskManagerError) : undefined;
 }
 
+/**
+ * The status message and the details travel in HTTP/2 trailers, which clients cap (8 KiB of
+ * metadata by default in grpc-js): an error echoing a huge input (a 70 KB task id) would
+ * break the client's connection instead of reaching it. Both are bounded.
+ */
+const MAX_MESSAGE_CHARS = 1_024;
+const MAX_DETAILS_BYTES = 2_048;
+
+function boundedMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
+}
+
 export function serviceError(code: ErrorCode, message: string, details?: unknown): Partial<ServiceError> {
   const metadata = new Metadata();
   metadata.set(TM_CODE, String(code));
-  if (details !== undefined) metadata.set(TM_DETAILS, Buffer.from(JSON.stringify(details), 'utf8'));
-  return { code: STATUS_OF[code], details: message, metadata };
+  const detailsJson = details === undefined ? undefined : Buffer.from(JSON.stringify(details), 'utf8');
+  if (detailsJson && detailsJson.length <= MAX_DETAILS_BYTES) metadata.set(TM_DETAILS, detailsJson);
+  return { code: STATUS_OF[code], details: boundedMessage(message), metadata };
 }
 
 /** Coded errors keep their code and message; anything else is logged and answered INTERNAL without its stack. */
