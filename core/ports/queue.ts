@@ -111,6 +111,12 @@ export interface TaskQueue {
   drainWorker(workerId: string): Promise<string[]>;
   /** Reconciliation: of these ids, the ones in no ready queue, delayed set or claimed list. */
   findUnqueued(taskIds: readonly string[]): Promise<string[]>;
+  /**
+   * Reconciliation of dispatched tasks: of these (task, the worker storage says runs it), the
+   * task ids in neither the claimed list nor that worker's queue or processing list: their
+   * dispatch was lost (a Redis failover or restart that dropped recent writes).
+   */
+  findUndispatched(tasks: readonly { taskId: string; workerId: string }[]): Promise<string[]>;
   /** Tasks in flight per worker: queued + processing. Unknown workers count 0. */
   workerLoads(workerIds: readonly string[]): Promise<Map<string, number>>;
   lengths(): Promise<QueueLengths>;

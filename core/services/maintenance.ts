@@ -9,6 +9,7 @@ import type { MetricsPort } from '../ports/metrics.ts';
 import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { ResolvedConfig } from '../runtime/config-schema.ts';
+import { redispatchLost } from './redispatch-lost.ts';
 import { requeueFromWorker } from './requeue.ts';
 import { planFailure } from './retry-policy.ts';
 import type { TaskStateWriter } from './task-state.ts';
@@ -150,8 +151,15 @@ export class Maintenance {
     return total;
   }
 
-  /** Due PENDING tasks in no queue (lost between the storage commit and the enqueue) are queued again. */
+  /**
+   * Due PENDING tasks in no queue (lost between the storage commit and the enqueue) are queued
+   * again, and PROCESSING tasks whose dispatch was lost are dispatched again. Returns how many.
+   */
   async reconcile(): Promise<number> {
+    return (await this.requeueUnqueued()) + (await redispatchLost(this.deps));
+  }
+
+  private async requeueUnqueued(): Promise<number> {
     const { storage, queue, clock, config, logger } = this.deps;
     const dueBefore = new Date(clock.now().getTime() - config.scheduler.reconcileGrace);
     const due = await storage.findDuePending(dueBefore, 1_000);

@@ -169,6 +169,19 @@ export class MemoryQueue implements TaskQueue {
     return taskIds.filter((id) => !this.readyCount.has(id) && !this.delayed.has(id) && !this.claimed.has(id));
   }
 
+  async findUndispatched(tasks: readonly { taskId: string; workerId: string }[]): Promise<string[]> {
+    const queued = new Map<string, Set<string>>();
+    const inLists = (workerId: string, taskId: string) => {
+      const lists = this.workers.get(workerId);
+      if (!lists) return false;
+      if (lists.processing.has(taskId)) return true;
+      let ids = queued.get(workerId);
+      if (!ids) queued.set(workerId, (ids = new Set(lists.queue.toArray())));
+      return ids.has(taskId);
+    };
+    return tasks.filter((t) => !this.claimed.has(t.taskId) && !inLists(t.workerId, t.taskId)).map((t) => t.taskId);
+  }
+
   async workerLoads(workerIds: readonly string[]): Promise<Map<string, number>> {
     return this.loadsOf(workerIds);
   }

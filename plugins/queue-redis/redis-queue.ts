@@ -158,6 +158,14 @@ export class RedisQueue implements TaskQueue {
     return this.redis.scripts.run<string[]>('find-unqueued', [queueHigh, queueNormal, queueDelayed, claimed], taskIds);
   }
 
+  async findUndispatched(tasks: readonly { taskId: string; workerId: string }[]): Promise<string[]> {
+    if (tasks.length === 0) return [];
+    const workers = [...new Set(tasks.map((t) => t.workerId))];
+    const position = new Map(workers.map((w, i) => [w, i + 1]));
+    const keys = [this.keys.claimed, ...workers.flatMap((w) => [this.keys.workerQueue(w), this.keys.workerProcessing(w)])];
+    return this.redis.scripts.run<string[]>('find-undispatched', keys, tasks.flatMap((t) => [position.get(t.workerId)!, t.taskId]));
+  }
+
   async workerLoads(workerIds: readonly string[]): Promise<Map<string, number>> {
     const loads = new Map<string, number>();
     if (workerIds.length === 0) return loads;

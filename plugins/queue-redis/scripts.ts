@@ -16,6 +16,7 @@ export const SCRIPT_NAMES = [
   'ack-take',
   'drain-worker',
   'find-unqueued',
+  'find-undispatched',
   'leader-acquire',
   'leader-renew',
   'leader-release',

@@ -318,6 +318,23 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         expect((await queue.dispatch('w1', ['a'], 'leader-a')).dispatched).toEqual(['a']);
       });
 
+      it('findUndispatched names the tasks in neither the claimed list nor their worker\'s lists', async () => {
+        await queue.enqueue(['a', 'b', 'c'].map(normal));
+        await queue.claim(10);
+        await queue.dispatch('w1', ['a', 'b']);
+        expect(await queue.take('w1', 1, 0)).toEqual(['a']);
+        // a: taken by w1; b: queued for w1; c: still claimed; d: nowhere; a for w2: not in w2's lists.
+        const found = await queue.findUndispatched([
+          { taskId: 'a', workerId: 'w1' },
+          { taskId: 'b', workerId: 'w1' },
+          { taskId: 'c', workerId: 'w1' },
+          { taskId: 'd', workerId: 'w1' },
+          { taskId: 'a', workerId: 'w2' },
+        ]);
+        expect(found).toEqual(['d', 'a']);
+        expect(await queue.findUndispatched([])).toEqual([]);
+      });
+
       it('drainWorker returns the queued and processing ids and empties both', async () => {
         await queue.enqueue(['a', 'b', 'c'].map(normal));
         await queue.claim(10);

@@ -88,13 +88,17 @@ describe.skipIf(!hasRedisServer)('queue-redis through Redis Sentinel', () => {
     loading = false;
     await load;
 
+    let unfinished: { id: string; status: string; workerId: string | null }[] = [];
     await waitFor(
       async () => {
         const tasks = await Promise.all(created.map((id) => app.services.tasks.get(id)));
-        return tasks.every((t) => t.status === 'SUCCESS');
+        unfinished = tasks.filter((t) => t.status !== 'SUCCESS').map((t) => ({ id: t.taskId, status: t.status, workerId: t.workerId }));
+        return unfinished.length === 0;
       },
       { timeoutMs: 30_000, intervalMs: 250, message: `all ${created.length} tasks SUCCESS` },
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; not yet: ${JSON.stringify(unfinished.slice(0, 10))} (${unfinished.length})`);
+    });
     for (const id of created) {
       const successes = (await app.services.tasks.logs(id)).filter((l) => l.fromStatus === 'PROCESSING' && l.toStatus === 'SUCCESS');
       expect(successes, `task ${id}`).toHaveLength(1);
