@@ -105,4 +105,27 @@ describe('HTTP connection limits against slow and greedy clients', () => {
     expect(third.toLowerCase()).toContain('connection: close');
     expect(received.match(/HTTP\/1\.1 (\d{3})/g)?.every((a) => a.endsWith('200') || a.endsWith('503'))).toBe(true);
   });
+
+  it('refuses connections beyond maxConnections, and takes new ones once others close', async () => {
+    const g = await startApiManager({ maxConnections: 2 });
+    const open = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect({ host: '127.0.0.1', port: g.api.port! }, () => resolve(socket));
+        socket.once('error', reject);
+      });
+    try {
+      const held = [await open(), await open()];
+      // Let the server count them before the third arrives.
+      await new Promise((r) => setTimeout(r, 100));
+      const third = await converse(g.api.port!, ['GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'], 0, 3_000);
+      expect(third.received).toBe('');
+      expect(third.closedAfterMs).toBeLessThan(1_000);
+      for (const socket of held) socket.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const after = await converse(g.api.port!, ['GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], 0, 3_000);
+      expect(statusOf(after.received)).toBe(200);
+    } finally {
+      await g.manager.stop();
+    }
+  });
 });
