@@ -6,7 +6,7 @@ const READS = /^(get|list|find|count|ping|wait|next|lengths|workerLoads|processi
  * LeadershipLostError once this scheduler can no longer be sure it holds the leader lock.
  * A leader paused past its lock's TTL (SIGSTOP, a long GC pause) wakes up in the middle of a
  * round with replies to process; with its ports fenced, the next write of that round fails
- * instead of racing the new leader (docs/architecture.md, "Leadership").
+ * instead of racing the new leader (docs/architecture.md, "Fencing").
  */
 export function fenced<T extends object>(port: T, check: () => void): T {
   return new Proxy(port, {

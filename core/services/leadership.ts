@@ -24,7 +24,7 @@ export interface LeadershipCallbacks {
  * A timer cannot fire while the process is paused (SIGSTOP, a long GC pause, a frozen VM),
  * and after a pause the callbacks of replies that arrived meanwhile can run before it:
  * `holdsLock()` reads the clock instead, so a leader checks its term right before each
- * write and a paused one writes nothing once it wakes up (docs/architecture.md, "Leadership").
+ * write and a paused one writes nothing once it wakes up (docs/architecture.md, "Fencing").
  */
 export class Leadership {
   private term: AbortController | undefined;
