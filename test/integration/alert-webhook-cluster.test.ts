@@ -147,7 +147,9 @@ describe.skipIf(!redis.available || !mysql.available)('alerts in a two-node clus
   it('sends a threshold alert once: only the leader evaluates it', async () => {
     const [a] = await startNodes('backlog', { backlogThreshold: 3, backlogFor: '100ms' });
     // No worker serves this type: the tasks stay in the ready queue.
-    for (let i = 0; i < 5; i++) await a!.app.services.tasks.create({ taskType: 'nobody_runs_this', payload: {} });
+    // One batch: the backlog goes from 0 to 5 at once, however busy the machine (five creates
+    // in a row could let a slow evaluation see 4 over the threshold for backlogFor).
+    await a!.app.services.tasks.createMany(Array.from({ length: 5 }, () => ({ taskType: 'nobody_runs_this', payload: {} })));
     await waitFor(() => receiver.accepted().length === 1, { timeoutMs: 5_000, message: 'a backlog alert' });
     // Several more evaluation rounds on both nodes, then still one.
     const rounds = Date.now();
