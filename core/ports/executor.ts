@@ -34,24 +34,3 @@ export interface ExecutorInitContext {
   /** Config of every task type this executor serves. */
   readonly taskTypes: readonly TaskTypeConfig[];
 }
-
-export class TimeoutSignalReason extends Error {
-  constructor(readonly timeoutSeconds: number) {
-    super(`Task execution timeout after ${timeoutSeconds}s`);
-    this.name = 'TimeoutSignalReason';
-  }
-}
-
-export class CancelSignalReason extends Error {
-  constructor() {
-    super('Task cancelled');
-    this.name = 'CancelSignalReason';
-  }
-}
-
-export class ShutdownSignalReason extends Error {
-  constructor() {
-    super('Worker shutting down');
-    this.name = 'ShutdownSignalReason';
-  }
-}

@@ -4,20 +4,21 @@ import type { Logger } from '../ports/logger.ts';
 import { ClusterService } from '../services/cluster-service.ts';
 import { executorProblem, type ExecutorRegistry } from '../services/executor-registry.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
-import { Scheduler } from '../services/scheduler.ts';
-import { TaskService } from '../services/task-service.ts';
+import { Scheduler } from '../services/scheduler/scheduler.ts';
+import { TaskService } from '../services/tasks/task-service.ts';
 import { TaskTypeCatalog } from '../services/task-type-catalog.ts';
-import { Worker } from '../services/worker.ts';
+import { Worker } from '../services/worker/worker.ts';
 import { ConfigReloader, type ConfigReloadReport } from './config-reload.ts';
-import type { ResolvedConfig, Role, TaskManagerConfigInput } from './config-schema.ts';
+import type { Role } from '../config/config-schema.ts';
+import type { ResolvedConfig, TaskManagerConfigInput } from './app-config.ts';
 import { CrossProcessEvents } from './event-bridge.ts';
 import type { InProcessEventBus } from './events.ts';
-import type { HookRegistry } from './hooks.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
 import { REQUIRED_PORTS, startOrder } from './plugin-order.ts';
 import { setupPlugins, type SetupOptions } from './plugin-setup.ts';
 import type { ResolvedConfigWithEnv } from './resolve-config.ts';
-import { TOKENS, type Token } from './tokens.ts';
+import { TOKENS, type Token } from '../config/tokens.ts';
 
 /** `env` (process.env by default) for overrides; an injected clock, id generator and logger. */
 export type CreateOptions = SetupOptions;

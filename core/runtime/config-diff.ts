@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from './config-schema.ts';
+import type { ResolvedConfig } from './app-config.ts';
 
 /** Keys a running process applies without a restart (docs/operations.md, hot reload). */
 export const LIVE_KEYS = new Set([

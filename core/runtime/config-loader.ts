@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { tsImport } from 'tsx/esm/api';
-import type { TaskManagerConfigInput } from './config-schema.ts';
+import type { TaskManagerConfigInput } from './app-config.ts';
 import type { Plugin } from './plugin.ts';
 import { ConfigError } from './resolve-config.ts';
 

@@ -2,9 +2,9 @@ import type { EventBus, TaskManagerEvents } from '../ports/event-bus.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import type { TaskTypeCatalog } from '../services/task-type-catalog.ts';
-import type { Worker } from '../services/worker.ts';
+import type { Worker } from '../services/worker/worker.ts';
 import { diffConfig, type SectionRead } from './config-diff.ts';
-import type { ResolvedConfig, TaskManagerConfigInput } from './config-schema.ts';
+import type { ResolvedConfig, TaskManagerConfigInput } from './app-config.ts';
 import { REQUIRED_PORTS } from './plugin-order.ts';
 import { setupPlugins, type SetupOptions } from './plugin-setup.ts';
 

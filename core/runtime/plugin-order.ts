@@ -1,5 +1,5 @@
 import type { Plugin } from './plugin.ts';
-import type { PortName } from './tokens.ts';
+import type { PortName } from '../config/tokens.ts';
 
 /** Hints for the error that names a missing port; strings only, core imports no plugin. */
 const PROVIDER_HINTS: Partial<Record<PortName, string>> = {

@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { pino } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { nodeIdOf } from '../domain/node-id.ts';
 import { systemClock, type Clock, type IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noopMetrics } from '../ports/metrics.ts';
 import { ExecutorRegistry } from '../services/executor-registry.ts';
-import { LeaderState } from '../services/leader-state.ts';
+import { LeaderState } from '../services/scheduler/leader-state.ts';
 import { LocalHandoff } from '../services/local-handoff.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { noTaskCache } from '../services/task-state.ts';
-import { nodeIdOf } from '../services/worker.ts';
-import type { TaskManagerConfigInput } from './config-schema.ts';
+import type { TaskManagerConfigInput } from './app-config.ts';
 import { InProcessEventBus } from './events.ts';
-import { createHookRegistry, type HookRegistry } from './hooks.ts';
-import type { HttpRoute } from './http-route.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
+import { createHookRegistry } from './hooks.ts';
+import type { HttpRoute } from '../ports/http-route.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
 import type { SectionRead } from './config-diff.ts';
 import { checkPlugins } from './plugin-order.ts';
 import { resolveConfig, resolveSection, type ResolvedConfigWithEnv } from './resolve-config.ts';
-import { PORTS, TOKENS, asInjectionToken, type PortName, type Token } from './tokens.ts';
+import { PORTS, TOKENS, asInjectionToken, type PortName, type Token } from '../config/tokens.ts';
 
 export interface SetupOptions {
   /** Environment for overrides; process.env by default. */
@@ -55,7 +57,7 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
   const plugins = config.plugins;
   checkPlugins(plugins, requiredPorts);
 
-  const nodeId = nodeIdOf(config);
+  const nodeId = nodeIdOf(config.app.nodeId, os.hostname());
   const origin = `${nodeId}:${randomUUID().slice(0, 8)}`;
   const clock = options.clock ?? systemClock;
   const logger: Logger = options.logger ?? pino({ name: config.app.name, level: config.app.logLevel });

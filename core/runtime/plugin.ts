@@ -5,11 +5,12 @@ import type { Executor } from '../ports/executor.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ClusterService } from '../services/cluster-service.ts';
-import type { TaskService } from '../services/task-service.ts';
-import type { ResolvedConfig, Role } from './config-schema.ts';
-import type { HookRegistry } from './hooks.ts';
-import type { HttpRoute } from './http-route.ts';
-import type { PortName, Token } from './tokens.ts';
+import type { TaskService } from '../services/tasks/task-service.ts';
+import type { Role } from '../config/config-schema.ts';
+import type { ResolvedConfig } from './app-config.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
+import type { HttpRoute } from '../ports/http-route.ts';
+import type { PortName, Token } from '../config/tokens.ts';
 
 export interface CoreServices {
   readonly tasks: TaskService;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './config-schema.ts';
+import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './app-config.ts';
 import { readEnvOverrides, readRoles, type EnvSections } from './env-overrides.ts';
 
 export class ConfigError extends Error {

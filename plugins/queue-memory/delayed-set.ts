@@ -31,11 +31,6 @@ export class DelayedSet {
     this.siftUp(this.heap.length - 1);
   }
 
-  nextDueMs(): number | null {
-    this.dropStaleTop();
-    return this.heap[0]?.dueMs ?? null;
-  }
-
   /** Removes and returns up to `limit` entries due at or before `nowMs`, earliest first. */
   popDue(nowMs: number, limit: number): QueueEntry[] {
     const out: QueueEntry[] = [];

@@ -54,19 +54,6 @@ export class RedisQueue implements TaskQueue {
     return this.redis.scripts.run<number>('promote-due', [queueDelayed, queueHigh, queueNormal], [now.getTime(), limit, notifyChannel]);
   }
 
-  async nextDueAt(): Promise<Date | null> {
-    // RESP2 (see connection.ts): a flat [member, score] array.
-    const [, score] = (await guard(this.redis.command.zrange(this.keys.queueDelayed, 0, '0', 'WITHSCORES'))) as string[];
-    return score === undefined ? null : new Date(Number(score));
-  }
-
-  async claim(limit: number): Promise<QueueEntry[]> {
-    if (limit <= 0) return [];
-    const { queueHigh, queueNormal, claimed } = this.keys;
-    const [, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', [queueHigh, queueNormal, claimed], [limit]);
-    return toEntries(flat);
-  }
-
   async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
     if (workers.length === 0) return { loads: new Map(), claimed: [] };
     const { queueHigh, queueNormal, claimed } = this.keys;
@@ -101,10 +88,6 @@ export class RedisQueue implements TaskQueue {
       ...taskIds,
     ]);
     return { dispatched, cancelled, refused };
-  }
-
-  take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
-    return this.ackAndTake(workerId, [], max, waitMs, signal);
   }
 
   async ack(workerId: string, taskIds: readonly string[]): Promise<void> {

@@ -220,6 +220,7 @@ export class MemoryStorage implements StoragePort {
     if (worker) this.workers.set(workerId, { ...worker, status: 'OFFLINE', updatedAt: new Date(at.getTime()) });
   }
 
+  /** The durable worker records (no port reads them: the storage contract suite does). */
   async listWorkers(): Promise<WorkerInfo[]> {
     return [...this.workers.values()].map(workerView);
   }

@@ -159,6 +159,7 @@ export class MysqlStorage implements StoragePort {
     return this.run((db) => workers.markWorkerOffline(db, workerId, at));
   }
 
+  /** The durable worker records (no port reads them: operators do, in SQL, and the storage contract suite). */
   listWorkers(): Promise<WorkerInfo[]> {
     return this.run((db) => workers.listWorkers(db));
   }

@@ -120,7 +120,7 @@ describe('queue-memory plugin', () => {
     expect(coordination).toBeDefined();
 
     const started = Date.now();
-    const taking = queue.take('w1', 5, 10_000);
+    const taking = queue.ackAndTake('w1', [], 5, 10_000);
     const waiting = queue.waitForWork(10_000);
     await coordination.leader.tryAcquire('a', 10_000);
     const vacancy = coordination.leader.waitForVacancy(10_000);
@@ -130,7 +130,7 @@ describe('queue-memory plugin', () => {
     await vacancy;
     expect(Date.now() - started).toBeLessThan(2_000);
     // After stop, waits return at once instead of parking.
-    expect(await queue.take('w2', 5, 10_000)).toEqual([]);
+    expect(await queue.ackAndTake('w2', [], 5, 10_000)).toEqual([]);
   });
 
   it('rejects a bad option with its path', () => {

@@ -28,6 +28,6 @@ describe.skipIf(!mysql.available)('storage-mysql against MariaDB/MySQL', () => {
       `DELETE FROM \`${database.name}\`.task; DELETE FROM \`${database.name}\`.task_logs; ` +
         `DELETE FROM \`${database.name}\`.task_config; DELETE FROM \`${database.name}\`.worker_registry;`,
     );
-    return { storage: opened.storage, cleanup: async () => {} };
+    return { storage: opened.storage, readWorkers: () => opened.storage.listWorkers(), cleanup: async () => {} };
   });
 });

@@ -10,7 +10,7 @@ import {
   type Task,
   type TaskManager,
 } from '../../core/index.ts';
-import { OutcomeCommitter } from '../../core/services/outcome-committer.ts';
+import { OutcomeCommitter } from '../../core/services/worker/outcome-committer.ts';
 import { TaskStateWriter } from '../../core/services/task-state.ts';
 import { localExecutor } from '../../plugins/executor-local/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';

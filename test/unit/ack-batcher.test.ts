@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AckBatcher } from '../../core/services/ack-batcher.ts';
+import { AckBatcher } from '../../core/services/worker/ack-batcher.ts';
 import { silentLogger } from '../helpers/fake-plugin-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 

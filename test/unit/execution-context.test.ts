@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LogMessage, systemClock, type EventBus, type Logger } from '../../core/index.ts';
 import { InProcessEventBus } from '../../core/runtime/events.ts';
-import { TaskExecutionContext } from '../../core/services/execution-context.ts';
-import { LazyAbort } from '../../core/services/lazy-abort.ts';
-import { PROGRESS_LOG_INTERVAL_MS } from '../../core/services/progress-reporter.ts';
-import { ProgressWriter } from '../../core/services/progress-writer.ts';
+import { TaskExecutionContext } from '../../core/services/worker/execution-context.ts';
+import { LazyAbort } from '../../core/services/worker/lazy-abort.ts';
+import { PROGRESS_LOG_INTERVAL_MS } from '../../core/services/worker/progress-reporter.ts';
+import { ProgressWriter } from '../../core/services/worker/progress-writer.ts';
 import { MemoryStorage } from '../../plugins/storage-memory/index.ts';
 import { makeTask, makeTaskType } from '../helpers/plugin-fixtures.ts';
 import { silentLogger } from '../helpers/fake-plugin-context.ts';

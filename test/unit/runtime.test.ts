@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutorRegistry, type Executor, type Plugin } from '../../core/index.ts';
 import { checkPlugins, startOrder } from '../../core/runtime/plugin-order.ts';
-import { planDispatch } from '../../core/services/dispatch-planner.ts';
+import { planDispatch } from '../../core/services/scheduler/dispatch-planner.ts';
 import { LeastTaskLoadBalancer } from '../../plugins/load-balancers/index.ts';
 import { makeTask, makeTaskType, makeWorker } from '../helpers/plugin-fixtures.ts';
 

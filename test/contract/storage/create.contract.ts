@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_STATUSES, LogMessage, MAX_JSON_DEPTH, type JsonObject, type JsonValue } from '../../../core/index.ts';
-import { EARLIEST_TIME } from '../../../core/services/create-task-input.ts';
+import { EARLIEST_TIME } from '../../../core/services/tasks/create-task-input.ts';
 import { at, ids, newTask, seed, sortedIds, T0, type CurrentStorage } from './fixtures.ts';
 
 export function describeCreateContract(storage: CurrentStorage): void {

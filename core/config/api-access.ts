@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer } from './duration.ts';
+import { integer } from './value-schemas.ts';
 
 /** API keys from a config file (array) or from TM_HTTP_API_KEYS ("key1,key2"). */
 const apiKeys = z

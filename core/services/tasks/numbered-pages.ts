@@ -1,6 +1,6 @@
-import { InvalidParameterError } from '../domain/errors.ts';
-import type { Task } from '../domain/task.ts';
-import type { TaskFilter } from '../ports/storage.ts';
+import { InvalidParameterError } from '../../domain/errors.ts';
+import type { Task } from '../../domain/task.ts';
+import type { TaskFilter } from '../../ports/storage.ts';
 import type { TaskService } from './task-service.ts';
 
 export interface NumberedPageRequest {

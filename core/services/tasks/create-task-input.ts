@@ -1,10 +1,10 @@
-import { InvalidParameterError } from '../domain/errors.ts';
-import { isJsonObject, type JsonObject } from '../domain/json.ts';
-import { findJsonProblem } from '../domain/json-limits.ts';
-import { TaskPriority } from '../domain/priority.ts';
-import { TASK_TYPE_PATTERN } from '../domain/task.ts';
-import type { TaskTypeConfig } from '../domain/task-type.ts';
-import type { NewTask } from '../ports/storage.ts';
+import { InvalidParameterError } from '../../domain/errors.ts';
+import { isJsonObject, type JsonObject } from '../../domain/json.ts';
+import { findJsonProblem } from '../../domain/json-limits.ts';
+import { TaskPriority } from '../../domain/priority.ts';
+import { TASK_TYPE_PATTERN } from '../../domain/task.ts';
+import type { TaskTypeConfig } from '../../domain/task-type.ts';
+import type { NewTask } from '../../ports/storage.ts';
 
 export interface CreateTaskInput {
   taskType: string;

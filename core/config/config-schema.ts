@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { findJsonProblem } from '../domain/json-limits.ts';
 import { TASK_TYPE_PATTERN } from '../domain/task.ts';
-import type { Plugin } from './plugin.ts';
-import { boolean, duration, integer } from './duration.ts';
+import { boolean, duration, integer } from './value-schemas.ts';
 
 export const ROLES = ['api', 'scheduler', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -42,12 +41,11 @@ export const taskTypeSchema = z.object({
 });
 export type TaskTypeInput = z.input<typeof taskTypeSchema>;
 
-const pluginSchema = z.custom<Plugin>(
-  (value) => typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string',
-  'expected a plugin (the result of a plugin factory such as memoryStorage())',
-);
-
-export const configSchema = z.object({
+/**
+ * The core's own sections. The `plugins` list is added by the runtime (core/runtime/app-config.ts),
+ * which is the only layer that knows what a plugin is.
+ */
+export const coreConfigSchema = z.object({
   app: z
     .strictObject({
       name: z.string().default('async-task-manager'),
@@ -121,19 +119,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   taskTypes: z.array(taskTypeSchema).default([]),
-  plugins: z.array(pluginSchema).default([]),
 });
 
-/**
- * The whole config: the core sections above plus one free-form section per plugin
- * (`http`, `mysql`, `redis`, `metrics`, …), validated by the plugin that reads it.
- */
-export type ResolvedConfig = z.output<typeof configSchema> & {
-  readonly sections: Readonly<Record<string, Record<string, unknown>>>;
-};
-
-export type TaskManagerConfigInput = z.input<typeof configSchema> & {
-  [section: string]: unknown;
-};
-
-export const CORE_SECTIONS = new Set(['app', 'roles', 'scheduler', 'worker', 'retention', 'taskTypes', 'plugins']);
+/** The core sections as the services read them (the runtime's ResolvedConfig adds plugins and their sections). */
+export type CoreConfig = z.output<typeof coreConfigSchema>;

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../domain/errors.ts';
+import { InvalidParameterError } from '../../domain/errors.ts';
 
 /** A batch create holds 1 to `limit` tasks (`http.batchLimit`), whatever the transport. */
 export function assertBatchSize(count: number, limit: number, field = 'tasks'): void {

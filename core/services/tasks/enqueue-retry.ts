@@ -1,5 +1,5 @@
-import type { Logger } from '../ports/logger.ts';
-import type { DelayedEntry, QueueEntry, TaskQueue } from '../ports/queue.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { DelayedEntry, ProducerQueue, QueueEntry } from '../../ports/queue.ts';
 
 /** Retry delays grow to this and stay there: a queue back from an outage is used within a second. */
 const MAX_DELAY_MS = 1_000;
@@ -19,7 +19,7 @@ export class EnqueueRetry {
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly queue: TaskQueue,
+    private readonly queue: ProducerQueue,
     private readonly logger: Logger,
     private readonly maxEntries = 100_000,
   ) {}

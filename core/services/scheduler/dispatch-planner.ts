@@ -1,7 +1,7 @@
-import type { Task } from '../domain/task.ts';
-import type { TaskTypeConfig } from '../domain/task-type.ts';
-import type { WorkerInfo } from '../domain/worker.ts';
-import type { LoadBalancer } from '../ports/load-balancer.ts';
+import type { Task } from '../../domain/task.ts';
+import type { TaskTypeConfig } from '../../domain/task-type.ts';
+import type { WorkerInfo } from '../../domain/worker.ts';
+import type { LoadBalancer } from '../../ports/load-balancer.ts';
 
 export interface DispatchPlan {
   /** worker id → tasks, in claim order. */

@@ -1,6 +1,6 @@
-import type { EventBus } from '../ports/event-bus.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { ProgressUpdate, StoragePort } from '../ports/storage.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { ProgressUpdate, StoragePort } from '../../ports/storage.ts';
 
 /** How long reports gather before one storage call writes them (and their events go out). */
 export const PROGRESS_FLUSH_MS = 200;

@@ -8,9 +8,9 @@ import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
 import type { ApiAccess } from './api-access.ts';
-import type { ResolvedConfig } from './config-schema.ts';
-import type { HookRegistry } from './hooks.ts';
-import type { HttpRoute } from './http-route.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
+import type { HttpRoute } from '../ports/http-route.ts';
+import type { CoreConfig } from './config-schema.ts';
 
 /** Typed token: the type parameter ties `provide` and `resolve` together. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -30,7 +30,8 @@ export const TOKENS = {
   Logger: token<Logger>('logger'),
   EventBus: token<EventBus>('event-bus'),
   Hooks: token<HookRegistry>('hooks'),
-  Config: token<ResolvedConfig>('config'),
+  /** The resolved config; the core services read only its core sections. */
+  Config: token<CoreConfig>('config'),
   /** Routes contributed by plugins (registerRoute), mounted by the HTTP API plugin. */
   HttpRoutes: token<HttpRoute[]>('http-routes'),
   /** The API access settings the HTTP API resolved (keys, limits), so the gRPC API enforces the same. */

@@ -1,6 +1,7 @@
-import type { Clock } from '../ports/clock.ts';
-import type { LeaderElection } from '../ports/coordination.ts';
-import type { Logger } from '../ports/logger.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { LeaderElection } from '../../ports/coordination.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { delay } from '../delay.ts';
 
 export interface LeadershipOptions {
   candidateId: string;
@@ -92,17 +93,4 @@ export class Leadership {
     this.term = undefined;
     this.callbacks.onLost(reason);
   }
-}
-
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,5 +1,5 @@
-import type { WorkerInfo } from '../domain/worker.ts';
-import type { WorkerRoom } from '../ports/queue.ts';
+import type { WorkerInfo } from '../../domain/worker.ts';
+import type { WorkerRoom } from '../../ports/queue.ts';
 
 /** Shortest and longest time a worker's extra tasks may take to run: the prefetch is sized in time. */
 const MIN_HORIZON_MS = 10;

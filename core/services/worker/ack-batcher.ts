@@ -1,4 +1,4 @@
-import type { Logger } from '../ports/logger.ts';
+import type { Logger } from '../../ports/logger.ts';
 
 /**
  * The acks of a worker's finished tasks (their outcomes are durable), sent with the worker's

@@ -1,13 +1,13 @@
-import { boundedText, MAX_ERROR_DETAIL_CHARS, MAX_ERROR_MESSAGE_CHARS } from '../domain/json-limits.ts';
-import type { Task } from '../domain/task.ts';
-import type { TaskTypeConfig } from '../domain/task-type.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { EventBus } from '../ports/event-bus.ts';
-import type { ExecutionContext } from '../ports/executor.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { StoragePort } from '../ports/storage.ts';
+import { boundedText, MAX_ERROR_DETAIL_CHARS, MAX_ERROR_MESSAGE_CHARS } from '../../domain/json-limits.ts';
+import type { Task } from '../../domain/task.ts';
+import type { TaskTypeConfig } from '../../domain/task-type.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
+import type { ExecutionContext } from '../../ports/executor.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { StoragePort } from '../../ports/storage.ts';
 import type { LazyAbort } from './lazy-abort.ts';
-import { infoLog } from './log-entries.ts';
+import { infoLog } from '../log-entries.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import type { ProgressWriter } from './progress-writer.ts';
 

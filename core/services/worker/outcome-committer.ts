@@ -1,10 +1,11 @@
-import { ErrorCode } from '../domain/errors.ts';
-import type { Task } from '../domain/task.ts';
-import type { NewTaskLog } from '../domain/task-log.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { DelayedEntry, TaskQueue } from '../ports/queue.ts';
-import type { StoragePort, TaskTransition } from '../ports/storage.ts';
-import type { TaskStateWriter } from './task-state.ts';
+import { ErrorCode } from '../../domain/errors.ts';
+import type { Task } from '../../domain/task.ts';
+import type { NewTaskLog } from '../../domain/task-log.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { DelayedEntry, ProducerQueue } from '../../ports/queue.ts';
+import type { StoragePort, TaskTransition } from '../../ports/storage.ts';
+import { delay } from '../delay.ts';
+import type { TaskStateWriter } from '../task-state.ts';
 
 export interface Outcome {
   taskId: string;
@@ -61,7 +62,7 @@ export class OutcomeCommitter {
   constructor(
     private readonly state: TaskStateWriter,
     private readonly storage: StoragePort,
-    private readonly queue: TaskQueue,
+    private readonly queue: ProducerQueue,
     private readonly logger: Logger,
     /** Told the ids whose outcomes are durable: the worker acks them (see AckBatcher). */
     private readonly onDurable: (taskIds: string[]) => void,
@@ -112,9 +113,9 @@ export class OutcomeCommitter {
         }
         // Storage or queue down (a queue holds only ids, so its errors are taken as outages): keep the outcomes (the tasks stay in our processing list) and
         // try again with backoff; giving up would leave them for dead-worker recovery anyway.
-        const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+        const backoffMs = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
         this.logger.error({ err: error, tasks: progress.outcomes.length, attempt }, 'writing task outcomes failed; retrying');
-        await new Promise((r) => setTimeout(r, delay));
+        await delay(backoffMs);
       }
     }
   }

@@ -1,6 +1,6 @@
-import { boundedPercent, progressMessage } from '../domain/task-progress.ts';
-import type { Task } from '../domain/task.ts';
-import type { Clock } from '../ports/clock.ts';
+import { boundedPercent, progressMessage } from '../../domain/task-progress.ts';
+import type { Task } from '../../domain/task.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { ProgressWriter } from './progress-writer.ts';
 
 /** At most one "Progress n%" log row per task per interval (plus the last report, see finish). */

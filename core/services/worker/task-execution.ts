@@ -1,14 +1,9 @@
-import { isNonRetryable } from '../domain/errors.ts';
-import type { JsonValue } from '../domain/json.ts';
-import type { Task } from '../domain/task.ts';
-import type { TaskTypeConfig } from '../domain/task-type.ts';
-import {
-  CancelSignalReason,
-  ShutdownSignalReason,
-  TimeoutSignalReason,
-  type ExecutionContext,
-  type Executor,
-} from '../ports/executor.ts';
+import { isNonRetryable } from '../../domain/errors.ts';
+import type { JsonValue } from '../../domain/json.ts';
+import type { Task } from '../../domain/task.ts';
+import type { TaskTypeConfig } from '../../domain/task-type.ts';
+import { CancelSignalReason, ShutdownSignalReason, TimeoutSignalReason } from '../../domain/signal-reasons.ts';
+import type { ExecutionContext, Executor } from '../../ports/executor.ts';
 import type { LazyAbort } from './lazy-abort.ts';
 
 export type ExecutionResult =

@@ -1,18 +1,18 @@
-import type { TaskStatus } from '../domain/task.ts';
-import { LogMessage } from '../domain/task-log.ts';
-import { isWorkerHealthy, type WorkerInfo } from '../domain/worker.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { CoordinationPort } from '../ports/coordination.ts';
-import type { EventBus } from '../ports/event-bus.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { MetricsPort } from '../ports/metrics.ts';
-import type { TaskQueue } from '../ports/queue.ts';
-import type { StoragePort } from '../ports/storage.ts';
-import type { ResolvedConfig } from '../runtime/config-schema.ts';
-import { requeueFromWorker } from './requeue.ts';
-import { planFailure } from './retry-policy.ts';
-import type { TaskStateWriter } from './task-state.ts';
-import type { TaskTypeCatalog } from './task-type-catalog.ts';
+import type { TaskStatus } from '../../domain/task.ts';
+import { LogMessage } from '../../domain/task-log.ts';
+import { isWorkerHealthy, type WorkerInfo } from '../../domain/worker.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { CoordinationPort } from '../../ports/coordination.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { MetricsPort } from '../../ports/metrics.ts';
+import type { TaskQueue } from '../../ports/queue.ts';
+import type { StoragePort } from '../../ports/storage.ts';
+import type { CoreConfig } from '../../config/config-schema.ts';
+import { requeueFromWorker } from '../requeue.ts';
+import { planFailure } from '../retry-policy.ts';
+import type { TaskStateWriter } from '../task-state.ts';
+import type { TaskTypeCatalog } from '../task-type-catalog.ts';
 
 const SCAN_BATCH = 500;
 /** Batches one retention pass may delete, so a huge backlog is worked off over several passes. */
@@ -26,7 +26,7 @@ const RETENTION_CLASSES = [
 ] as const satisfies readonly { setting: 'completed' | 'failed' | 'cancelled'; statuses: readonly TaskStatus[] }[];
 
 export interface MaintenanceDeps {
-  config: ResolvedConfig;
+  config: CoreConfig;
   storage: StoragePort;
   queue: TaskQueue;
   coordination: CoordinationPort;
