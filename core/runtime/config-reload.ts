@@ -5,7 +5,7 @@ import type { TaskTypeCatalog } from '../services/task-type-catalog.ts';
 import type { Worker } from '../services/worker/worker.ts';
 import { diffConfig, type SectionRead } from './config-diff.ts';
 import type { ResolvedConfig, TaskManagerConfigInput } from './app-config.ts';
-import { REQUIRED_PORTS } from './plugin-order.ts';
+import { REQUIRED_PORTS } from './plugin-validation.ts';
 import { setupPlugins, type SetupOptions } from './plugin-setup.ts';
 
 export type ConfigReloadReport = Omit<TaskManagerEvents['config_reloaded'], 'source'>;

@@ -18,7 +18,7 @@ import { createHookRegistry } from './hooks.ts';
 import type { HttpRoute } from '../ports/http-route.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
 import type { SectionRead } from './config-diff.ts';
-import { checkPlugins } from './plugin-order.ts';
+import { checkPlugins } from './plugin-validation.ts';
 import { resolveConfig, resolveSection, type ResolvedConfigWithEnv } from './resolve-config.ts';
 import { PORTS, TOKENS, asInjectionToken, type PortName, type Token } from '../config/tokens.ts';
 

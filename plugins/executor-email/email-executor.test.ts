@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isNonRetryable, NonRetryableError, type Executor } from '../../core/index.ts';
-import { emailExecutor, type EmailOptions } from '../../plugins/executor-email/index.ts';
-import { createFakePluginContext, type FakePluginContext } from '../helpers/fake-plugin-context.ts';
-import { makeExecutionContext, makeTask } from '../helpers/plugin-fixtures.ts';
+import { emailExecutor, type EmailOptions } from './index.ts';
+import { createFakePluginContext, type FakePluginContext } from '../../test/helpers/fake-plugin-context.ts';
+import { makeExecutionContext, makeTask } from '../../test/helpers/plugin-fixtures.ts';
 
 async function setUp(options: EmailOptions = {}, section: Record<string, unknown> = {}) {
   const ctx: FakePluginContext = createFakePluginContext({ email: section });

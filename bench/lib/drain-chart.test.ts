@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BULLMQ_SERIES, drainChartSvg, formatRate, type ChartCaption, type ChartRow } from '../../bench/lib/drain-chart.ts';
+import { BULLMQ_SERIES, drainChartSvg, formatRate, type ChartCaption, type ChartRow } from './drain-chart.ts';
 
 const meta: ChartCaption = { date: '2026-11-23T19:00:00.000Z', cpus: 2, cpuModel: 'AMD EPYC', node: 'v20.20.2', loadavg: [1.5, 1, 0.5], runs: 3, quick: false };
 

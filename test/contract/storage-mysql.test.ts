@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { describe } from 'vitest';
 import { openMysqlStorage, runMigrations, type MysqlStorage } from '../../plugins/storage-mysql/index.ts';
-import { describeStorageContract } from '../contract/storage-contract.ts';
+import { describeStorageContract } from './storage-contract.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-database.ts';
 import { mysqlAvailability } from '../helpers/services.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AckBatcher } from '../../core/services/worker/ack-batcher.ts';
-import { silentLogger } from '../helpers/fake-plugin-context.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { AckBatcher } from './ack-batcher.ts';
+import { silentLogger } from '../../../test/helpers/fake-plugin-context.ts';
+import { waitFor } from '../../../test/helpers/wait.ts';
 
 describe('AckBatcher', () => {
   it('hands the acks due to a take, and then sends nothing on its own', async () => {

@@ -1,8 +1,8 @@
 import { describe } from 'vitest';
-import { describeCoordinationContract } from '../contract/coordination-contract.ts';
-import { describeQueueContract } from '../contract/queue-contract.ts';
+import { describeCoordinationContract } from './coordination-contract.ts';
+import { describeQueueContract } from './queue-contract.ts';
 import { redisAvailability, uniqueSuffix } from '../helpers/services.ts';
-import { startRedisQueue } from './support/redis-queue-harness.ts';
+import { startRedisQueue } from '../integration/support/redis-queue-harness.ts';
 
 const redis = await redisAvailability();
 const filePrefix = `tm:test:${uniqueSuffix('queue_redis_contract')}:`;

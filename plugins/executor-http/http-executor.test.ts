@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNonRetryable, NonRetryableError, type Executor, type JsonObject } from '../../core/index.ts';
-import { httpExecutor } from '../../plugins/executor-http/index.ts';
-import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
-import { makeExecutionContext, makeTask } from '../helpers/plugin-fixtures.ts';
+import { httpExecutor } from './index.ts';
+import { createFakePluginContext } from '../../test/helpers/fake-plugin-context.ts';
+import { makeExecutionContext, makeTask } from '../../test/helpers/plugin-fixtures.ts';
 
 interface Received {
   method: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkForStatements, MAX_BYTES_PER_STATEMENT, MAX_ROWS_PER_STATEMENT } from '../../plugins/storage-mysql/batching.ts';
+import { chunkForStatements, MAX_BYTES_PER_STATEMENT, MAX_ROWS_PER_STATEMENT } from './batching.ts';
 
 describe('storage-mysql statement planning', () => {
   it('chunks by row count and by estimated bytes, never leaving an empty chunk', () => {

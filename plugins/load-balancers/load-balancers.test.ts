@@ -6,9 +6,9 @@ import {
   loadBalancers,
   RoundRobinLoadBalancer,
   WeightedRoundRobinLoadBalancer,
-} from '../../plugins/load-balancers/index.ts';
-import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
-import { makeTask, makeWorker } from '../helpers/plugin-fixtures.ts';
+} from './index.ts';
+import { createFakePluginContext } from '../../test/helpers/fake-plugin-context.ts';
+import { makeTask, makeWorker } from '../../test/helpers/plugin-fixtures.ts';
 
 const task = makeTask();
 

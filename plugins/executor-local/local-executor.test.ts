@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../core/index.ts';
-import { localExecutor } from '../../plugins/executor-local/index.ts';
-import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
-import { makeExecutionContext, makeTask } from '../helpers/plugin-fixtures.ts';
+import { localExecutor } from './index.ts';
+import { createFakePluginContext } from '../../test/helpers/fake-plugin-context.ts';
+import { makeExecutionContext, makeTask } from '../../test/helpers/plugin-fixtures.ts';
 
 describe('executor-local', () => {
   it('registers one executor serving the handler keys, named by its type', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHookRegistry } from '../../core/runtime/hooks.ts';
+import { createHookRegistry } from './hooks.ts';
 
 describe('hasHandlers', () => {
   it('is false until a handler is registered, and false again once it is removed', () => {

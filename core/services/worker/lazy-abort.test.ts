@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LazyAbort } from '../../core/services/worker/lazy-abort.ts';
+import { LazyAbort } from './lazy-abort.ts';
 
 describe('LazyAbort', () => {
   it('hands out a live signal that aborts with the reason', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TOKENS, type MetricsPort } from '../../core/index.ts';
-import { prometheusMetrics, type PrometheusMetricsOptions } from '../../plugins/metrics-prometheus/index.ts';
-import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
+import { prometheusMetrics, type PrometheusMetricsOptions } from './index.ts';
+import { createFakePluginContext } from '../../test/helpers/fake-plugin-context.ts';
 
 async function setUp(options: PrometheusMetricsOptions = {}, section: Record<string, unknown> = {}) {
   const ctx = createFakePluginContext({ metrics: section });

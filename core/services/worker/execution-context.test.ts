@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { LogMessage, systemClock, type EventBus, type Logger } from '../../core/index.ts';
-import { InProcessEventBus } from '../../core/runtime/events.ts';
-import { TaskExecutionContext } from '../../core/services/worker/execution-context.ts';
-import { LazyAbort } from '../../core/services/worker/lazy-abort.ts';
-import { PROGRESS_LOG_INTERVAL_MS } from '../../core/services/worker/progress-reporter.ts';
-import { ProgressWriter } from '../../core/services/worker/progress-writer.ts';
-import { MemoryStorage } from '../../plugins/storage-memory/index.ts';
-import { makeTask, makeTaskType } from '../helpers/plugin-fixtures.ts';
-import { silentLogger } from '../helpers/fake-plugin-context.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { LogMessage, systemClock, type EventBus, type Logger } from '../../index.ts';
+import { InProcessEventBus } from '../../runtime/events.ts';
+import { TaskExecutionContext } from './execution-context.ts';
+import { LazyAbort } from './lazy-abort.ts';
+import { PROGRESS_LOG_INTERVAL_MS } from './progress-reporter.ts';
+import { ProgressWriter } from './progress-writer.ts';
+import { MemoryStorage } from '../../../plugins/storage-memory/index.ts';
+import { makeTask, makeTaskType } from '../../../test/helpers/plugin-fixtures.ts';
+import { silentLogger } from '../../../test/helpers/fake-plugin-context.ts';
+import { waitFor } from '../../../test/helpers/wait.ts';
 
 /** A silent logger that records the bindings of every child it is asked for. */
 function countingLogger(children: unknown[]): Logger {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Task, TaskCache } from '../../core/index.ts';
-import { TaskStateWriter } from '../../core/services/task-state.ts';
+import type { Task, TaskCache } from '../index.ts';
+import { TaskStateWriter } from './task-state.ts';
 import { MemoryStorage } from '../../plugins/storage-memory/index.ts';
-import { FakeClock } from '../helpers/fake-clock.ts';
+import { FakeClock } from '../../test/helpers/fake-clock.ts';
 
 function recordingCache() {
   const entries = new Map<string, Task>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module of the CI scripts, without type declarations
-import { parsers } from '../../.ci/test-counts.mjs';
+import { parsers } from './test-counts.mjs';
 
 type Counts = { passed: number; failed: number; skipped: number };
 const parse = parsers as Record<'vitest' | 'unittest' | 'gotest', (text: string) => Counts>;

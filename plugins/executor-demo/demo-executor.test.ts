@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isNonRetryable, NonRetryableError, type Executor } from '../../core/index.ts';
-import { demoExecutors } from '../../plugins/executor-demo/index.ts';
-import { createFakePluginContext } from '../helpers/fake-plugin-context.ts';
-import { makeExecutionContext, makeTask } from '../helpers/plugin-fixtures.ts';
+import { demoExecutors } from './index.ts';
+import { createFakePluginContext } from '../../test/helpers/fake-plugin-context.ts';
+import { makeExecutionContext, makeTask } from '../../test/helpers/plugin-fixtures.ts';
 
 async function demo(): Promise<Executor> {
   const ctx = createFakePluginContext();
