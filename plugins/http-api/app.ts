@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { ErrorCode, type ClusterService, type HttpRoute, type Logger, type TaskService } from '../../core/index.ts';
@@ -8,6 +7,7 @@ import { apiKeyAuth } from './auth.ts';
 import { sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
 import { jsonGuard } from './json-guard.ts';
+import { requestSizeLimit } from './request-size-limit.ts';
 import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
 import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
@@ -45,15 +45,7 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
     const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
     app.use(apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)));
   }
-  app.use(
-    bodyLimit({
-      maxSize: options.maxPayloadBytes,
-      onError: (c) =>
-        sendError(c, 413, ErrorCode.PAYLOAD_TOO_LARGE, `request body exceeds ${options.maxPayloadBytes} bytes`, {
-          limit_bytes: options.maxPayloadBytes,
-        }),
-    }),
-  );
+  app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());
 
   const services = { tasks: deps.tasks, cluster: deps.cluster };

@@ -131,6 +131,11 @@ export class DispatchRound {
     return dispatched;
   }
 
+  /** Workers found dead: their measured rates go (see AdaptiveRoom). */
+  forgetWorkers(workerIds: Iterable<string>): void {
+    this.room.forget(workerIds);
+  }
+
   /** Moves due delayed tasks to their ready queues now; returns how many moved. */
   async promoteDue(): Promise<number> {
     this.lastPromoteAt = Date.now();

@@ -99,9 +99,11 @@ export class Scheduler {
     return this.maintenance.timeoutScan();
   }
 
-  healthCheck(): Promise<string[]> {
+  async healthCheck(): Promise<string[]> {
     this.workers.invalidate();
-    return this.maintenance.healthCheck();
+    const dead = await this.maintenance.healthCheck();
+    this.round.forgetWorkers(dead);
+    return dead;
   }
 
   reconcile(): Promise<number> {

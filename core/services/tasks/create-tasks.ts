@@ -8,7 +8,7 @@ import type { DelayedEntry, QueueEntry } from '../../ports/queue.ts';
 import type { StoragePort } from '../../ports/storage.ts';
 import type { TaskTypeCatalog } from '../task-type-catalog.ts';
 import { buildNewTask, type CreateTaskInput } from './create-task-input.ts';
-import type { EnqueueRetry } from './enqueue-retry.ts';
+import type { EnqueueBatcher } from './enqueue-batcher.ts';
 
 export interface CreatedTask {
   task: Task;
@@ -23,7 +23,7 @@ export interface CreateTasksParams {
   events: EventBus;
   metrics: MetricsPort;
   types: TaskTypeCatalog;
-  enqueue: EnqueueRetry;
+  enqueue: EnqueueBatcher;
 }
 
 /** Creating tasks: one or a batch, idempotent by key. */
@@ -71,7 +71,7 @@ export class CreateTasks {
       else ready.push(entry);
       createdPerType.set(task.taskType, (createdPerType.get(task.taskType) ?? 0) + 1);
     }
-    await enqueue.enqueueOrRetry(ready, delayed);
+    await enqueue.add(ready, delayed);
 
     for (const [taskType, count] of createdPerType) metrics.recordTaskCreated(taskType, count);
     for (const { task, created } of stored) {

@@ -24,26 +24,6 @@ export class EnqueueRetry {
     private readonly maxEntries = 100_000,
   ) {}
 
-  /**
-   * Queues stored tasks now; what the queue refuses is kept here and queued as soon as it
-   * answers. The tasks are durable once stored: answering with an error would make a client
-   * without an idempotency key create them twice, so a queue outage is never the caller's
-   * error (reconciliation is the last safety net).
-   */
-  async enqueueOrRetry(ready: QueueEntry[], delayed: DelayedEntry[]): Promise<void> {
-    try {
-      if (ready.length > 0) await this.queue.enqueue(ready);
-    } catch {
-      this.add(ready, delayed);
-      return;
-    }
-    try {
-      if (delayed.length > 0) await this.queue.schedule(delayed);
-    } catch {
-      this.add([], delayed);
-    }
-  }
-
   get size(): number {
     return this.ready.length + this.delayed.length;
   }

@@ -17,6 +17,7 @@ import { TaskTypeCatalog } from '../task-type-catalog.ts';
 import { cancelTask } from './cancel-task.ts';
 import type { CreateTaskInput } from './create-task-input.ts';
 import { CreateTasks, type CreatedTask } from './create-tasks.ts';
+import { EnqueueBatcher } from './enqueue-batcher.ts';
 import { EnqueueRetry } from './enqueue-retry.ts';
 import { readTask } from './read-task.ts';
 import { retryTask } from './retry-task.ts';
@@ -31,7 +32,9 @@ export type { CreatedTask } from './create-tasks.ts';
  */
 @injectable()
 export class TaskService {
-  private readonly enqueue: EnqueueRetry;
+  private readonly enqueueRetry: EnqueueRetry;
+  /** Stored tasks go to the queue through here: concurrent creates share one queue call. */
+  private readonly enqueue: EnqueueBatcher;
   private readonly creating: CreateTasks;
 
   constructor(
@@ -47,13 +50,14 @@ export class TaskService {
     @inject(TOKENS.Logger) logger: Logger,
     @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
   ) {
-    this.enqueue = new EnqueueRetry(queue, logger);
+    this.enqueueRetry = new EnqueueRetry(queue, logger);
+    this.enqueue = new EnqueueBatcher(queue, this.enqueueRetry);
     this.creating = new CreateTasks({ storage, clock, newId, events, metrics, types, enqueue: this.enqueue });
   }
 
   /** Stops retrying enqueues (after one last attempt); called when the app stops. */
   close(): Promise<void> {
-    return this.enqueue.close();
+    return this.enqueueRetry.close();
   }
 
   async create(input: CreateTaskInput): Promise<CreatedTask> {
