@@ -15,15 +15,14 @@ async function load(options: CommonOptions, fresh = false) {
 }
 
 async function start(options: CommonOptions): Promise<void> {
-  const [{ createTaskManager, resolveConfig }, { pino }, { printBanner }, { ConfigWatcher }] = await Promise.all([
+  const [{ createTaskManager, createLogger, resolveConfig }, { printBanner }, { ConfigWatcher }] = await Promise.all([
     import('../core/index.ts'),
-    import('pino'),
     import('./banner.ts'),
     import('./config-watch.ts'),
   ]);
   const { config, filepath } = await load(options);
   const resolved = resolveConfig(config);
-  const logger = pino({ name: resolved.app.name, level: resolved.app.logLevel });
+  const logger = createLogger({ name: resolved.app.name, level: resolved.app.logLevel });
   const app = await createTaskManager(config, { logger });
   await app.start();
   printBanner(app, filepath);
@@ -50,9 +49,9 @@ async function start(options: CommonOptions): Promise<void> {
 }
 
 async function migrate(options: CommonOptions): Promise<void> {
-  const [{ migratePlugins }, { pino }] = await Promise.all([import('../core/index.ts'), import('pino')]);
+  const { migratePlugins, createLogger } = await import('../core/index.ts');
   const { config } = await load(options);
-  const migrated = await migratePlugins(config, { logger: pino({ level: 'warn' }) });
+  const migrated = await migratePlugins(config, { logger: createLogger({ level: 'warn' }) });
   if (migrated.length === 0) console.log('no plugin in this config keeps durable state to migrate (memory storage?)');
   for (const name of migrated) console.log(`migrated: ${name}`);
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { pino } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { nodeIdOf } from '../domain/node-id.ts';
 import { systemClock, type Clock, type IdGenerator } from '../ports/clock.ts';
@@ -15,6 +14,7 @@ import type { TaskManagerConfigInput } from './app-config.ts';
 import { InProcessEventBus } from './events.ts';
 import type { HookRegistry } from '../ports/hooks.ts';
 import { createHookRegistry } from './hooks.ts';
+import { createLogger } from './logger.ts';
 import type { HttpRoute } from '../ports/http-route.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
 import type { SectionRead } from './config-diff.ts';
@@ -60,7 +60,7 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
   const nodeId = nodeIdOf(config.app.nodeId, os.hostname());
   const origin = `${nodeId}:${randomUUID().slice(0, 8)}`;
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? pino({ name: config.app.name, level: config.app.logLevel });
+  const logger: Logger = options.logger ?? createLogger({ name: config.app.name, level: config.app.logLevel });
   const container = rootContainer.createChildContainer();
   const hooks = createHookRegistry();
   const events = new InProcessEventBus(clock, origin, logger);

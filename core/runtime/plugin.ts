@@ -21,6 +21,7 @@ export interface PluginContext {
   readonly config: ResolvedConfig;
   readonly nodeId: string;
   readonly roles: readonly Role[];
+  /** Already names the plugin (`plugin: <name>` on every line): a child logger need not add it again. */
   readonly logger: Logger;
   readonly clock: Clock;
   readonly hooks: HookRegistry;

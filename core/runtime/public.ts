@@ -21,3 +21,4 @@ export {
   type NumberedPageRequest,
 } from '../services/tasks/numbered-pages.ts';
 export { apiAccessSchema, API_ACCESS_SECTION, type ApiAccess, type ApiAccessOptions } from '../config/api-access.ts';
+export { createLogger, type LoggerOptions } from './logger.ts';

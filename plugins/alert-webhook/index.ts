@@ -39,7 +39,7 @@ export function alertWebhook(options: AlertWebhookOptions = {}): AlertWebhookPlu
 
   const start = (ctx: PluginContext, s: AlertSettings & { webhookUrl: string }) => {
     const metrics = ctx.tryResolve(TOKENS.Metrics) ?? noopMetrics;
-    const logger = ctx.logger.child({ plugin: 'alert-webhook' });
+    const logger = ctx.logger;
     const activeSender = new WebhookSender(
       {
         url: s.webhookUrl,

@@ -34,7 +34,7 @@ export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
       ctx.provide(TOKENS.ApiAccess, { apiKeys, maxPayloadBytes, batchLimit });
     },
     async start(ctx) {
-      const logger = ctx.logger.child({ plugin: 'http-api' });
+      const logger = ctx.logger;
       app = createHttpApp({
         tasks: ctx.services.tasks,
         cluster: ctx.services.cluster,

@@ -18,7 +18,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Plugin {
     provides: ['queue', 'coordination'],
     setup(ctx) {
       const settings = ctx.section('memoryQueue', optionsSchema, options);
-      const logger = ctx.logger.child({ plugin: 'queue-memory' });
+      const logger = ctx.logger;
       pair = createMemoryQueuePair(ctx.clock, {
         cancelMarkTtlMs: settings.cancelMarkTtl,
         onHandlerError: (error, where) => logger.error({ err: error, where }, 'subscriber failed'),

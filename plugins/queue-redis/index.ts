@@ -22,7 +22,7 @@ export function redisQueue(options: RedisQueueOptions = {}): Plugin {
     setup(ctx) {
       const settings = ctx.section('redis', redisOptionsSchema, options);
       if (settings.cluster) assertClusterPrefix(settings.prefix);
-      const logger = ctx.logger.child({ plugin: 'queue-redis' });
+      const logger = ctx.logger;
       connections = new RedisConnections(
         createKeys(settings.prefix, ctx.config.scheduler.leaderLockKey),
         {
