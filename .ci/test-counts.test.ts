@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsers } from './test-counts.mjs';
 
 type Counts = { passed: number; failed: number; skipped: number };
-const parse = parsers as Record<'vitest' | 'unittest' | 'gotest', (text: string) => Counts>;
+const parse = parsers as Record<'check' | 'vitest' | 'unittest' | 'gotest', (text: string) => Counts>;
 
 describe('CI test counts', () => {
   it('reads unittest summaries, counting errors and a failed module setup as failures', () => {
@@ -35,5 +35,8 @@ describe('CI test counts', () => {
   it('reads the vitest JSON report, counting a file that failed to load', () => {
     const report = { numPassedTests: 7, numFailedTests: 1, numPendingTests: 2, numTodoTests: 0, testResults: [{ status: 'failed', assertionResults: [] }] };
     expect(parse.vitest(JSON.stringify(report))).toEqual({ passed: 7, failed: 2, skipped: 2 });
+  });
+  it('counts a whole-run check (the linter) as no test: its exit code decides (count-tests.mjs)', () => {
+    expect(parse.check('Checked 490 files in 541ms. No fixes applied.')).toEqual({ passed: 0, failed: 0, skipped: 0 });
   });
 });

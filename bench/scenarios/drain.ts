@@ -4,7 +4,7 @@ import { distributedApp } from '../lib/distributed-app.ts';
 import { drainBudget, DRAIN_CONCURRENCIES, DRAIN_SETUPS, type DrainBudget, type DrainSetup } from '../lib/drain-budget.ts';
 import { freshMysqlDatabase, type BenchDatabase } from '../lib/mysql-database.ts';
 import { completionCounter, ourApp, precreate, startWorker, stopApp } from '../lib/our-app.ts';
-import type { TaskManager } from '../lib/our-core.ts';
+import type { TaskManager, Worker } from '../lib/our-core.ts';
 import { benchPrefix } from '../lib/redis-keys.ts';
 import type { Measurement, Scenario } from '../lib/result.ts';
 import { nowMs, round, untilCount } from '../lib/stats.ts';
@@ -40,7 +40,7 @@ export async function drainOurs(setup: DrainSetup, capacity: number, budget: Dra
       ? await distributedApp({ mysqlUrl: database.url, prefix: prefix!, capacity, worker: false })
       : await ourApp({ queue: setup.queue, prefix, capacity, worker: false });
     const completed = completionCounter(app);
-    let worker;
+    let worker: Worker | undefined;
     try {
       await precreate(app, budget.n, 0, setup.mysql ? 2 : 1, database ? ECHO_TYPE : undefined);
       const startedAt = nowMs();

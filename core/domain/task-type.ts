@@ -47,7 +47,7 @@ export function computeRetryDelayMs(
 ): number {
   const base =
     config.retryStrategy === 'EXPONENTIAL'
-      ? config.retryDelay * Math.pow(config.backoffRate, retryCount)
+      ? config.retryDelay * config.backoffRate ** retryCount
       : config.retryDelay;
   const jitter = config.retryJitter ?? 0;
   const factor = jitter > 0 ? 1 + jitter * (2 * random() - 1) : 1;

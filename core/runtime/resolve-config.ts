@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './app-config.ts';
 import { readEnvOverrides, readRoles, type EnvSections } from './env-overrides.ts';
 

@@ -5,7 +5,7 @@ import { NonRetryableError } from '../../core/index.ts';
 import type { SqlDialect } from './named-params.ts';
 
 /** Tables are unknown to the executor: rows are plain records. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kysely's "any table" database type
+// biome-ignore lint/suspicious/noExplicitAny: kysely's "any table" database type
 export type AnyDatabase = Record<string, any>;
 
 export interface SqlConnection {

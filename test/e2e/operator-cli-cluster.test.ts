@@ -157,6 +157,7 @@ describe('taskmanager completion', { timeout: 60_000 }, () => {
     expect(script.code).toBe(0);
     const probe = [
       script.stdout,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash line, with bash's own ${…}
       't() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _taskmanager; echo "${COMPREPLY[*]}"; }',
       't taskmanager ta',
       't taskmanager tasks ""',

@@ -1,4 +1,3 @@
-import type { Clock } from '../../ports/clock.ts';
 import type { LeaderElection } from '../../ports/coordination.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { delay } from '../delay.ts';
@@ -32,7 +31,6 @@ export class Leadership {
     private readonly election: LeaderElection,
     private readonly options: LeadershipOptions,
     private readonly callbacks: LeadershipCallbacks,
-    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 

@@ -69,7 +69,6 @@ export class Scheduler {
       coordination.leader,
       { candidateId: this.id, ttlMs: s.leaderLockTtl, renewIntervalMs: s.leaderRenewInterval, followerRetryMs: Math.min(s.leaderRenewInterval, 1_000) },
       { onElected: (term) => this.onElected(term), onLost: (reason) => this.onLost(reason) },
-      clock,
       log,
     );
     leaderState.schedulerId = this.id;

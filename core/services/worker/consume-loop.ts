@@ -187,7 +187,7 @@ export class ConsumeLoop {
     const stale: string[] = [];
     for (const id of ids) {
       const task = byId.get(id);
-      if (!task || task.status !== 'PROCESSING' || task.workerId !== workerId) stale.push(id);
+      if (task?.status !== 'PROCESSING' || task.workerId !== workerId) stale.push(id);
       else this.ready.push(task);
     }
     // Ridden on the next take (or sent alone shortly): a failure keeps them due.

@@ -75,6 +75,8 @@ export async function startEmbeddedServer(env: NodeJS.ProcessEnv = {}): Promise<
 }
 
 /** Any ANSI escape sequence (colour, cursor, line clearing). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal's escape sequences on purpose
 export const ANSI = /\x1b\[/;
 /** A colour or style code such as ESC[32m. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal's escape sequences on purpose
 export const ANSI_COLOR = /\x1b\[\d+(;\d+)*m/;
