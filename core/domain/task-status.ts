@@ -13,7 +13,7 @@ export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 export const ALL_STATUSES: readonly TaskStatus[] = Object.values(TaskStatus);
 
 /**
- * The transition table of SPEC §1.2, the single authority on which edges exist.
+ * The transition table of docs/design.md#state-machine, the single authority on which edges exist.
  * Every write of a status goes through `assertTransition` (services) and a guard on the
  * expected status (storage), so two racing actors cannot both win.
  */

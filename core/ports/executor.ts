@@ -18,7 +18,7 @@ export interface ExecutionContext {
 }
 
 /**
- * Runs tasks of one or more types (SPEC §4 Executor). `execute` resolves with the result
+ * Runs tasks of one or more types (docs/design.md#executors). `execute` resolves with the result
  * stored on SUCCESS; throwing fails the task (retryable unless it is a NonRetryableError).
  */
 export interface Executor {

@@ -32,7 +32,7 @@ function canSetLevel(logger: Logger): logger is Logger & LevelSettable {
 }
 
 /**
- * Applies a new config to a running app (the seeds' ConfigLoader.Watch). The new config is
+ * Applies a new config to a running app (hot reload: docs/operations.md#hot-reload-of-the-config). The new config is
  * validated completely first (schema, environment overrides, every plugin's setup on fresh
  * plugin instances, the load balancer name); only then are the live keys applied. Keys that
  * need a restart are reported, never half-applied; an invalid config changes nothing.

@@ -1,7 +1,7 @@
 import { injectable } from 'tsyringe';
 import type { Executor } from '../ports/executor.ts';
 
-/** Maps each task type to exactly one executor (SPEC §4); a second claim on a type is an error. */
+/** Maps each task type to exactly one executor (docs/design.md#executors); a second claim on a type is an error. */
 @injectable()
 export class ExecutorRegistry {
   private readonly byTaskType = new Map<string, Executor>();

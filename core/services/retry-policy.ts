@@ -26,7 +26,7 @@ export interface FailurePlan {
 }
 
 /**
- * Decides what a failure does (SPEC §1.3): a retry scheduled durably with backoff while
+ * Decides what a failure does (docs/design.md#retry-policy): a retry scheduled durably with backoff while
  * retry_count < max_retry and the error is retryable, else a final FAILED/TIMEOUT.
  * A retry is written as one guarded step PROCESSING → FAILED|TIMEOUT → PENDING.
  */

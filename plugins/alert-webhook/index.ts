@@ -24,7 +24,7 @@ export interface AlertWebhookPlugin extends Plugin {
 }
 
 /**
- * Alerts to a webhook (the seeds' AlertPlugin): a task that failed for good, a worker found
+ * Alerts to a webhook: a task that failed for good, a worker found
  * dead, and the thresholds of threshold-monitor.ts. Event alerts are sent by the process where
  * the event happened (events from other processes are ignored), threshold alerts by the
  * leader, so a cluster sends each alert once. Off while `alert.webhookUrl` is unset.

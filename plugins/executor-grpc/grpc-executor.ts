@@ -13,7 +13,7 @@ import type { ProtoDefinitions } from './proto-definitions.ts';
 const DEADLINE_MARGIN_MS = 250;
 
 /**
- * A unary gRPC call per task (the seeds' RPC executor): the payload is the request message,
+ * A unary gRPC call per task (the RPC executor): the payload is the request message,
  * the response message is the result. The deadline is the task's timeout; a cancel or a
  * timeout cancels the call on the wire.
  */

@@ -7,7 +7,7 @@ import { classifySqlError } from './sql-errors.ts';
 import { batchInsert, runStatement } from './statements.ts';
 
 /**
- * The seeds' database executor: `execute_sql` (a named statement, parameters bound) and
+ * The database executor: `execute_sql` (a named statement, parameters bound) and
  * `batch_insert` (rows into a configured table), on MySQL / MariaDB or PostgreSQL.
  */
 export class SqlExecutor implements Executor {

@@ -1,6 +1,6 @@
 /**
  * The API's shapes, written once: they validate requests, type the handlers and produce the
- * OpenAPI document. Field names are snake_case (SPEC §1.1); messages name the rule, the error
+ * OpenAPI document. Field names are snake_case (docs/design.md#task-model); messages name the rule, the error
  * mapping adds the field path.
  */
 import { z } from '@hono/zod-openapi';

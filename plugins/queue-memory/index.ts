@@ -4,7 +4,7 @@ import type { Plugin } from '../../core/index.ts';
 import { createMemoryQueuePair } from './memory-queue-pair.ts';
 
 const optionsSchema = z.object({
-  /** How long a cancel mark lives (SPEC §3: one hour). */
+  /** How long a cancel mark lives (one hour by default, as on Redis). */
   cancelMarkTtl: duration().default(3_600_000),
 });
 

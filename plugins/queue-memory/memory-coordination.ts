@@ -189,7 +189,7 @@ class MemoryEventBridge implements EventBridge {
 }
 
 export interface MemoryCoordinationOptions {
-  /** How long a cancel mark lives; SPEC §3 says one hour. */
+  /** How long a cancel mark lives; one hour by default, as on Redis. */
   cancelMarkTtlMs: number;
   onHandlerError: HandlerErrorReporter;
 }

@@ -11,7 +11,7 @@ import { RedisTaskCache } from './redis-task-cache.ts';
 export type { RedisQueueOptions } from './options.ts';
 
 /**
- * Queue, coordination and task cache on Redis (SPEC §3): the distributed deployment's
+ * Queue, coordination and task cache on Redis (docs/operations.md#key-layout): the distributed deployment's
  * shared state between API, scheduler and worker processes.
  */
 export function redisQueue(options: RedisQueueOptions = {}): Plugin {

@@ -13,7 +13,7 @@ import { guard } from './connection.ts';
 import type { RedisConnections } from './redis-connections.ts';
 import { decodeWorker, encodeWorker } from './worker-hash.ts';
 
-/** SPEC §3: a cancel mark lives one hour. */
+/** A cancel mark lives one hour (docs/design.md#queues-and-redis-keys). */
 const CANCEL_MARK_TTL_SECONDS = 3600;
 
 class RedisLeaderElection implements LeaderElection {

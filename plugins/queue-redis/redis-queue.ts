@@ -25,7 +25,7 @@ function decodeMember(member: string): QueueEntry {
 }
 
 /**
- * TaskQueue over Redis lists (SPEC §3). Producers LPUSH, consumers take from the right,
+ * TaskQueue over Redis lists (docs/operations.md#key-layout). Producers LPUSH, consumers take from the right,
  * so every list is FIFO; each move between lists is one Lua script, so an id is always in
  * exactly one place. See scripts/*.lua for the KEYS/ARGV of each step.
  */

@@ -30,7 +30,7 @@ function durations(count: number, from: number, to: number): number[] {
 describe.skipIf(Boolean(skipReason))('a three-node cluster on MySQL + Redis', () => {
   let db: TestDatabase;
   let cluster: Cluster | undefined;
-  /** What the scenarios measured, printed at the end (the numbers behind SPEC §7's targets). */
+  /** What the scenarios measured, printed at the end (the failover and recovery figures of docs/benchmarks.md). */
   const measured: string[] = [];
 
   beforeAll(async () => {

@@ -119,7 +119,7 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     it('every metric a dashboard query reads is exported', () => {
       const missing = dashboardQueries.flatMap((q) => metricNamesIn(q.expr).filter((name) => !exported.has(name)).map((name) => `${q.panel}: ${name}`));
       expect(missing).toEqual([]);
-      // The seeds' names are there.
+      // The stable names of docs/design.md#metrics are there.
       for (const name of ['task_created_total', 'task_duration_seconds_bucket', 'task_failed_total', 'worker_load', 'queue_length', 'scheduler_is_leader']) {
         expect(exported.has(name), name).toBe(true);
       }

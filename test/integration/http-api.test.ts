@@ -27,7 +27,7 @@ describe('HTTP API: endpoints', () => {
     expect(res.body.data.task_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('returns the task with every SPEC §1.1 field in snake_case', async () => {
+  it('returns the task with every field of docs/design.md#task-model in snake_case', async () => {
     const id = await create({ priority: 1, timeout: 30, max_retry: 5 });
     const res = await f.call('GET', `/api/v1/tasks/${id}`);
     expect(res.status).toBe(200);

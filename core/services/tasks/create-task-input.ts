@@ -33,7 +33,7 @@ export const MAX_DELAY_MS = 366 * 86_400_000;
 export const EARLIEST_TIME = new Date('1970-01-01T00:00:00.000Z');
 export const LATEST_TIME = new Date('9999-12-31T23:59:59.999Z');
 
-/** Semantic checks and defaults (SPEC §1.1, C13: request values override the type's defaults). */
+/** Semantic checks and defaults (docs/design.md#task-model: request values override the type's defaults). */
 export function buildNewTask(
   input: CreateTaskInput,
   type: TaskTypeConfig,

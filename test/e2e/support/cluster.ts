@@ -1,7 +1,7 @@
 import { waitFor } from '../../helpers/wait.ts';
 import { NodeProcess, baseEnv, freePort } from './node-process.ts';
 
-/** Short timings so failures are detected in seconds (SPEC defaults are 10 s / 30 s). */
+/** Short timings so failures are detected in seconds (the defaults are 10 s / 30 s). */
 export const FAST_TIMINGS: Record<string, string> = {
   TM_SCHEDULER_LEADER_LOCK_TTL: '2s',
   TM_SCHEDULER_LEADER_RENEW_INTERVAL: '500ms',
