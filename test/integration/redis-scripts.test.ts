@@ -149,7 +149,7 @@ describe('queue-redis cluster prefix', () => {
 });
 
 describe('queue-redis options', () => {
-  it('accepts Sentinel as SPEC spells it ({ master, nodes }) and "host:port" nodes', () => {
+  it('accepts Sentinel as docs/configuration.md spells it ({ master, nodes }) and "host:port" nodes', () => {
     const parsed = redisOptionsSchema.parse({
       sentinel: { master: 'mymaster', nodes: ['sentinel-1:26379', { host: 'sentinel-2', port: '26380' }] },
       cluster: { nodes: ['redis-1:7000'] },
