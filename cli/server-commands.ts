@@ -10,7 +10,10 @@ interface CommonOptions {
 }
 
 async function load(options: CommonOptions, fresh = false) {
-  const [{ loadConfig }, { resolveBuiltInPlugin }] = await Promise.all([import('../core/index.ts'), import('./plugin-catalogue.ts')]);
+  const [{ loadConfig }, { resolveBuiltInPlugin }] = await Promise.all([
+    import('../core/index.ts'),
+    import('./plugin-catalogue.ts'),
+  ]);
   return loadConfig({ path: options.config ?? process.env.TM_CONFIG, resolvePlugin: resolveBuiltInPlugin, fresh });
 }
 
@@ -57,6 +60,12 @@ async function migrate(options: CommonOptions): Promise<void> {
 }
 
 export function registerServerCommands(cli: CAC): void {
-  cli.command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)').option('--config <path>', 'config file').action(start);
-  cli.command('migrate', 'Create or update the database schema of the configured storage').option('--config <path>', 'config file').action(migrate);
+  cli
+    .command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)')
+    .option('--config <path>', 'config file')
+    .action(start);
+  cli
+    .command('migrate', 'Create or update the database schema of the configured storage')
+    .option('--config <path>', 'config file')
+    .action(migrate);
 }

@@ -1,15 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { BULLMQ_SERIES, drainChartSvg, formatRate, type ChartCaption, type ChartRow } from './drain-chart.ts';
 
-const meta: ChartCaption = { date: '2026-11-23T19:00:00.000Z', cpus: 2, cpuModel: 'AMD EPYC', node: 'v20.20.2', loadavg: [1.5, 1, 0.5], runs: 3, quick: false };
+const meta: ChartCaption = {
+  date: '2026-11-23T19:00:00.000Z',
+  cpus: 2,
+  cpuModel: 'AMD EPYC',
+  node: 'v20.20.2',
+  loadavg: [1.5, 1, 0.5],
+  runs: 3,
+  quick: false,
+};
 
 function row(series: string, x: number, ours: number, bullmq: number, notes?: string[]): ChartRow {
-  return { name: 'drain', ours, bullmq, unit: 'tasks/s', runs: { ours: [ours], bullmq: [bullmq] }, chart: { series, x }, ...(notes ? { notes } : {}) };
+  return {
+    name: 'drain',
+    ours,
+    bullmq,
+    unit: 'tasks/s',
+    runs: { ours: [ours], bullmq: [bullmq] },
+    chart: { series, x },
+    ...(notes ? { notes } : {}),
+  };
 }
 
 const rows: ChartRow[] = [
   row('memory storage + memory queue', 1, 2000, 1500),
-  row('mysql storage + redis queue', 1, 250, 1500, ['deadline reached, rate so far: ours 2000/10000 in 8.0 s (deadline 8 s)']),
+  row('mysql storage + redis queue', 1, 250, 1500, [
+    'deadline reached, rate so far: ours 2000/10000 in 8.0 s (deadline 8 s)',
+  ]),
   row('memory storage + memory queue', 10, 20000, 10000),
   row('mysql storage + redis queue', 10, 1000, 10000),
   // Not charted: no chart key.
@@ -24,7 +42,11 @@ interface BarAttrs {
 }
 
 function barsOf(svg: string): BarAttrs[] {
-  return [...svg.matchAll(/<rect class="bar" data-series="([^"]+)" data-x="(\d+)" data-value="([\d.]+)"[^>]* height="([\d.]+)"/g)].map((m) => ({
+  return [
+    ...svg.matchAll(
+      /<rect class="bar" data-series="([^"]+)" data-x="(\d+)" data-value="([\d.]+)"[^>]* height="([\d.]+)"/g,
+    ),
+  ].map((m) => ({
     series: m[1] as string,
     x: Number(m[2]),
     value: Number(m[3]),
@@ -69,6 +91,8 @@ describe('drain chart SVG', () => {
   });
 
   it('refuses rows with nothing to chart', () => {
-    expect(() => drainChartSvg([{ name: 'drain', ours: 1, bullmq: null, unit: 'tasks/s' }], meta)).toThrow(/no charted drain rows/);
+    expect(() => drainChartSvg([{ name: 'drain', ours: 1, bullmq: null, unit: 'tasks/s' }], meta)).toThrow(
+      /no charted drain rows/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { bullQueue, bullWorker, closeBull, preAdd, startRunning } from '../lib/bullmq.ts';
 import { bullPgQueue, bullPgWorker, closePg, preAddPg } from '../lib/bullmq-postgres.ts';
 import { distributedApp } from '../lib/distributed-app.ts';
-import { drainBudget, DRAIN_CONCURRENCIES, DRAIN_SETUPS, type DrainBudget, type DrainSetup } from '../lib/drain-budget.ts';
+import {
+  drainBudget,
+  DRAIN_CONCURRENCIES,
+  DRAIN_SETUPS,
+  type DrainBudget,
+  type DrainSetup,
+} from '../lib/drain-budget.ts';
 import { freshMysqlDatabase, type BenchDatabase } from '../lib/mysql-database.ts';
 import { completionCounter, ourApp, precreate, startWorker, stopApp } from '../lib/our-app.ts';
 import type { TaskManager, Worker } from '../lib/our-core.ts';
@@ -96,10 +102,20 @@ export async function drainBullPostgres(concurrency: number, budget: DrainBudget
 }
 
 /** "deadline …: ours 812/50000 in 10.0 s": bench/chart.ts marks such bars as partial. */
-function note(ours: Drained, ourBudget: DrainBudget, other: Drained, otherBudget: DrainBudget, otherName = 'BullMQ'): string | undefined {
+function note(
+  ours: Drained,
+  ourBudget: DrainBudget,
+  other: Drained,
+  otherBudget: DrainBudget,
+  otherName = 'BullMQ',
+): string | undefined {
   const partial = [
-    ours.done < ours.n ? `ours ${ours.done}/${ours.n} in ${ours.seconds.toFixed(1)} s (deadline ${ourBudget.deadlineMs / 1000} s)` : '',
-    other.done < other.n ? `${otherName} ${other.done}/${other.n} in ${other.seconds.toFixed(1)} s (deadline ${otherBudget.deadlineMs / 1000} s)` : '',
+    ours.done < ours.n
+      ? `ours ${ours.done}/${ours.n} in ${ours.seconds.toFixed(1)} s (deadline ${ourBudget.deadlineMs / 1000} s)`
+      : '',
+    other.done < other.n
+      ? `${otherName} ${other.done}/${other.n} in ${other.seconds.toFixed(1)} s (deadline ${otherBudget.deadlineMs / 1000} s)`
+      : '',
   ].filter(Boolean);
   return partial.length > 0 ? `deadline reached, rate so far: ${partial.join(', ')}` : undefined;
 }

@@ -8,7 +8,12 @@ export type Role = (typeof ROLES)[number];
 
 /** Environment values arrive as "a,b,c". */
 function commaList(value: unknown): unknown {
-  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 }
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -53,7 +58,12 @@ export const coreConfigSchema = z.object({
       /** Loopback by default: a server reachable from elsewhere is a choice (TM_APP_HOST=0.0.0.0, with API keys). */
       host: z.string().default('127.0.0.1'),
       /** Part of the scheduler id and the worker id; TM_NODE_ID. */
-      nodeId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+      nodeId: z
+        .string()
+        .min(1)
+        .max(40)
+        .regex(/^[A-Za-z0-9_.-]+$/)
+        .optional(),
       /** Publish events to other processes over the coordination bridge (`task:events`). */
       crossProcessEvents: boolean().default(true),
       logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -16,7 +16,10 @@ export function duration() {
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like "100ms", "10s" or a number of milliseconds, got ${JSON.stringify(value)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like "100ms", "10s" or a number of milliseconds, got ${JSON.stringify(value)}`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -30,7 +33,7 @@ export function integer(min: number, max: number) {
 
 /** Booleans from config files or environment strings ("true", "0"). */
 export function boolean() {
-  return z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
-    typeof v === 'boolean' ? v : v === 'true' || v === '1' || v === 'yes',
-  );
+  return z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+    .transform((v) => (typeof v === 'boolean' ? v : v === 'true' || v === '1' || v === 'yes'));
 }

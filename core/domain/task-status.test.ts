@@ -17,7 +17,12 @@ TIMEOUT    → PENDING
 const ALLOWED = new Set(
   DOCUMENTED_EDGES.trim()
     .split('\n')
-    .map((line) => line.split('→').map((s) => s.trim()).join('->')),
+    .map((line) =>
+      line
+        .split('→')
+        .map((s) => s.trim())
+        .join('->'),
+    ),
 );
 
 const allPairs = ALL_STATUSES.flatMap((from) => ALL_STATUSES.map((to) => [from, to] as [TaskStatus, TaskStatus]));

@@ -64,10 +64,13 @@ export function parseStatusList(text: string, field = 'status'): TaskStatus[] | 
   const statuses = text.split(',').map((part) => part.trim());
   const bad = statuses.find((status) => !isTaskStatus(status));
   if (bad !== undefined) {
-    throw new InvalidParameterError(`invalid parameter ${field}: must be a comma-separated list of ${ALL_STATUSES.join(', ')}`, {
-      field,
-      value: bad,
-    });
+    throw new InvalidParameterError(
+      `invalid parameter ${field}: must be a comma-separated list of ${ALL_STATUSES.join(', ')}`,
+      {
+        field,
+        value: bad,
+      },
+    );
   }
   return [...new Set(statuses)] as TaskStatus[];
 }

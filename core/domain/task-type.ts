@@ -46,9 +46,7 @@ export function computeRetryDelayMs(
   random: () => number = Math.random,
 ): number {
   const base =
-    config.retryStrategy === 'EXPONENTIAL'
-      ? config.retryDelay * config.backoffRate ** retryCount
-      : config.retryDelay;
+    config.retryStrategy === 'EXPONENTIAL' ? config.retryDelay * config.backoffRate ** retryCount : config.retryDelay;
   const jitter = config.retryJitter ?? 0;
   const factor = jitter > 0 ? 1 + jitter * (2 * random() - 1) : 1;
   return Math.max(0, Math.round(base * factor * 1000));

@@ -91,7 +91,13 @@ export interface WorkerQueue {
    * what it finished. When the queue is empty, waits up to `waitMs` for work (no busy
    * polling); returns [] on timeout or when `signal` aborts.
    */
-  ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs?: number, signal?: AbortSignal): Promise<string[]>;
+  ackAndTake(
+    workerId: string,
+    ackIds: readonly string[],
+    max: number,
+    waitMs?: number,
+    signal?: AbortSignal,
+  ): Promise<string[]>;
   /** Remove finished ids from the worker's processing list (acks no take carried). */
   ack(workerId: string, taskIds: readonly string[]): Promise<void>;
   /**

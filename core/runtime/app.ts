@@ -75,7 +75,10 @@ export async function migratePlugins(input: TaskManagerConfigInput, options: Cre
  * Builds an app from a config: one child DI container per app (never the global one), every
  * plugin's setup, the port checks, then the core services. Nothing connects until `start()`.
  */
-export async function createTaskManager(input: TaskManagerConfigInput, options: CreateOptions = {}): Promise<TaskManager> {
+export async function createTaskManager(
+  input: TaskManagerConfigInput,
+  options: CreateOptions = {},
+): Promise<TaskManager> {
   const setup = await setupPlugins(input, options, REQUIRED_PORTS);
   const { config, container, contexts } = setup;
   const plugins = config.plugins;
@@ -96,7 +99,24 @@ export async function createTaskManager(input: TaskManagerConfigInput, options: 
     balancers: container.resolve(LoadBalancerRegistry),
     worker,
   });
-  return new Lifecycle({ config, nodeId, roles, container, hooks, events, logger, services, scheduler, worker, plugins, contexts, resolve, origin, executors, reloader });
+  return new Lifecycle({
+    config,
+    nodeId,
+    roles,
+    container,
+    hooks,
+    events,
+    logger,
+    services,
+    scheduler,
+    worker,
+    plugins,
+    contexts,
+    resolve,
+    origin,
+    executors,
+    reloader,
+  });
 }
 
 interface LifecycleParts {
@@ -202,7 +222,11 @@ class Lifecycle implements TaskManager {
     const types = await catalog.list();
     for (const type of this.config.taskTypes) {
       const problem = executorProblem(this.parts.executors, type.taskType, type.executorType);
-      if (problem) this.logger.warn({ taskType: type.taskType }, `task type "${type.taskType}" cannot run in this process: ${problem}`);
+      if (problem)
+        this.logger.warn(
+          { taskType: type.taskType },
+          `task type "${type.taskType}" cannot run in this process: ${problem}`,
+        );
     }
     for (const executor of this.parts.executors.list()) {
       await executor.init?.({
@@ -211,7 +235,12 @@ class Lifecycle implements TaskManager {
       });
     }
     if (this.config.app.crossProcessEvents) {
-      this.bridge = new CrossProcessEvents(this.events, this.parts.resolve(TOKENS.Coordination), this.parts.origin, this.logger);
+      this.bridge = new CrossProcessEvents(
+        this.events,
+        this.parts.resolve(TOKENS.Coordination),
+        this.parts.origin,
+        this.logger,
+      );
       await this.bridge.start();
     }
     this.scheduler?.start();
@@ -229,14 +258,17 @@ class Lifecycle implements TaskManager {
     };
     await attempt('app:close hook', () => this.hooks.callHook('app:close'));
     const consumers = this.started.filter((p) => (p.provides?.length ?? 0) === 0).reverse();
-    for (const plugin of consumers) await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
+    for (const plugin of consumers)
+      await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
     await attempt('task service', () => this.services.tasks.close());
     await attempt('worker', () => this.worker?.stop());
     await attempt('scheduler', () => this.scheduler?.stop());
     await attempt('event bridge', () => this.bridge?.stop());
-    for (const executor of this.parts.executors.list()) await attempt(`executor "${executor.type}"`, () => executor.close?.());
+    for (const executor of this.parts.executors.list())
+      await attempt(`executor "${executor.type}"`, () => executor.close?.());
     const providers = this.started.filter((p) => (p.provides?.length ?? 0) > 0).reverse();
-    for (const plugin of providers) await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
+    for (const plugin of providers)
+      await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
     this.started.length = 0;
     this.state = 'stopped';
   }

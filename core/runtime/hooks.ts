@@ -12,7 +12,11 @@ type Handler = (...args: never[]) => unknown;
 class CountingHookable extends Hookable<TaskManagerHooks> implements HookRegistry {
   private readonly handlers = new Map<string, Handler[]>();
 
-  override hook<N extends HookName>(name: N, handler: TaskManagerHooks[N], options?: { allowDeprecated?: boolean }): () => void {
+  override hook<N extends HookName>(
+    name: N,
+    handler: TaskManagerHooks[N],
+    options?: { allowDeprecated?: boolean },
+  ): () => void {
     // hookable types a handler with its own InferCallback, which it does not export.
     const unregister = super.hook(name, handler as never, options);
     if (name && typeof handler === 'function') {

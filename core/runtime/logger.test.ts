@@ -16,9 +16,17 @@ function capture() {
 describe('createLogger', () => {
   it('writes one JSON object per line when no one watches a terminal', () => {
     const { lines, destination } = capture();
-    createLogger({ name: 'tm', level: 'info', pretty: false, destination }).child({ plugin: 'queue-redis' }).info({ tasks: 3 }, 'hello');
+    createLogger({ name: 'tm', level: 'info', pretty: false, destination })
+      .child({ plugin: 'queue-redis' })
+      .info({ tasks: 3 }, 'hello');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ name: 'tm', plugin: 'queue-redis', tasks: 3, msg: 'hello', level: 30 });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      name: 'tm',
+      plugin: 'queue-redis',
+      tasks: 3,
+      msg: 'hello',
+      level: 30,
+    });
   });
 
   it('writes readable lines for a terminal', () => {

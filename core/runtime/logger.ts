@@ -22,6 +22,12 @@ export function createLogger(options: LoggerOptions): Logger {
   // In-process and synchronous: lines stay in order with the banner and other console output.
   return pino(
     settings,
-    pinoPretty({ colorize: !destination, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l', ...(destination ? { destination } : {}) }),
+    pinoPretty({
+      colorize: !destination,
+      sync: true,
+      ignore: 'pid,hostname',
+      translateTime: 'SYS:HH:MM:ss.l',
+      ...(destination ? { destination } : {}),
+    }),
   );
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Plugin } from './plugin.ts';
 import { startOrder } from './plugin-order.ts';
 
-const plugin = (name: string, provides: Plugin['provides'] = [], requires: Plugin['requires'] = []): Plugin => ({ name, provides, requires });
+const plugin = (name: string, provides: Plugin['provides'] = [], requires: Plugin['requires'] = []): Plugin => ({
+  name,
+  provides,
+  requires,
+});
 
 describe('plugin order', () => {
   it('starts providers before the plugins that require their ports', () => {

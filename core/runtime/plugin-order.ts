@@ -9,7 +9,8 @@ export function startOrder(plugins: readonly Plugin[]): Plugin[] {
   const state = new Map<Plugin, 'visiting' | 'done'>();
   const visit = (plugin: Plugin, chain: string[]) => {
     if (state.get(plugin) === 'done') return;
-    if (state.get(plugin) === 'visiting') throw new Error(`plugins depend on each other in a cycle: ${[...chain, plugin.name].join(' → ')}`);
+    if (state.get(plugin) === 'visiting')
+      throw new Error(`plugins depend on each other in a cycle: ${[...chain, plugin.name].join(' → ')}`);
     state.set(plugin, 'visiting');
     for (const port of plugin.requires ?? []) {
       const provider = providerOf.get(port);

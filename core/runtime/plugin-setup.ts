@@ -52,7 +52,11 @@ export interface PluginSetup {
  * Validates the config, creates the app's own child container with the core's shared
  * objects, and runs every plugin's setup (registration only, no I/O).
  */
-export async function setupPlugins(input: TaskManagerConfigInput, options: SetupOptions, requiredPorts: readonly PortName[]): Promise<PluginSetup> {
+export async function setupPlugins(
+  input: TaskManagerConfigInput,
+  options: SetupOptions,
+  requiredPorts: readonly PortName[],
+): Promise<PluginSetup> {
   const config = resolveConfig(input, options.env ?? process.env);
   const plugins = config.plugins;
   checkPlugins(plugins, requiredPorts);
@@ -129,7 +133,6 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
       throw new Error(`a plugin declares that it provides "${port}" but registered nothing for it in setup`);
     }
   }
-
 
   return {
     config,

@@ -17,7 +17,8 @@ export const REQUIRED_PORTS: readonly PortName[] = ['storage', 'queue', 'coordin
 export function checkPlugins(plugins: readonly Plugin[], requiredPorts: readonly PortName[] = REQUIRED_PORTS): void {
   const names = new Set<string>();
   for (const plugin of plugins) {
-    if (names.has(plugin.name)) throw new Error(`plugin "${plugin.name}" is listed twice; each plugin name must be unique`);
+    if (names.has(plugin.name))
+      throw new Error(`plugin "${plugin.name}" is listed twice; each plugin name must be unique`);
     names.add(plugin.name);
   }
   const providers = new Map<PortName, string>();

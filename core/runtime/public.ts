@@ -1,6 +1,12 @@
 // The services and runtime entry points, re-exported by core/index.ts.
 export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/tasks/task-service.ts';
-export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport, type LocalNodeView } from '../services/cluster-service.ts';
+export {
+  ClusterService,
+  type SchedulerStatus,
+  type WorkerView,
+  type ReadinessReport,
+  type LocalNodeView,
+} from '../services/cluster-service.ts';
 export type { CoreServices } from './plugin.ts';
 export { createTaskManager, defineConfig, migratePlugins, type TaskManager, type CreateOptions } from './app.ts';
 export { ConfigError, resolveConfig } from './resolve-config.ts';
@@ -10,7 +16,14 @@ export { Worker } from '../services/worker/worker.ts';
 export { ExecutorRegistry } from '../services/executor-registry.ts';
 export { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 export { planFailure } from '../services/retry-policy.ts';
-export { loadConfig, SEARCH_PLACES, type LoadConfigOptions, type LoadedConfig, type PluginReference, type PluginResolver } from './config-loader.ts';
+export {
+  loadConfig,
+  SEARCH_PLACES,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type PluginReference,
+  type PluginResolver,
+} from './config-loader.ts';
 export { ApiKeyCheck } from '../services/api-keys.ts';
 export { assertBatchSize } from '../services/tasks/batch-size.ts';
 export {

@@ -21,17 +21,34 @@ describe('task state writer and the read cache', () => {
     const { cache, entries } = recordingCache();
     const state = new TaskStateWriter(storage, cache);
     const now = clock.now();
-    await storage.createTasks([{ taskId: 't1', taskType: 'x', priority: 0, payload: {}, maxRetry: 0, timeout: 10, scheduledAt: now, createdAt: now }]);
+    await storage.createTasks([
+      {
+        taskId: 't1',
+        taskType: 'x',
+        priority: 0,
+        payload: {},
+        maxRetry: 0,
+        timeout: 10,
+        scheduledAt: now,
+        createdAt: now,
+      },
+    ]);
 
     expect((await state.read('t1'))?.status).toBe('PENDING');
     expect(entries.has('t1')).toBe(false);
-    await state.transition([{ taskId: 't1', from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'w' }, logs: [], at: now }]);
+    await state.transition([
+      { taskId: 't1', from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'w' }, logs: [], at: now },
+    ]);
     expect((await state.read('t1'))?.status).toBe('PROCESSING');
     expect(entries.has('t1')).toBe(false);
-    await state.transition([{ taskId: 't1', from: 'PROCESSING', to: 'SUCCESS', patch: { result: 1 }, logs: [], at: now }]);
+    await state.transition([
+      { taskId: 't1', from: 'PROCESSING', to: 'SUCCESS', patch: { result: 1 }, logs: [], at: now },
+    ]);
     expect((await state.read('t1'))?.status).toBe('SUCCESS');
     expect(entries.get('t1')?.status).toBe('SUCCESS');
     // Every edge out of a cached status is refused before storage is touched.
-    await expect(state.transition([{ taskId: 't1', from: 'SUCCESS', to: 'PENDING', patch: {}, logs: [], at: now }])).rejects.toMatchObject({ code: 40901 });
+    await expect(
+      state.transition([{ taskId: 't1', from: 'SUCCESS', to: 'PENDING', patch: {}, logs: [], at: now }]),
+    ).rejects.toMatchObject({ code: 40901 });
   });
 });

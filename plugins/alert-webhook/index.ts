@@ -66,9 +66,15 @@ export function alertWebhook(options: AlertWebhookOptions = {}): AlertWebhookPlu
 
     // Listeners only queue: nothing here waits on the webhook.
     if (s.taskFailed) {
-      offs.push(ctx.events.on('task_failed', (e) => {
-        if (e.final) raise(taskFailedAlert(e));
-      }, { localOnly: true }));
+      offs.push(
+        ctx.events.on(
+          'task_failed',
+          (e) => {
+            if (e.final) raise(taskFailedAlert(e));
+          },
+          { localOnly: true },
+        ),
+      );
     }
     if (s.workerOffline) {
       offs.push(ctx.events.on('worker_offline', (e) => raise(workerOfflineAlert(e)), { localOnly: true }));

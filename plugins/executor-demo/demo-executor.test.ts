@@ -19,12 +19,17 @@ describe('executor-demo', () => {
 
   it('echo returns its payload', async () => {
     const payload = { a: 1, nested: { b: [true, null] } };
-    expect(await (await demo()).execute(makeTask({ taskType: 'echo', payload }), makeExecutionContext())).toEqual(payload);
+    expect(await (await demo()).execute(makeTask({ taskType: 'echo', payload }), makeExecutionContext())).toEqual(
+      payload,
+    );
   });
 
   it('sleep resolves after ms', async () => {
     const started = Date.now();
-    const result = await (await demo()).execute(makeTask({ taskType: 'sleep', payload: { ms: 30 } }), makeExecutionContext());
+    const result = await (await demo()).execute(
+      makeTask({ taskType: 'sleep', payload: { ms: 30 } }),
+      makeExecutionContext(),
+    );
     expect(result).toEqual({ slept_ms: 30 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
@@ -43,13 +48,18 @@ describe('executor-demo', () => {
   });
 
   it('sleep rejects a bad ms as non-retryable', async () => {
-    const failure = (await demo()).execute(makeTask({ taskType: 'sleep', payload: { ms: 'soon' } }), makeExecutionContext());
+    const failure = (await demo()).execute(
+      makeTask({ taskType: 'sleep', payload: { ms: 'soon' } }),
+      makeExecutionContext(),
+    );
     await expect(failure).rejects.toBeInstanceOf(NonRetryableError);
   });
 
   it('fail throws a retryable error by default and a non-retryable one on request', async () => {
     const executor = await demo();
-    const plain = await executor.execute(makeTask({ taskType: 'fail' }), makeExecutionContext()).catch((e: unknown) => e);
+    const plain = await executor
+      .execute(makeTask({ taskType: 'fail' }), makeExecutionContext())
+      .catch((e: unknown) => e);
     expect((plain as Error).message).toBe('Requested failure');
     expect(isNonRetryable(plain)).toBe(false);
     const final = executor.execute(

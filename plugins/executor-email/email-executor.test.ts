@@ -127,7 +127,10 @@ describe('executor-email', () => {
 
   it('SMTP transport: an unreachable server is a retryable failure, and the password is never logged', async () => {
     const port = await closedPort();
-    const { ctx, executor } = await setUp({}, { smtp: { host: '127.0.0.1', port, user: 'mailer', pass: 's3cret-pass' } });
+    const { ctx, executor } = await setUp(
+      {},
+      { smtp: { host: '127.0.0.1', port, user: 'mailer', pass: 's3cret-pass' } },
+    );
     try {
       const error = await executor
         .execute(makeTask({ taskType: 'send_email', payload: mail }), makeExecutionContext())
@@ -145,7 +148,10 @@ describe('executor-email', () => {
     const smtp = await startSmtpServer();
     const { executor } = await setUp({ from: 'tasks@example.com', smtp: { host: '127.0.0.1', port: smtp.port } });
     try {
-      const result = (await executor.execute(makeTask({ taskType: 'send_email', payload: mail }), makeExecutionContext())) as {
+      const result = (await executor.execute(
+        makeTask({ taskType: 'send_email', payload: mail }),
+        makeExecutionContext(),
+      )) as {
         message_id: string;
         accepted: string[];
       };

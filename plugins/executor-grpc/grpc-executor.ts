@@ -1,5 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { NonRetryableError, type ExecutionContext, type Executor, type JsonValue, type Task } from '../../core/index.ts';
+import {
+  NonRetryableError,
+  type ExecutionContext,
+  type Executor,
+  type JsonValue,
+  type Task,
+} from '../../core/index.ts';
 import type { ChannelPool } from './channel-pool.ts';
 import { readGrpcCallConfig } from './executor-config.ts';
 import { callError } from './grpc-status.ts';
@@ -32,7 +38,9 @@ export class GrpcExecutor implements Executor {
     try {
       request = method.serialize(task.payload);
     } catch (error) {
-      throw new NonRetryableError(`payload is not a valid ${config.service}/${config.method} request: ${(error as Error).message}`);
+      throw new NonRetryableError(
+        `payload is not a valid ${config.service}/${config.method} request: ${(error as Error).message}`,
+      );
     }
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(config.metadata)) metadata.set(key, value);

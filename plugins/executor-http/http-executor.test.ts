@@ -41,7 +41,9 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
   const status = Number(/^\/status\/(\d{3})/.exec(path)?.[1] ?? 200);
   res
     .writeHead(status, { 'content-type': 'application/json' })
-    .end(JSON.stringify(status < 300 ? { ok: true, echo: body ? JSON.parse(body) : null } : { error: `code ${status}` }));
+    .end(
+      JSON.stringify(status < 300 ? { ok: true, echo: body ? JSON.parse(body) : null } : { error: `code ${status}` }),
+    );
 }
 
 beforeAll(async () => {
@@ -95,14 +97,18 @@ describe('executor-http: address guard (the default)', () => {
   });
 
   it('refuses a redirect from an allowed host to an internal one', async () => {
-    const redirector = http.createServer((_req, res) => res.writeHead(302, { location: `${baseUrl}/status/200` }).end());
+    const redirector = http.createServer((_req, res) =>
+      res.writeHead(302, { location: `${baseUrl}/status/200` }).end(),
+    );
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.2', resolve));
     const ctx = createFakePluginContext();
     await httpExecutor({ allowedHosts: ['127.0.0.2'] }).setup?.(ctx);
     const before = received.length;
     try {
       const port = (redirector.address() as AddressInfo).port;
-      await expect(run({ url: `http://127.0.0.2:${port}/` }, {}, undefined, ctx.executors[0]!)).rejects.toThrow(/refusing to connect/);
+      await expect(run({ url: `http://127.0.0.2:${port}/` }, {}, undefined, ctx.executors[0]!)).rejects.toThrow(
+        /refusing to connect/,
+      );
       expect(received.length).toBe(before);
     } finally {
       redirector.closeAllConnections();
@@ -115,12 +121,16 @@ describe('executor-http: address guard (the default)', () => {
       const ctx = createFakePluginContext();
       await httpExecutor({ allowedHosts }).setup?.(ctx);
       const url = allowedHosts[0] === 'localhost' ? baseUrl.replace('127.0.0.1', 'localhost') : baseUrl;
-      await expect(run({ url: `${url}/status/200` }, {}, undefined, ctx.executors[0]!)).resolves.toMatchObject({ status_code: 200 });
+      await expect(run({ url: `${url}/status/200` }, {}, undefined, ctx.executors[0]!)).resolves.toMatchObject({
+        status_code: 200,
+      });
     }
   });
 
   it('refuses a malformed allowedHosts entry when the config is read', async () => {
-    await expect(async () => httpExecutor({ allowedHosts: ['not a host!'] }).setup?.(createFakePluginContext())).rejects.toThrow(/allowedHosts/);
+    await expect(async () =>
+      httpExecutor({ allowedHosts: ['not a host!'] }).setup?.(createFakePluginContext()),
+    ).rejects.toThrow(/allowedHosts/);
   });
 });
 

@@ -42,7 +42,9 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   if (options.cors) app.use(cors({ origin: options.cors, exposeHeaders: ['X-Request-Id'] }));
   if (options.apiKeys.length > 0) {
     const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
-    app.use(apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)));
+    app.use(
+      apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)),
+    );
   }
   app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());

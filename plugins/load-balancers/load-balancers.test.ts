@@ -16,9 +16,13 @@ describe('loadBalancers plugin', () => {
   it('registers the five strategies by name', async () => {
     const ctx = createFakePluginContext();
     await loadBalancers().setup?.(ctx);
-    expect(ctx.loadBalancers.map((b) => b.name).sort()).toEqual(
-      ['affinity', 'consistent_hash', 'least_task', 'round_robin', 'weighted_round_robin'],
-    );
+    expect(ctx.loadBalancers.map((b) => b.name).sort()).toEqual([
+      'affinity',
+      'consistent_hash',
+      'least_task',
+      'round_robin',
+      'weighted_round_robin',
+    ]);
   });
 
   it('registers only the strategies asked for', async () => {
@@ -32,7 +36,11 @@ describe('least_task', () => {
   const balancer = new LeastTaskLoadBalancer();
 
   it('picks the lowest current load', () => {
-    const workers = [makeWorker('a', { currentLoad: 3 }), makeWorker('b', { currentLoad: 1 }), makeWorker('c', { currentLoad: 2 })];
+    const workers = [
+      makeWorker('a', { currentLoad: 3 }),
+      makeWorker('b', { currentLoad: 1 }),
+      makeWorker('c', { currentLoad: 2 }),
+    ];
     expect(balancer.select(workers, task)?.workerId).toBe('b');
   });
 
@@ -52,8 +60,9 @@ describe('round_robin', () => {
   it('rotates through candidates in worker id order whatever the input order', () => {
     const balancer = new RoundRobinLoadBalancer();
     const workers = [makeWorker('c'), makeWorker('a'), makeWorker('b')];
-    const picks = Array.from({ length: 6 }, (_, i) =>
-      balancer.select(i % 2 === 0 ? workers : [...workers].reverse(), task)?.workerId,
+    const picks = Array.from(
+      { length: 6 },
+      (_, i) => balancer.select(i % 2 === 0 ? workers : [...workers].reverse(), task)?.workerId,
     );
     expect(picks).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });

@@ -130,7 +130,8 @@ export class MemoryCancelSignals implements CancelSignals {
     this.marks.set(taskId, nowMs + this.markTtlMs);
     if (this.marks.size >= this.sweepAtSize) this.sweepExpired(nowMs);
     if (workerId === null) return;
-    for (const handler of this.channels.get(workerId) ?? []) deliver(handler, taskId, `cancel:${workerId}`, this.report);
+    for (const handler of this.channels.get(workerId) ?? [])
+      deliver(handler, taskId, `cancel:${workerId}`, this.report);
   }
 
   async findCancelled(taskIds: readonly string[]): Promise<Set<string>> {

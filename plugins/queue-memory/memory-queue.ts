@@ -1,6 +1,14 @@
 import { WakeList } from '../../core/index.ts';
 import { performance } from 'node:perf_hooks';
-import type { ClaimedForWorkers, DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
+import type {
+  ClaimedForWorkers,
+  DelayedEntry,
+  DispatchResult,
+  QueueEntry,
+  QueueLengths,
+  TaskQueue,
+  WorkerRoom,
+} from '../../core/index.ts';
 import { DelayedSet } from './delayed-set.ts';
 import { Deque } from './deque.ts';
 
@@ -116,7 +124,13 @@ export class MemoryQueue implements TaskQueue {
     return { dispatched, cancelled, refused: [] };
   }
 
-  async ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs = 0, signal?: AbortSignal): Promise<string[]> {
+  async ackAndTake(
+    workerId: string,
+    ackIds: readonly string[],
+    max: number,
+    waitMs = 0,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
     this.removeProcessing(workerId, ackIds);
     if (max <= 0) return [];
     const deadline = performance.now() + waitMs;

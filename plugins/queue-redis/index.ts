@@ -43,7 +43,10 @@ export function redisQueue(options: RedisQueueOptions = {}): Plugin {
           publishEvents: settings.publishEvents,
           clock: ctx.clock,
           reportBadMessage: (message, error) =>
-            logger.warn({ err: error, message: message.slice(0, 200) }, 'ignored a malformed message on the events channel'),
+            logger.warn(
+              { err: error, message: message.slice(0, 200) },
+              'ignored a malformed message on the events channel',
+            ),
         }),
       );
       ctx.provide(TOKENS.TaskCache, new RedisTaskCache(connections, settings.cacheTtl));

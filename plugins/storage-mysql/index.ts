@@ -53,7 +53,9 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
       const report = await migrateDatabase(connectionSettings(resolved));
       ctx.logger.info(
         { applied: report.applied },
-        report.applied.length === 0 ? 'mysql schema already up to date' : `mysql schema migrated: ${report.applied.join(', ')}`,
+        report.applied.length === 0
+          ? 'mysql schema already up to date'
+          : `mysql schema migrated: ${report.applied.join(', ')}`,
       );
     },
   });

@@ -40,7 +40,10 @@ export function importSpecifiers(source: string): string[] {
 
 /** Tests, their helpers and examples may reach anywhere. */
 export function isExempt(file: string): boolean {
-  return /\.test\.ts$/.test(file) || file.split('/').some((part) => part === 'test' || part === 'tests' || part === 'fixtures');
+  return (
+    /\.test\.ts$/.test(file) ||
+    file.split('/').some((part) => part === 'test' || part === 'tests' || part === 'fixtures')
+  );
 }
 
 /**

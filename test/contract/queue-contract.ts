@@ -152,7 +152,11 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
       it('refuses a worker that is not registered: nothing moves, the ids stay claimed', async () => {
         await queue.enqueue(['a', 'b'].map(normal));
         await claim(queue, 10);
-        expect(await queue.dispatch('gone', ['a', 'b'])).toEqual({ dispatched: [], cancelled: [], refused: ['a', 'b'] });
+        expect(await queue.dispatch('gone', ['a', 'b'])).toEqual({
+          dispatched: [],
+          cancelled: [],
+          refused: ['a', 'b'],
+        });
         expect(ids(await queue.listClaimed())).toEqual(['a', 'b']);
         expect(await take(queue, 'gone', 10, 0)).toEqual([]);
         await subject.coordination.workers.removeWorker('w1');
@@ -293,7 +297,13 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         await queue.dispatch('w1', ['h', 'a']);
         await take(queue, 'w1', 1, 0);
         // w1 holds 2 (1 queued, 1 processing) of 3: room 1; w2 holds nothing of 2: room 2.
-        const first = await queue.claimFor([{ workerId: 'w1', maxLoad: 3 }, { workerId: 'w2', maxLoad: 2 }], 10);
+        const first = await queue.claimFor(
+          [
+            { workerId: 'w1', maxLoad: 3 },
+            { workerId: 'w2', maxLoad: 2 },
+          ],
+          10,
+        );
         expect(Object.fromEntries(first.loads)).toEqual({ w1: 2, w2: 0 });
         expect(ids(first.claimed)).toEqual(['b', 'c', 'd']);
         // The limit caps the claim below the room; full workers claim nothing.
@@ -328,7 +338,10 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
     describe('delayed entries', () => {
       it('promotes the earliest due entry first, whatever the order it was scheduled in', async () => {
         expect(await queue.promoteDue(inHours(3), 10)).toBe(0);
-        await queue.schedule([{ ...normal('later'), dueAt: inHours(2) }, { ...normal('soon'), dueAt: inHours(1) }]);
+        await queue.schedule([
+          { ...normal('later'), dueAt: inHours(2) },
+          { ...normal('soon'), dueAt: inHours(1) },
+        ]);
         expect(await queue.promoteDue(inHours(3), 1)).toBe(1);
         expect(ids(await claim(queue, 10))).toEqual(['soon']);
       });
@@ -376,7 +389,14 @@ export function describeQueueContract(name: string, make: () => Promise<QueueCon
         await queue.dispatch('w1', ['dispatched']);
         await queue.enqueue([normal('ready'), high('ready-high')]);
         await queue.schedule([{ ...normal('delayed'), dueAt: inHours(1) }]);
-        const unqueued = await queue.findUnqueued(['ready', 'ready-high', 'claimed', 'delayed', 'dispatched', 'nowhere']);
+        const unqueued = await queue.findUnqueued([
+          'ready',
+          'ready-high',
+          'claimed',
+          'delayed',
+          'dispatched',
+          'nowhere',
+        ]);
         expect(unqueued.sort()).toEqual(['dispatched', 'nowhere']);
         expect(await queue.findUnqueued([])).toEqual([]);
       });

@@ -87,7 +87,17 @@ describe('queue-memory with an injected clock', () => {
     clock.advance(1);
     expect(await coordination.cancels.findCancelled(['t1'])).toEqual(new Set());
     await coordination.workers.register(
-      { workerId: 'w1', workerName: 'w1', address: 'localhost:0', status: 'ONLINE', capacity: 1, currentLoad: 0, supportedTypes: [], weight: 1, lastHeartbeat: clock.now() },
+      {
+        workerId: 'w1',
+        workerName: 'w1',
+        address: 'localhost:0',
+        status: 'ONLINE',
+        capacity: 1,
+        currentLoad: 0,
+        supportedTypes: [],
+        weight: 1,
+        lastHeartbeat: clock.now(),
+      },
       7_200_000,
     );
     expect(await queue.dispatch('w1', ['t1'])).toEqual({ dispatched: ['t1'], cancelled: [], refused: [] });
@@ -105,7 +115,7 @@ describe('queue-memory plugin', () => {
       provide: (token: symbol, value: unknown) => provided.set(token, value),
       section: (_name: string, schema: z.ZodType, options?: unknown) => schema.parse(options ?? {}),
     };
-    const resolve = <T,>(token: Token<T>) => provided.get(token) as T;
+    const resolve = <T>(token: Token<T>) => provided.get(token) as T;
     return { ctx: ctx as unknown as PluginContext, resolve };
   }
 

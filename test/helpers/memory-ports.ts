@@ -60,5 +60,19 @@ export async function memoryPorts(taskTypes: TaskTypeInput[] = [{ taskType: 'ema
     return found;
   };
 
-  return { clock, storage, queue, coordination, logger, events, emitted, state, types, config, createQueued, registerWorker, task };
+  return {
+    clock,
+    storage,
+    queue,
+    coordination,
+    logger,
+    events,
+    emitted,
+    state,
+    types,
+    config,
+    createQueued,
+    registerWorker,
+    task,
+  };
 }

@@ -22,7 +22,11 @@ describe('log lines of a running app', () => {
     });
     const logger = createLogger({ level: 'info', pretty: false, destination });
     app = await createTaskManager(
-      { app: { port: 0, crossProcessEvents: false }, roles: ['api'], plugins: [memoryStorage(), memoryQueue(), httpApi()] },
+      {
+        app: { port: 0, crossProcessEvents: false },
+        roles: ['api'],
+        plugins: [memoryStorage(), memoryQueue(), httpApi()],
+      },
       { env: {}, logger },
     );
     await app.start();

@@ -9,7 +9,6 @@ import { waitFor } from '../helpers/wait.ts';
 import { startRedisQueue } from './support/redis-queue-harness.ts';
 import type { StartedRedisQueue } from './support/redis-queue-harness.ts';
 
-
 /** A worker with room for anything, so a claim is bounded by its limit only. */
 const ROOMY = [{ workerId: 'roomy', maxLoad: Number.MAX_SAFE_INTEGER }];
 
@@ -48,11 +47,18 @@ describe.skipIf(!hasRedisServer)('queue-redis across a Redis restart', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
 
     server = await startRedisServer(port, dir);
-    await waitFor(() => queue.ping().then(() => true, () => false), {
-      timeoutMs: 10_000,
-      intervalMs: 50,
-      message: 'the plugin to reconnect',
-    });
+    await waitFor(
+      () =>
+        queue.ping().then(
+          () => true,
+          () => false,
+        ),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        message: 'the plugin to reconnect',
+      },
+    );
 
     // The subscriber re-subscribes by itself: a schedule (which publishes a wake-up) wakes
     // the leader's wait again. Re-scheduling the same far-future probe changes nothing else.

@@ -51,7 +51,10 @@ describe.skipIf(!redis.available)('queue-redis scripts and key layout', () => {
     await raw.script('FLUSH');
     expect(await raw.script('EXISTS', enqueueSha)).toEqual([0]);
     await queue.enqueue([{ taskId: 'after-flush', priority: 1 }]);
-    expect((await queue.claimFor([{ workerId: 'roomy', maxLoad: 100 }], 10)).claimed.map((e) => e.taskId)).toEqual(['after-flush', 'before-flush']);
+    expect((await queue.claimFor([{ workerId: 'roomy', maxLoad: 100 }], 10)).claimed.map((e) => e.taskId)).toEqual([
+      'after-flush',
+      'before-flush',
+    ]);
     await queue.discardClaimed(['after-flush', 'before-flush']);
     // The fallback put the script back into the server's cache.
     expect(await raw.script('EXISTS', enqueueSha)).toEqual([1]);

@@ -29,7 +29,16 @@ export class DispatchLeftovers {
         to: 'CANCELLED' as const,
         expectedWorkerId: workerId,
         patch: { completedAt: now },
-        logs: [stateLog(tasks.get(id) ?? { taskId: id, retryCount: 0 }, 'PROCESSING', 'CANCELLED', LogMessage.cancelledByUser, now, workerId)],
+        logs: [
+          stateLog(
+            tasks.get(id) ?? { taskId: id, retryCount: 0 },
+            'PROCESSING',
+            'CANCELLED',
+            LogMessage.cancelledByUser,
+            now,
+            workerId,
+          ),
+        ],
         at: now,
       })),
     );
@@ -45,7 +54,9 @@ export class DispatchLeftovers {
     const refused = ids.flatMap((id) => tasks.get(id) ?? []);
     const { applied } = await this.state.transition(refused.map((task) => recoveryTransition(task, workerId, now)));
     const appliedSet = new Set(applied);
-    await this.queue.unclaim(refused.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })));
+    await this.queue.unclaim(
+      refused.filter((t) => appliedSet.has(t.taskId)).map((t) => ({ taskId: t.taskId, priority: t.priority })),
+    );
     const rest = ids.filter((id) => !appliedSet.has(id));
     if (rest.length > 0) await this.queue.discardClaimed(rest);
   }

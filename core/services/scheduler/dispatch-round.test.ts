@@ -20,7 +20,20 @@ async function setup() {
   const workers = new WorkerList(coordination.workers, clock, () => config.worker.heartbeatTimeout);
   const leftovers = new DispatchLeftovers(queue, state, clock, workers);
   const handoff = new LocalHandoff();
-  const round = new DispatchRound({ config, storage, queue, clock, events, log: logger, state, types, balancers, handoff, workers, leftovers });
+  const round = new DispatchRound({
+    config,
+    storage,
+    queue,
+    clock,
+    events,
+    log: logger,
+    state,
+    types,
+    balancers,
+    handoff,
+    workers,
+    leftovers,
+  });
   return { ...ports, round };
 }
 
@@ -39,7 +52,9 @@ describe('a dispatch round', () => {
     const lengths = await queue.lengths();
     expect(lengths).toMatchObject({ high: 0, normal: 1, claimed: 0, workers: { w1: { queued: 2, processing: 0 } } });
     expect(await queue.ackAndTake('w1', [], 10, 0)).toEqual(['h1', 'n1']);
-    expect(emitted.filter((e) => e.name === 'task_assigned').map((e) => [e.event.taskId, e.event.workerId, e.event.waitMs])).toEqual([
+    expect(
+      emitted.filter((e) => e.name === 'task_assigned').map((e) => [e.event.taskId, e.event.workerId, e.event.waitMs]),
+    ).toEqual([
       ['h1', 'w1', 0],
       ['n1', 'w1', 0],
     ]);
@@ -52,7 +67,9 @@ describe('a dispatch round', () => {
     await registerWorker(makeWorker('w1', { capacity: 5, supportedTypes: ['email'] }));
     await createQueued([{ taskId: 'r1', taskType: 'report' }, { taskId: 'gone' }, { taskId: 'e1' }]);
     const now = clock.now();
-    await state.transition([{ taskId: 'gone', from: 'PENDING', to: 'CANCELLED', patch: { completedAt: now }, logs: [], at: now }]);
+    await state.transition([
+      { taskId: 'gone', from: 'PENDING', to: 'CANCELLED', patch: { completedAt: now }, logs: [], at: now },
+    ]);
 
     expect(await round.run()).toBe(1);
 

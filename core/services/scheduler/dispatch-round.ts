@@ -71,7 +71,11 @@ export class DispatchRound {
     const { loads, claimed } = await queue.claimFor(rooms, limit);
     this.room.observe(loads, Date.now());
     if (claimed.length === 0) return 0;
-    const live = workers.map((w, i) => ({ ...w, capacity: rooms[i]!.maxLoad, currentLoad: loads.get(w.workerId) ?? 0 }));
+    const live = workers.map((w, i) => ({
+      ...w,
+      capacity: rooms[i]!.maxLoad,
+      currentLoad: loads.get(w.workerId) ?? 0,
+    }));
     const now = clock.now();
     const tasks = await storage.getTasks(claimed.map((c) => c.taskId));
     const byId = new Map(tasks.map((t) => [t.taskId, t]));
@@ -87,7 +91,13 @@ export class DispatchRound {
     await types.list();
     const capped = runnable.some((t) => (types.cached(t.taskType)?.maxConcurrent ?? 0) > 0);
     const processing = capped ? await storage.countProcessingByType() : new Map<string, number>();
-    const plan = planDispatch(runnable, live, (t) => types.cached(t), processing, balancers.require(config.scheduler.loadBalancer));
+    const plan = planDispatch(
+      runnable,
+      live,
+      (t) => types.cached(t),
+      processing,
+      balancers.require(config.scheduler.loadBalancer),
+    );
 
     const transitions: TaskTransition[] = [];
     for (const [workerId, assigned] of plan.assignments) {
@@ -118,7 +128,12 @@ export class DispatchRound {
       if (result.refused.length > 0) await leftovers.returnRefused(result.refused, byId, workerId);
       for (const id of result.dispatched) {
         const task = byId.get(id)!;
-        events.emit('task_assigned', { taskId: id, taskType: task.taskType, workerId, waitMs: now.getTime() - task.scheduledAt.getTime() });
+        events.emit('task_assigned', {
+          taskId: id,
+          taskType: task.taskType,
+          workerId,
+          waitMs: now.getTime() - task.scheduledAt.getTime(),
+        });
       }
     }
     if (dropped.length + rejected.length > 0) await queue.discardClaimed([...dropped, ...rejected]);
@@ -154,7 +169,10 @@ export class DispatchRound {
       if (workers.some((w) => w.supportedTypes.includes(type))) continue;
       if (nowMs - (this.unservedWarnedAt.get(type) ?? -Infinity) < UNSERVED_WARNING_INTERVAL_MS) continue;
       this.unservedWarnedAt.set(type, nowMs);
-      this.params.log.warn({ taskType: type }, `tasks of type "${type}" are waiting: no online worker supports this task type`);
+      this.params.log.warn(
+        { taskType: type },
+        `tasks of type "${type}" are waiting: no online worker supports this task type`,
+      );
     }
   }
 }

@@ -80,7 +80,10 @@ export class Leadership {
   private armStepDown(): void {
     clearTimeout(this.stepDownTimer);
     const margin = Math.min(1_000, this.options.ttlMs / 4);
-    this.stepDownTimer = setTimeout(() => this.loseTerm('could not renew the lock in time'), this.options.ttlMs - margin);
+    this.stepDownTimer = setTimeout(
+      () => this.loseTerm('could not renew the lock in time'),
+      this.options.ttlMs - margin,
+    );
     this.stepDownTimer.unref();
   }
 

@@ -74,7 +74,14 @@ export class Maintenance {
         if (!appliedSet.has(task.taskId)) continue;
         const plan = plans.find((p) => p.transition.taskId === task.taskId);
         metrics.recordTaskFailed(task.taskType, 'timeout');
-        events.emit('task_failed', { taskId: task.taskId, taskType: task.taskType, workerId: task.workerId, status: 'TIMEOUT', error: LogMessage.executionTimeout, final: !plan?.retry });
+        events.emit('task_failed', {
+          taskId: task.taskId,
+          taskType: task.taskType,
+          workerId: task.workerId,
+          status: 'TIMEOUT',
+          error: LogMessage.executionTimeout,
+          final: !plan?.retry,
+        });
       }
       total += applied.length;
       if (overdue.length < SCAN_BATCH || applied.length === 0) return total;

@@ -8,7 +8,12 @@ import type { DispatchLeftovers } from './dispatch-leftovers.ts';
  * their queue; ones already written PROCESSING were never pushed (dispatch is atomic), so
  * they are dispatched to the worker they were assigned to.
  */
-export async function resumeClaimed(queue: LeaderQueue, storage: StoragePort, leftovers: DispatchLeftovers, log: Logger): Promise<void> {
+export async function resumeClaimed(
+  queue: LeaderQueue,
+  storage: StoragePort,
+  leftovers: DispatchLeftovers,
+  log: Logger,
+): Promise<void> {
   const claimed = await queue.listClaimed();
   if (claimed.length === 0) return;
   const tasks = new Map((await storage.getTasks(claimed.map((c) => c.taskId))).map((t) => [t.taskId, t]));
@@ -18,7 +23,8 @@ export async function resumeClaimed(queue: LeaderQueue, storage: StoragePort, le
   for (const entry of claimed) {
     const task = tasks.get(entry.taskId);
     if (task?.status === 'PENDING') back.push(entry);
-    else if (task?.status === 'PROCESSING' && task.workerId) byWorker.set(task.workerId, [...(byWorker.get(task.workerId) ?? []), task.taskId]);
+    else if (task?.status === 'PROCESSING' && task.workerId)
+      byWorker.set(task.workerId, [...(byWorker.get(task.workerId) ?? []), task.taskId]);
     else discard.push(entry.taskId);
   }
   if (back.length > 0) await queue.unclaim(back);
@@ -28,5 +34,8 @@ export async function resumeClaimed(queue: LeaderQueue, storage: StoragePort, le
     if (cancelled.length > 0) await leftovers.cancelSkipped(cancelled, tasks, workerId);
     if (refused.length > 0) await leftovers.returnRefused(refused, tasks, workerId);
   }
-  log.info({ requeued: back.length, dispatched: claimed.length - back.length - discard.length }, 'resumed claimed tasks of the previous leader');
+  log.info(
+    { requeued: back.length, dispatched: claimed.length - back.length - discard.length },
+    'resumed claimed tasks of the previous leader',
+  );
 }

@@ -60,14 +60,43 @@ export class Scheduler {
     this.id = `scheduler-${nodeIdOf(config.app.nodeId, os.hostname())}-${newId().slice(0, 8)}`;
     const log = logger.child({ component: 'scheduler', schedulerId: this.id });
     this.log = log;
-    this.maintenance = new Maintenance({ config, storage, queue, coordination, clock, events, metrics, logger: log, state, types });
+    this.maintenance = new Maintenance({
+      config,
+      storage,
+      queue,
+      coordination,
+      clock,
+      events,
+      metrics,
+      logger: log,
+      state,
+      types,
+    });
     this.workers = new WorkerList(coordination.workers, clock, () => config.worker.heartbeatTimeout);
     this.leftovers = new DispatchLeftovers(queue, state, clock, this.workers);
-    this.round = new DispatchRound({ config, storage, queue, clock, events, log, state, types, balancers, handoff, workers: this.workers, leftovers: this.leftovers });
+    this.round = new DispatchRound({
+      config,
+      storage,
+      queue,
+      clock,
+      events,
+      log,
+      state,
+      types,
+      balancers,
+      handoff,
+      workers: this.workers,
+      leftovers: this.leftovers,
+    });
     const s = config.scheduler;
     this.leadership = new Leadership(
       coordination.leader,
-      { candidateId: this.id, ttlMs: s.leaderLockTtl, renewIntervalMs: s.leaderRenewInterval, followerRetryMs: Math.min(s.leaderRenewInterval, 1_000) },
+      {
+        candidateId: this.id,
+        ttlMs: s.leaderLockTtl,
+        renewIntervalMs: s.leaderRenewInterval,
+        followerRetryMs: Math.min(s.leaderRenewInterval, 1_000),
+      },
       { onElected: (term) => this.onElected(term), onLost: (reason) => this.onLost(reason) },
       log,
     );
@@ -126,7 +155,9 @@ export class Scheduler {
     this.termLoops = Promise.all([
       this.dispatchLoop(term),
       this.every(this.config.scheduler.timeoutCheckInterval, term, () => this.timeoutScan()),
-      this.every(Math.min(this.config.scheduler.healthCheckInterval, this.config.worker.heartbeatTimeout), term, () => this.healthCheck()),
+      this.every(Math.min(this.config.scheduler.healthCheckInterval, this.config.worker.heartbeatTimeout), term, () =>
+        this.healthCheck(),
+      ),
       this.every(this.config.scheduler.reconcileInterval, term, () => this.reconcile()),
       this.every(this.config.retention.interval, term, () => this.purgeFinished()),
     ]);

@@ -13,7 +13,13 @@ import { readTask } from './read-task.ts';
  * to abort the executor at once. The status guard makes a race with the scheduler or the
  * worker safe: whoever writes first wins, and we re-read and decide again.
  */
-export async function cancelTask(state: TaskStateWriter, cancels: CancelSignals, clock: Clock, events: EventBus, taskId: string): Promise<Task> {
+export async function cancelTask(
+  state: TaskStateWriter,
+  cancels: CancelSignals,
+  clock: Clock,
+  events: EventBus,
+  taskId: string,
+): Promise<Task> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const task = await readTask(state, taskId);
     if (task.status !== 'PENDING' && task.status !== 'PROCESSING') {

@@ -56,7 +56,9 @@ export function buildNewTask(
   })();
   const timeout = input.timeout ?? type.defaultTimeout;
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
-    throw new InvalidParameterError(`timeout must be an integer number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`, { field: at('timeout') });
+    throw new InvalidParameterError(`timeout must be an integer number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`, {
+      field: at('timeout'),
+    });
   }
   const maxRetry = input.maxRetry ?? type.defaultMaxRetry;
   if (!Number.isInteger(maxRetry) || maxRetry < 0 || maxRetry > 1000) {
@@ -65,22 +67,26 @@ export function buildNewTask(
   if (input.delayMs !== undefined && input.runAt !== undefined) {
     throw new InvalidParameterError('give either delay or run_at, not both', { field: at('delay') });
   }
-  if (input.delayMs !== undefined && (!Number.isFinite(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)) {
+  if (
+    input.delayMs !== undefined &&
+    (!Number.isFinite(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)
+  ) {
     throw new InvalidParameterError('delay must be a number of seconds from 0 to one year', { field: at('delay') });
   }
   if (input.runAt !== undefined && Number.isNaN(input.runAt.getTime())) {
     throw new InvalidParameterError('run_at must be an RFC 3339 time', { field: at('run_at') });
   }
   if (input.runAt !== undefined && (input.runAt < EARLIEST_TIME || input.runAt > LATEST_TIME)) {
-    throw new InvalidParameterError('run_at must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z', { field: at('run_at') });
+    throw new InvalidParameterError('run_at must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z', {
+      field: at('run_at'),
+    });
   }
   if (input.idempotencyKey !== undefined && !TASK_TYPE_PATTERN.test(input.idempotencyKey)) {
     throw new InvalidParameterError('idempotency_key must be 1–64 characters of [A-Za-z0-9_.:-]', {
       field: at('idempotency_key'),
     });
   }
-  const scheduledAt =
-    input.runAt ?? (input.delayMs ? new Date(now.getTime() + Math.round(input.delayMs)) : now);
+  const scheduledAt = input.runAt ?? (input.delayMs ? new Date(now.getTime() + Math.round(input.delayMs)) : now);
   return {
     taskId: input.idempotencyKey ?? newId(),
     taskType: type.taskType,

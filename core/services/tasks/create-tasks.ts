@@ -75,14 +75,17 @@ export class CreateTasks {
 
     for (const [taskType, count] of createdPerType) metrics.recordTaskCreated(taskType, count);
     for (const { task, created } of stored) {
-      if (created) events.emit('task_created', { taskId: task.taskId, taskType: task.taskType, priority: task.priority });
+      if (created)
+        events.emit('task_created', { taskId: task.taskId, taskType: task.taskType, priority: task.priority });
     }
     return results as CreatedTask[];
   }
 
   private async existingTasks(inputs: readonly CreateTaskInput[]): Promise<Map<string, Task>> {
     const keys = inputs.flatMap((input) =>
-      typeof input.idempotencyKey === 'string' && TASK_TYPE_PATTERN.test(input.idempotencyKey) ? [input.idempotencyKey] : [],
+      typeof input.idempotencyKey === 'string' && TASK_TYPE_PATTERN.test(input.idempotencyKey)
+        ? [input.idempotencyKey]
+        : [],
     );
     if (keys.length === 0) return new Map();
     return new Map((await this.params.storage.getTasks(keys)).map((task) => [task.taskId, task]));
@@ -90,9 +93,12 @@ export class CreateTasks {
 
   private async requireType(taskType: unknown, field: string): Promise<TaskTypeConfig> {
     const at = field ? `${field}.task_type` : 'task_type';
-    if (typeof taskType !== 'string' || taskType.length === 0) throw new InvalidParameterError('task_type is required', { field: at });
+    if (typeof taskType !== 'string' || taskType.length === 0)
+      throw new InvalidParameterError('task_type is required', { field: at });
     if (!TASK_TYPE_PATTERN.test(taskType)) {
-      throw new InvalidParameterError(`invalid parameter ${at}: must be 1–64 characters of [A-Za-z0-9_.:-]`, { field: at });
+      throw new InvalidParameterError(`invalid parameter ${at}: must be 1–64 characters of [A-Za-z0-9_.:-]`, {
+        field: at,
+      });
     }
     return this.params.types.requireEnabled(taskType);
   }

@@ -36,7 +36,10 @@ export class EnqueueRetry {
       const fromReady = Math.min(excess, this.ready.length);
       this.ready.splice(0, fromReady);
       this.delayed.splice(0, excess - fromReady);
-      this.logger.warn({ dropped: excess }, 'too many tasks waiting for the queue; reconciliation will queue the oldest');
+      this.logger.warn(
+        { dropped: excess },
+        'too many tasks waiting for the queue; reconciliation will queue the oldest',
+      );
     }
     this.arm();
   }
@@ -81,14 +84,19 @@ export class EnqueueRetry {
       this.restore([], delayed, error);
       return;
     }
-    if (this.attempt > 0) this.logger.info({ tasks: ready.length + delayed.length }, 'queue reachable again; stored tasks queued');
+    if (this.attempt > 0)
+      this.logger.info({ tasks: ready.length + delayed.length }, 'queue reachable again; stored tasks queued');
     this.attempt = 0;
   }
 
   private restore(ready: QueueEntry[], delayed: DelayedEntry[], error: unknown): void {
     this.ready = ready.concat(this.ready);
     this.delayed = delayed.concat(this.delayed);
-    if (this.attempt === 0) this.logger.warn({ err: error, tasks: this.size }, 'queue unreachable; will queue the stored tasks when it answers');
+    if (this.attempt === 0)
+      this.logger.warn(
+        { err: error, tasks: this.size },
+        'queue unreachable; will queue the stored tasks when it answers',
+      );
     this.attempt++;
   }
 }

@@ -26,7 +26,10 @@ export const MAX_PAGE_OFFSET = 100_000;
 
 const integerRule = (field: string, min: number, max: number, value: number) => {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidParameterError(`invalid parameter ${field}: must be an integer from ${min} to ${max}`, { field, value });
+    throw new InvalidParameterError(`invalid parameter ${field}: must be an integer from ${min} to ${max}`, {
+      field,
+      value,
+    });
   }
 };
 
@@ -34,7 +37,11 @@ const integerRule = (field: string, min: number, max: number, value: number) => 
  * Page-numbered listing (page, page_size → items + total) over the storage's keyset listing,
  * for clients written against numbered pages. Newest first, like every listing.
  */
-export async function listNumberedPage(tasks: TaskService, filter: TaskFilter, request: NumberedPageRequest): Promise<NumberedPage> {
+export async function listNumberedPage(
+  tasks: TaskService,
+  filter: TaskFilter,
+  request: NumberedPageRequest,
+): Promise<NumberedPage> {
   const page = request.page || 1;
   const pageSize = request.pageSize || DEFAULT_PAGE_SIZE;
   integerRule('page', 1, Number.MAX_SAFE_INTEGER, page);
@@ -51,12 +58,23 @@ export async function listNumberedPage(tasks: TaskService, filter: TaskFilter, r
   }
 
   // Counted while the pages are walked; Promise.all so a failure of either is the answer.
-  const [total, found] = await Promise.all([tasks.count(filter), pageAt(tasks, filter, offset, pageSize, request.cursor || undefined)]);
-  return found.nextCursor === undefined ? { items: found.items, total } : { items: found.items, total, nextCursor: found.nextCursor };
+  const [total, found] = await Promise.all([
+    tasks.count(filter),
+    pageAt(tasks, filter, offset, pageSize, request.cursor || undefined),
+  ]);
+  return found.nextCursor === undefined
+    ? { items: found.items, total }
+    : { items: found.items, total, nextCursor: found.nextCursor };
 }
 
 /** The page `offset` rows into the listing: skipped with the keyset cursor, 1000 rows a step. */
-async function pageAt(tasks: TaskService, filter: TaskFilter, offset: number, pageSize: number, start: string | undefined) {
+async function pageAt(
+  tasks: TaskService,
+  filter: TaskFilter,
+  offset: number,
+  pageSize: number,
+  start: string | undefined,
+) {
   let cursor = start;
   for (let skip = offset; skip > 0; ) {
     const skipped = await tasks.list(filter, { limit: Math.min(skip, MAX_PAGE_SIZE), cursor });

@@ -23,7 +23,14 @@ describe('TaskExecutionContext', () => {
     const task = makeTask({ taskId: 't-1', taskType: 'echo', workerId: 'w-1', startedAt });
     await storage.createTasks([{ ...task }]);
     await storage.transition([
-      { taskId: 't-1', from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'w-1', startedAt }, logs: [], at: startedAt },
+      {
+        taskId: 't-1',
+        from: 'PENDING',
+        to: 'PROCESSING',
+        patch: { workerId: 'w-1', startedAt },
+        logs: [],
+        at: startedAt,
+      },
     ]);
     const events: EventBus = new InProcessEventBus(systemClock, 'test', silentLogger());
     const progressEvents: [number, string | undefined][] = [];
@@ -34,7 +41,9 @@ describe('TaskExecutionContext', () => {
     const abort = new LazyAbort();
     const writes: number[] = [];
     const counted = Object.assign(Object.create(storage) as MemoryStorage, {
-      writeProgress: (updates: Parameters<MemoryStorage['writeProgress']>[0]) => (writes.push(updates.length), storage.writeProgress(updates)),
+      writeProgress: (updates: Parameters<MemoryStorage['writeProgress']>[0]) => (
+        writes.push(updates.length), storage.writeProgress(updates)
+      ),
     });
     const writer = new ProgressWriter(counted, events, silentLogger(), 50);
     const ctx = new TaskExecutionContext(task, makeTaskType({ taskType: 'echo' }), 'w-1', abort, {
@@ -44,7 +53,8 @@ describe('TaskExecutionContext', () => {
       logger: countingLogger(children),
       progress: writer,
     });
-    const infoRows = async () => (await storage.getLogs('t-1')).filter((l) => l.logType === 'INFO').map((l) => l.message);
+    const infoRows = async () =>
+      (await storage.getLogs('t-1')).filter((l) => l.logType === 'INFO').map((l) => l.message);
     return { storage, ctx, abort, children, progressEvents, writes, infoRows };
   }
 
@@ -83,7 +93,10 @@ describe('TaskExecutionContext', () => {
     ctx.progress(20, 'second');
     ctx.progress(30, 'third');
     expect(await infoRows()).toEqual(['Progress 10%']);
-    await waitFor(async () => (await infoRows()).length === 2, { timeoutMs: PROGRESS_LOG_INTERVAL_MS * 3, message: 'the trailing row' });
+    await waitFor(async () => (await infoRows()).length === 2, {
+      timeoutMs: PROGRESS_LOG_INTERVAL_MS * 3,
+      message: 'the trailing row',
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(PROGRESS_LOG_INTERVAL_MS - 5);
     expect(await infoRows()).toEqual(['Progress 10%', 'Progress 30%: third']);
     await ctx.finish();
@@ -111,7 +124,26 @@ describe('TaskExecutionContext', () => {
     const { storage, ctx, progressEvents } = await setup();
     const now = new Date();
     await storage.transition([
-      { taskId: 't-1', from: 'PROCESSING', to: 'CANCELLED', patch: {}, logs: [{ taskId: 't-1', logType: 'STATE_CHANGE', fromStatus: 'PROCESSING', toStatus: 'CANCELLED', message: LogMessage.cancelledByUser, workerId: null, retryCount: 0, errorDetail: null, createdAt: now }], at: now },
+      {
+        taskId: 't-1',
+        from: 'PROCESSING',
+        to: 'CANCELLED',
+        patch: {},
+        logs: [
+          {
+            taskId: 't-1',
+            logType: 'STATE_CHANGE',
+            fromStatus: 'PROCESSING',
+            toStatus: 'CANCELLED',
+            message: LogMessage.cancelledByUser,
+            workerId: null,
+            retryCount: 0,
+            errorDetail: null,
+            createdAt: now,
+          },
+        ],
+        at: now,
+      },
     ]);
     ctx.progress(50);
     await ctx.finish();

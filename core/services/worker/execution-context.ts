@@ -49,7 +49,10 @@ export class TaskExecutionContext implements ExecutionContext {
   }
 
   get logger(): Logger {
-    return (this.childLogger ??= this.services.logger.child({ taskId: this.task.taskId, taskType: this.task.taskType }));
+    return (this.childLogger ??= this.services.logger.child({
+      taskId: this.task.taskId,
+      taskType: this.task.taskType,
+    }));
   }
 
   get log(): LogFn {
@@ -76,7 +79,13 @@ export class TaskExecutionContext implements ExecutionContext {
   }
 
   reportProgress(percent: number, message?: string): void {
-    this.reporter ??= new ProgressReporter(this.task, this.workerId, this.services.clock, this.services.progress, this.log);
+    this.reporter ??= new ProgressReporter(
+      this.task,
+      this.workerId,
+      this.services.clock,
+      this.services.progress,
+      this.log,
+    );
     this.reporter.report(percent, message);
   }
 

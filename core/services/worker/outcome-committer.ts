@@ -40,7 +40,11 @@ interface BatchProgress {
 
 /** A dependency outage (50301): worth waiting for. Anything else from storage is about the data. */
 function isOutage(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === ErrorCode.DEPENDENCY_UNAVAILABLE;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === ErrorCode.DEPENDENCY_UNAVAILABLE
+  );
 }
 
 /**
@@ -114,7 +118,10 @@ export class OutcomeCommitter {
         // Storage or queue down (a queue holds only ids, so its errors are taken as outages): keep the outcomes (the tasks stay in our processing list) and
         // try again with backoff; giving up would leave them for dead-worker recovery anyway.
         const backoffMs = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
-        this.logger.error({ err: error, tasks: progress.outcomes.length, attempt }, 'writing task outcomes failed; retrying');
+        this.logger.error(
+          { err: error, tasks: progress.outcomes.length, attempt },
+          'writing task outcomes failed; retrying',
+        );
         await delay(backoffMs);
       }
     }
@@ -154,7 +161,12 @@ export class OutcomeCommitter {
   private async isolate(progress: BatchProgress, error: unknown): Promise<void> {
     if (progress.outcomes.length > 1) {
       for (const outcome of progress.outcomes) {
-        await this.commit({ outcomes: [outcome], logsWritten: false, retriesQueued: false, degraded: progress.degraded });
+        await this.commit({
+          outcomes: [outcome],
+          logsWritten: false,
+          retriesQueued: false,
+          degraded: progress.degraded,
+        });
       }
       return;
     }
@@ -163,7 +175,9 @@ export class OutcomeCommitter {
     const degraded = progress.degraded ? undefined : this.degrade(outcome, reason);
     this.logger.error(
       { err: error, taskId: outcome.taskId, degraded: degraded !== undefined },
-      degraded ? 'storage refused a task outcome; writing it as FAILED instead' : 'storage refused a task outcome; leaving the task to the timeout scan',
+      degraded
+        ? 'storage refused a task outcome; writing it as FAILED instead'
+        : 'storage refused a task outcome; leaving the task to the timeout scan',
     );
     if (degraded) await this.commit({ outcomes: [degraded], logsWritten: false, retriesQueued: false, degraded: true });
   }

@@ -14,7 +14,9 @@ async function setup() {
   const committer = new OutcomeCommitter(state, storage, queue, logger, (ids) => durable.push(...ids));
   await createQueued([{ taskId: 't1' }]);
   const now = clock.now();
-  await state.transition([{ taskId: 't1', from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'w1', startedAt: now }, logs: [], at: now }]);
+  await state.transition([
+    { taskId: 't1', from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'w1', startedAt: now }, logs: [], at: now },
+  ]);
   clock.advance(1_500);
   const running = await ports.task('t1');
   return { ...ports, outcomes, committer, durable, running };
@@ -26,14 +28,25 @@ describe('a worker outcome', () => {
     committer.add(outcomes.outcome(running, { kind: 'success', result: { sent: true } }, 1_500));
     await committer.drain();
 
-    expect(await task('t1')).toMatchObject({ status: 'SUCCESS', result: { sent: true }, completedAt: clock.now(), errorMsg: null });
+    expect(await task('t1')).toMatchObject({
+      status: 'SUCCESS',
+      result: { sent: true },
+      completedAt: clock.now(),
+      errorMsg: null,
+    });
     expect(durable).toEqual(['t1']);
-    expect(emitted.filter((e) => e.name === 'task_completed').map((e) => [e.event.taskId, e.event.workerId, e.event.durationMs])).toEqual([['t1', 'w1', 1_500]]);
+    expect(
+      emitted
+        .filter((e) => e.name === 'task_completed')
+        .map((e) => [e.event.taskId, e.event.workerId, e.event.durationMs]),
+    ).toEqual([['t1', 'w1', 1_500]]);
   });
 
   it('a retryable failure: back to PENDING in one step, parked in the delayed queue until retry_delay has passed', async () => {
     const { outcomes, committer, running, task, durable, emitted, clock, queue, storage } = await setup();
-    committer.add(outcomes.outcome(running, { kind: 'failed', error: new Error('smtp down'), nonRetryable: false }, 20));
+    committer.add(
+      outcomes.outcome(running, { kind: 'failed', error: new Error('smtp down'), nonRetryable: false }, 20),
+    );
     await committer.drain();
 
     expect(await task('t1')).toMatchObject({
@@ -43,18 +56,25 @@ describe('a worker outcome', () => {
       workerId: null,
       scheduledAt: new Date(clock.now().getTime() + 10_000),
     });
-    expect((await storage.getLogs('t1')).map((l) => [l.fromStatus, l.toStatus])).toContainEqual(['PROCESSING', 'FAILED']);
+    expect((await storage.getLogs('t1')).map((l) => [l.fromStatus, l.toStatus])).toContainEqual([
+      'PROCESSING',
+      'FAILED',
+    ]);
     expect((await queue.lengths()).delayed).toBe(1);
     expect(await queue.promoteDue(new Date(clock.now().getTime() + 9_999), 10)).toBe(0);
     expect(await queue.promoteDue(new Date(clock.now().getTime() + 10_000), 10)).toBe(1);
     expect(durable).toEqual(['t1']);
     expect(emitted.filter((e) => e.name === 'task_failed').map((e) => e.event.final)).toEqual([false]);
-    expect(emitted.filter((e) => e.name === 'task_retried').map((e) => [e.event.retryCount, e.event.delayMs])).toEqual([[1, 10_000]]);
+    expect(emitted.filter((e) => e.name === 'task_retried').map((e) => [e.event.retryCount, e.event.delayMs])).toEqual([
+      [1, 10_000],
+    ]);
   });
 
   it('a non-retryable failure: FAILED at once, nothing queued', async () => {
     const { outcomes, committer, running, task, queue, emitted } = await setup();
-    committer.add(outcomes.outcome(running, { kind: 'failed', error: new NonRetryableError('bad address'), nonRetryable: true }, 5));
+    committer.add(
+      outcomes.outcome(running, { kind: 'failed', error: new NonRetryableError('bad address'), nonRetryable: true }, 5),
+    );
     await committer.drain();
 
     expect(await task('t1')).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: 'bad address' });

@@ -53,7 +53,10 @@ export class OutcomeMapper {
       }
       case 'cancelled':
         // The service already wrote CANCELLED; we only record that the executor stopped.
-        return { taskId: task.taskId, logs: [infoLog(task.taskId, LogMessage.cancelledDuringExecution, now, workerId)] };
+        return {
+          taskId: task.taskId,
+          logs: [infoLog(task.taskId, LogMessage.cancelledDuringExecution, now, workerId)],
+        };
       case 'shutdown':
         return {
           taskId: task.taskId,
@@ -61,7 +64,13 @@ export class OutcomeMapper {
           retry: { taskId: task.taskId, priority: task.priority, dueAt: now },
         };
       case 'timeout':
-        return this.failure(task, 'TIMEOUT', { message: LogMessage.executionTimeout, detail: result.error.message }, false, durationMs);
+        return this.failure(
+          task,
+          'TIMEOUT',
+          { message: LogMessage.executionTimeout, detail: result.error.message },
+          false,
+          durationMs,
+        );
       case 'failed':
         return this.failure(task, 'FAILED', describeError(result.error), result.nonRetryable, durationMs);
     }
@@ -72,7 +81,13 @@ export class OutcomeMapper {
    * or a row it refused): the task ends, and the worker goes on with the others.
    */
   unstorable(task: Task, reason: string, durationMs = 0): Outcome {
-    return this.failure(task, 'FAILED', { message: `${LogMessage.outcomeNotStored}: ${reason}`, detail: null }, true, durationMs);
+    return this.failure(
+      task,
+      'FAILED',
+      { message: `${LogMessage.outcomeNotStored}: ${reason}`, detail: null },
+      true,
+      durationMs,
+    );
   }
 
   private failure(
@@ -101,10 +116,25 @@ export class OutcomeMapper {
       after: (applied) => {
         if (!applied) return;
         metrics.recordTaskCompleted(task.taskType, durationMs / 1000, status);
-        metrics.recordTaskFailed(task.taskType, status === 'TIMEOUT' ? 'timeout' : nonRetryable ? 'non_retryable' : 'error');
-        events.emit('task_failed', { taskId: task.taskId, taskType: task.taskType, workerId, status, error: plan.transition.patch.errorMsg ?? error.message, final: !plan.retry });
+        metrics.recordTaskFailed(
+          task.taskType,
+          status === 'TIMEOUT' ? 'timeout' : nonRetryable ? 'non_retryable' : 'error',
+        );
+        events.emit('task_failed', {
+          taskId: task.taskId,
+          taskType: task.taskType,
+          workerId,
+          status,
+          error: plan.transition.patch.errorMsg ?? error.message,
+          final: !plan.retry,
+        });
         if (plan.retry) {
-          events.emit('task_retried', { taskId: task.taskId, taskType: task.taskType, retryCount: plan.retry.retryCount, delayMs: plan.retry.delayMs });
+          events.emit('task_retried', {
+            taskId: task.taskId,
+            taskType: task.taskType,
+            retryCount: plan.retry.retryCount,
+            delayMs: plan.retry.delayMs,
+          });
         }
       },
     };

@@ -34,7 +34,14 @@ export class ProgressReporter {
     const text = progressMessage(message);
     if (this.task.startedAt) {
       this.writer.submit(
-        { taskId: this.task.taskId, workerId: this.workerId, startedAt: this.task.startedAt, percent: bounded, message: text, at: this.clock.now() },
+        {
+          taskId: this.task.taskId,
+          workerId: this.workerId,
+          startedAt: this.task.startedAt,
+          percent: bounded,
+          message: text,
+          at: this.clock.now(),
+        },
         this.task.taskType,
       );
     }

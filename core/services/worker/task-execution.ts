@@ -18,7 +18,12 @@ export type ExecutionResult =
  * cancel and on shutdown. The abort settles the result at once, which frees the slot even
  * when an executor ignores its signal (its promise is left to settle on its own).
  */
-export function executeWithDeadline(executor: Executor, task: Task, abort: LazyAbort, context: ExecutionContext): Promise<ExecutionResult> {
+export function executeWithDeadline(
+  executor: Executor,
+  task: Task,
+  abort: LazyAbort,
+  context: ExecutionContext,
+): Promise<ExecutionResult> {
   return new Promise<ExecutionResult>((resolve) => {
     const settle = new SettleOnce(resolve);
     settle.timer = setTimeout(() => abort.abort(new TimeoutSignalReason(task.timeout)), task.timeout * 1000);
@@ -54,7 +59,9 @@ class SettleOnce {
 
 /** A failure after an abort is the abort's outcome (the executor gave up because it was told to). */
 function failedResult(abort: LazyAbort, error: unknown): ExecutionResult {
-  return abort.aborted ? abortedResult(abort.reason, error) : { kind: 'failed', error, nonRetryable: isNonRetryable(error) };
+  return abort.aborted
+    ? abortedResult(abort.reason, error)
+    : { kind: 'failed', error, nonRetryable: isNonRetryable(error) };
 }
 
 function abortedResult(reason: unknown, error: unknown): ExecutionResult {

@@ -46,7 +46,11 @@ export class TaskRunner {
       const executor = executors.get(task.taskType);
       const type = types.fresh(task.taskType) ?? (await types.find(task.taskType));
       if (!executor || !type) {
-        result = { kind: 'failed', error: new NonRetryableError(missingExecutorError(type, task.taskType).message), nonRetryable: true };
+        result = {
+          kind: 'failed',
+          error: new NonRetryableError(missingExecutorError(type, task.taskType).message),
+          nonRetryable: true,
+        };
       } else {
         const context = new TaskExecutionContext(task, type, workerId, abort, this.params.contextServices);
         result = await executeWithDeadline(executor, task, abort, context);
@@ -64,12 +68,22 @@ export class TaskRunner {
       outcome = this.params.outcomes.outcome(task, result, durationMs);
     } catch (error) {
       // An executor's error or result that cannot even be described: the task still ends.
-      outcome = this.params.outcomes.unstorable(task, error instanceof Error ? error.message : 'the outcome could not be read');
+      outcome = this.params.outcomes.unstorable(
+        task,
+        error instanceof Error ? error.message : 'the outcome could not be read',
+      );
     }
     this.params.committer.add(outcome);
     running.wakeSlot();
     if (!hooks.hasHandlers('task:after-execute')) return;
-    const status = result.kind === 'success' ? 'SUCCESS' : result.kind === 'timeout' ? 'TIMEOUT' : result.kind === 'failed' ? 'FAILED' : 'CANCELLED';
+    const status =
+      result.kind === 'success'
+        ? 'SUCCESS'
+        : result.kind === 'timeout'
+          ? 'TIMEOUT'
+          : result.kind === 'failed'
+            ? 'FAILED'
+            : 'CANCELLED';
     try {
       await hooks.callHook('task:after-execute', task, {
         status,

@@ -143,7 +143,9 @@ export class Worker {
     this.started = true;
     await this.heartbeat.register();
     this.handoff.localWorkerId = this.id;
-    this.unsubscribeCancels = await this.coordination.cancels.subscribeCancels(this.id, (taskId) => this.abortTask(taskId));
+    this.unsubscribeCancels = await this.coordination.cancels.subscribeCancels(this.id, (taskId) =>
+      this.abortTask(taskId),
+    );
     this.heartbeat.start();
     this.consumer.start();
     this.events.emit('worker_online', { workerId: this.id });
@@ -159,7 +161,9 @@ export class Worker {
     if (this.handoff.localWorkerId === this.id) this.handoff.localWorkerId = undefined;
     // Leave the registry first: from then on `dispatch` refuses this worker (atomically), so
     // the final drain below hands back everything that was ever sent here.
-    await this.coordination.workers.removeWorker(this.id).catch((error: unknown) => this.log.warn({ err: error }, 'deregistering failed'));
+    await this.coordination.workers
+      .removeWorker(this.id)
+      .catch((error: unknown) => this.log.warn({ err: error }, 'deregistering failed'));
     await this.consumer.stop();
     await this.running.waitUntilIdle(this.config.worker.gracefulShutdownTimeout);
     for (const { abort } of this.running.values()) abort.abort(new ShutdownSignalReason());

@@ -35,7 +35,10 @@ function worker(workerId: string, overrides: Partial<WorkerInfo> = {}): WorkerIn
   };
 }
 
-export function describeConfigAndWorkerContract(storage: CurrentStorage, readWorkers: () => Promise<WorkerInfo[]>): void {
+export function describeConfigAndWorkerContract(
+  storage: CurrentStorage,
+  readWorkers: () => Promise<WorkerInfo[]>,
+): void {
   describe('task types', () => {
     it('upserts, lists sorted by task type, gets one', async () => {
       const email = taskType('send_email', {
