@@ -4,1493 +4,1493 @@
  * running server (the test suite fails while this file differs from the live document).
  */
 export interface paths {
-  '/api/v1/queues': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Queue lengths: ready (high, normal), delayed, claimed and per worker */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Queue lengths */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['QueueLengths'];
-              /** @example success */
-              message: string;
+    "/api/v1/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue lengths: ready (high, normal), delayed, claimed and per worker */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description A dependency is unavailable (50301) */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/scheduler': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The current scheduler leader */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Leader status */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['SchedulerStatus'];
-              /** @example success */
-              message: string;
+            requestBody?: never;
+            responses: {
+                /** @description Queue lengths */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["QueueLengths"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description A dependency is unavailable (50301) */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/stats': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Task counts by status */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Task counts */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['Stats'];
-              /** @example success */
-              message: string;
+    "/api/v1/scheduler": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current scheduler leader */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description A dependency is unavailable (50301) */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/task-types': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List task types */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Every task type */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['TaskType'][];
-              /** @example success */
-              message: string;
+            requestBody?: never;
+            responses: {
+                /** @description Leader status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["SchedulerStatus"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/task-types/{type}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Get a task type */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          type: string;
+    "/api/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The task type */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['TaskType'];
-              /** @example success */
-              message: string;
+        /** Task counts by status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-        /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Not found (40401 task, 40402 other resource) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Create or update a task type; fields left out keep their current value (or the default) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          type: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['PutTaskTypeRequest'];
-        };
-      };
-      responses: {
-        /** @description The stored task type */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['TaskType'];
-              /** @example success */
-              message: string;
+            requestBody?: never;
+            responses: {
+                /** @description Task counts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Stats"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tasks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List tasks, newest first, with filters and cursor pagination */
-    get: {
-      parameters: {
-        query?: {
-          created_from?: string;
-          created_to?: string;
-          /** @description next_cursor of the previous page. */
-          cursor?: string;
-          /** @description 1..1000, default 50. */
-          limit?: string;
-          priority?: '0' | '1';
-          status?: string;
-          task_type?: string;
-          worker_id?: string;
+    "/api/v1/task-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description One page of tasks */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['TaskPage'];
-              /** @example success */
-              message: string;
+        /** List task types */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-        /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Create a task */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description Same as the body field idempotency_key. */
-          'idempotency-key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['CreateTaskRequest'];
-        };
-      };
-      responses: {
-        /** @description The idempotency key matched an existing task */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['CreatedTask'];
-              /** @example success */
-              message: string;
+            requestBody?: never;
+            responses: {
+                /** @description Every task type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TaskType"][];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Task created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['CreatedTask'];
-              /** @example success */
-              message: string;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/task-types/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a task type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: string;
+                };
+                cookie?: never;
             };
-          };
-        };
-        /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Request body too large (41301) */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description A dependency is unavailable (50301) */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tasks/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Get a task */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The task */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['Task'];
-              /** @example success */
-              message: string;
+            requestBody?: never;
+            responses: {
+                /** @description The task type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TaskType"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (40401 task, 40402 other resource) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Not found (40401 task, 40402 other resource) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tasks/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Cancel a PENDING or PROCESSING task (a running executor is aborted) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The cancelled task */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['Task'];
-              /** @example success */
-              message: string;
+        /** Create or update a task type; fields left out keep their current value (or the default) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: string;
+                };
+                cookie?: never;
             };
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Not found (40401 task, 40402 other resource) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Invalid state for the operation (40901) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tasks/{id}/logs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The task's log rows, oldest first */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Log rows */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['TaskLog'][];
-              /** @example success */
-              message: string;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutTaskTypeRequest"];
+                };
             };
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Not found (40401 task, 40402 other resource) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tasks/{id}/retry': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Retry a FAILED or TIMEOUT task with a fresh retry budget */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The task, PENDING again */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['Task'];
-              /** @example success */
-              message: string;
+            responses: {
+                /** @description The stored task type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TaskType"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Not found (40401 task, 40402 other resource) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Invalid state for the operation (40901) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tasks/batch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Create up to 1000 tasks at once; nothing is created when one is invalid */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['CreateTasksBatchRequest'];
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      responses: {
-        /** @description Tasks created (or matched by idempotency key) */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['CreatedTasksBatch'];
-              /** @example success */
-              message: string;
+        /** List tasks, newest first, with filters and cursor pagination */
+        get: {
+            parameters: {
+                query?: {
+                    created_from?: string;
+                    created_to?: string;
+                    /** @description next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description 1..1000, default 50. */
+                    limit?: string;
+                    priority?: "0" | "1";
+                    status?: string;
+                    task_type?: string;
+                    worker_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-        /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Request body too large (41301) */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description A dependency is unavailable (50301) */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/workers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Registered workers with health and load */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Workers */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['Worker'][];
-              /** @example success */
-              message: string;
+            requestBody?: never;
+            responses: {
+                /** @description One page of tasks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TaskPage"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Missing or invalid API key (40101) */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Internal error (50001) */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description A dependency is unavailable (50301) */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/docs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Browsable API reference (HTML) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description HTML page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/healthz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Liveness: the process answers */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Alive */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: {
-                /** @enum {string} */
-                status: 'ok';
-              };
-              /** @example success */
-              message: string;
+        put?: never;
+        /** Create a task */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same as the body field idempotency_key. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Contributed by a plugin (no API key needed) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Plugin-defined response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/openapi.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** This OpenAPI 3.1 document */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OpenAPI document */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              [key: string]: unknown;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTaskRequest"];
+                };
             };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/readyz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness: storage, queue and coordination reachable */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Ready */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {number} */
-              code: 0;
-              data: components['schemas']['Readiness'];
-              /** @example success */
-              message: string;
+            responses: {
+                /** @description The idempotency key matched an existing task */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["CreatedTask"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Task created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["CreatedTask"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (41301) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description Not ready (50301); details.checks says which dependency failed */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a task */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Task"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (40401 task, 40402 other resource) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a PENDING or PROCESSING task (a running executor is aborted) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cancelled task */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Task"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (40401 task, 40402 other resource) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid state for the operation (40901) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task's log rows, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Log rows */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["TaskLog"][];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (40401 task, 40402 other resource) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry a FAILED or TIMEOUT task with a fresh retry budget */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task, PENDING again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Task"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (40401 task, 40402 other resource) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid state for the operation (40901) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create up to 1000 tasks at once; nothing is created when one is invalid */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTasksBatchRequest"];
+                };
+            };
+            responses: {
+                /** @description Tasks created (or matched by idempotency key) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["CreatedTasksBatch"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (41301) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered workers with health and load */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Workers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Worker"][];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browsable API reference (HTML) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description HTML page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Alive */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: {
+                                /** @enum {string} */
+                                status: "ok";
+                            };
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contributed by a plugin (no API key needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Plugin-defined response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OpenAPI document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: storage, queue and coordination reachable */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["Readiness"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Not ready (50301); details.checks says which dependency failed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    CreatedTask: {
-      /** @description false when the idempotency key matched an existing task */
-      created: boolean;
-      /** @enum {string} */
-      status: 'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED';
-      task_id: string;
-    };
-    CreatedTasksBatch: {
-      task_ids: string[];
-      tasks: {
-        created: boolean;
-        task_id: string;
-      }[];
-    };
-    CreateTaskRequest: {
-      /** @description Run no earlier than now + delay seconds. */
-      delay?: number | null;
-      /** @description Becomes the task_id; creating twice with one key returns the first task. */
-      idempotency_key?: string | null;
-      /** @description Overrides the type default. */
-      max_retry?: number | null;
-      /**
-       * @example {
-       *       "to": "user@example.com"
-       *     }
-       */
-      payload: {
-        [key: string]: unknown;
-      };
-      /** @example 0 */
-      priority?: number | null;
-      /**
-       * Format: date-time
-       * @description Run no earlier than this time.
-       */
-      run_at?: string | null;
-      task_type: string;
-      /** @description Seconds; overrides the type default. */
-      timeout?: number | null;
-    };
-    CreateTasksBatchRequest: {
-      tasks: components['schemas']['CreateTaskRequest'][];
-    };
-    Error: {
-      /** @example 40001 */
-      code: number;
-      details?: unknown;
-      /** @example payload must be a JSON object */
-      message: string;
-    };
-    PutTaskTypeRequest: {
-      backoff_rate?: number;
-      default_max_retry?: number;
-      default_timeout?: number;
-      description?: string | null;
-      enabled?: boolean;
-      executor_config?: {
-        [key: string]: unknown;
-      };
-      /** @description Required when the type is new. */
-      executor_type?: string;
-      max_concurrent?: number;
-      /** @description Seconds. */
-      retry_delay?: number;
-      retry_jitter?: number;
-      /** @example EXPONENTIAL */
-      retry_strategy?: string;
-      task_name?: string;
-    };
-    QueueLengths: {
-      claimed: number;
-      delayed: number;
-      high: number;
-      normal: number;
-      workers: {
-        [key: string]: {
-          processing: number;
-          queued: number;
+    schemas: {
+        CreatedTask: {
+            /** @description false when the idempotency key matched an existing task */
+            created: boolean;
+            /** @enum {string} */
+            status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILED" | "TIMEOUT" | "CANCELLED";
+            task_id: string;
         };
-      };
-    };
-    Readiness: {
-      checks: {
-        [key: string]: string;
-      };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
-    };
-    SchedulerStatus: {
-      is_leader: boolean;
-      leader_id: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      leader_since: string | null;
-      lock_ttl_ms: number;
-      scheduler_id: string | null;
-    };
-    Stats: {
-      tasks: {
-        /** @description Stored tasks per status; every status is present */
-        by_status: {
-          CANCELLED: number;
-          FAILED: number;
-          PENDING: number;
-          PROCESSING: number;
-          SUCCESS: number;
-          TIMEOUT: number;
+        CreatedTasksBatch: {
+            task_ids: string[];
+            tasks: {
+                created: boolean;
+                task_id: string;
+            }[];
         };
-        total: number;
-      };
+        CreateTaskRequest: {
+            /** @description Run no earlier than now + delay seconds. */
+            delay?: number | null;
+            /** @description Becomes the task_id; creating twice with one key returns the first task. */
+            idempotency_key?: string | null;
+            /** @description Overrides the type default. */
+            max_retry?: number | null;
+            /**
+             * @example {
+             *       "to": "user@example.com"
+             *     }
+             */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @example 0 */
+            priority?: number | null;
+            /**
+             * Format: date-time
+             * @description Run no earlier than this time.
+             */
+            run_at?: string | null;
+            task_type: string;
+            /** @description Seconds; overrides the type default. */
+            timeout?: number | null;
+        };
+        CreateTasksBatchRequest: {
+            tasks: components["schemas"]["CreateTaskRequest"][];
+        };
+        Error: {
+            /** @example 40001 */
+            code: number;
+            details?: unknown;
+            /** @example payload must be a JSON object */
+            message: string;
+        };
+        PutTaskTypeRequest: {
+            backoff_rate?: number;
+            default_max_retry?: number;
+            default_timeout?: number;
+            description?: string | null;
+            enabled?: boolean;
+            executor_config?: {
+                [key: string]: unknown;
+            };
+            /** @description Required when the type is new. */
+            executor_type?: string;
+            max_concurrent?: number;
+            /** @description Seconds. */
+            retry_delay?: number;
+            retry_jitter?: number;
+            /** @example EXPONENTIAL */
+            retry_strategy?: string;
+            task_name?: string;
+        };
+        QueueLengths: {
+            claimed: number;
+            delayed: number;
+            high: number;
+            normal: number;
+            workers: {
+                [key: string]: {
+                    processing: number;
+                    queued: number;
+                };
+            };
+        };
+        Readiness: {
+            checks: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+        };
+        SchedulerStatus: {
+            is_leader: boolean;
+            leader_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            leader_since: string | null;
+            lock_ttl_ms: number;
+            scheduler_id: string | null;
+        };
+        Stats: {
+            tasks: {
+                /** @description Stored tasks per status; every status is present */
+                by_status: {
+                    CANCELLED: number;
+                    FAILED: number;
+                    PENDING: number;
+                    PROCESSING: number;
+                    SUCCESS: number;
+                    TIMEOUT: number;
+                };
+                total: number;
+            };
+        };
+        Task: {
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            completed_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            created_at: string;
+            error_msg: string | null;
+            max_retry: number;
+            payload: {
+                [key: string]: unknown;
+            };
+            priority: number;
+            progress: components["schemas"]["TaskProgress"];
+            result?: unknown;
+            retry_count: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            scheduled_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            started_at: string | null;
+            /** @enum {string} */
+            status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILED" | "TIMEOUT" | "CANCELLED";
+            task_id: string;
+            task_type: string;
+            timeout: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            updated_at: string;
+            worker_id: string | null;
+        };
+        TaskLog: {
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            created_at: string;
+            error_detail: string | null;
+            /** @enum {string|null} */
+            from_status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILED" | "TIMEOUT" | "CANCELLED" | null;
+            id: number;
+            log_type: string;
+            message: string;
+            retry_count: number | null;
+            /** @enum {string|null} */
+            to_status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILED" | "TIMEOUT" | "CANCELLED" | null;
+            worker_id: string | null;
+        };
+        TaskPage: {
+            items: components["schemas"]["Task"][];
+            next_cursor: string | null;
+        };
+        /** @description The running attempt's last reported progress (ctx.progress); null when none was reported or the task went back to PENDING */
+        TaskProgress: {
+            message: string | null;
+            percent: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            updated_at: string;
+        } | null;
+        TaskType: {
+            backoff_rate: number;
+            default_max_retry: number;
+            default_timeout: number;
+            description: string | null;
+            enabled: boolean;
+            executor_config: {
+                [key: string]: unknown;
+            };
+            executor_type: string;
+            max_concurrent: number;
+            retry_delay: number;
+            retry_jitter: number;
+            /** @enum {string} */
+            retry_strategy: "FIXED" | "EXPONENTIAL";
+            task_name: string;
+            task_type: string;
+        };
+        Worker: {
+            address: string;
+            capacity: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            created_at: string | null;
+            current_load: number;
+            healthy: boolean;
+            in_flight: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            last_heartbeat: string;
+            /** @enum {string} */
+            status: "ONLINE" | "OFFLINE";
+            supported_types: string[];
+            /**
+             * Format: date-time
+             * @example 2026-01-01T10:00:00.000Z
+             */
+            updated_at: string | null;
+            weight: number;
+            worker_id: string;
+            worker_name: string;
+        };
     };
-    Task: {
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      completed_at: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      created_at: string;
-      error_msg: string | null;
-      max_retry: number;
-      payload: {
-        [key: string]: unknown;
-      };
-      priority: number;
-      progress: components['schemas']['TaskProgress'];
-      result?: unknown;
-      retry_count: number;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      scheduled_at: string;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      started_at: string | null;
-      /** @enum {string} */
-      status: 'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED';
-      task_id: string;
-      task_type: string;
-      timeout: number;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      updated_at: string;
-      worker_id: string | null;
-    };
-    TaskLog: {
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      created_at: string;
-      error_detail: string | null;
-      /** @enum {string|null} */
-      from_status: 'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | null;
-      id: number;
-      log_type: string;
-      message: string;
-      retry_count: number | null;
-      /** @enum {string|null} */
-      to_status: 'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | null;
-      worker_id: string | null;
-    };
-    TaskPage: {
-      items: components['schemas']['Task'][];
-      next_cursor: string | null;
-    };
-    /** @description The running attempt's last reported progress (ctx.progress); null when none was reported or the task went back to PENDING */
-    TaskProgress: {
-      message: string | null;
-      percent: number;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      updated_at: string;
-    } | null;
-    TaskType: {
-      backoff_rate: number;
-      default_max_retry: number;
-      default_timeout: number;
-      description: string | null;
-      enabled: boolean;
-      executor_config: {
-        [key: string]: unknown;
-      };
-      executor_type: string;
-      max_concurrent: number;
-      retry_delay: number;
-      retry_jitter: number;
-      /** @enum {string} */
-      retry_strategy: 'FIXED' | 'EXPONENTIAL';
-      task_name: string;
-      task_type: string;
-    };
-    Worker: {
-      address: string;
-      capacity: number;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      created_at: string | null;
-      current_load: number;
-      healthy: boolean;
-      in_flight: number;
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      last_heartbeat: string;
-      /** @enum {string} */
-      status: 'ONLINE' | 'OFFLINE';
-      supported_types: string[];
-      /**
-       * Format: date-time
-       * @example 2026-01-01T10:00:00.000Z
-       */
-      updated_at: string | null;
-      weight: number;
-      worker_id: string;
-      worker_name: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
