@@ -109,6 +109,18 @@ export async function setupPlugins(
     resolve,
     tryResolve,
     registerExecutor: (executor) => executors.register(executor),
+    taskTypesServedBy: (executorType, explicit) => {
+      const served = explicit
+        ? [...explicit]
+        : config.taskTypes.filter((t) => t.executorType === executorType).map((t) => t.taskType);
+      if (served.length === 0) {
+        logger.warn(
+          { plugin: plugin.name, executorType },
+          `${plugin.name} serves no task type: declare one with executorType "${executorType}"`,
+        );
+      }
+      return served;
+    },
     registerLoadBalancer: (balancer) => balancers.register(balancer),
     registerRoute: (route) => routes.push(route),
     section: (name, schema, sectionOptions) => {

@@ -33,6 +33,12 @@ export interface PluginContext {
   resolve<T>(token: Token<T>): T;
   tryResolve<T>(token: Token<T>): T | undefined;
   registerExecutor(executor: Executor): void;
+  /**
+   * The task types an executor of `executorType` serves: `explicit` when the plugin's options
+   * list them, otherwise every configured task type whose executorType is this one. Logs a
+   * warning when that leaves none (a plugin installed for nothing).
+   */
+  taskTypesServedBy(executorType: string, explicit?: readonly string[]): string[];
   registerLoadBalancer(balancer: LoadBalancer): void;
   /** Adds a route to the HTTP API (Web-standard Request → Response; e.g. /metrics). */
   registerRoute(route: HttpRoute): void;

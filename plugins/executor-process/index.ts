@@ -29,14 +29,7 @@ export function processExecutor(options: ProcessExecutorOptions = {}): Plugin {
         : `executor-process:${options.type}`,
     setup(ctx) {
       const settings = ctx.section('process', optionsSchema, options);
-      const taskTypes =
-        settings.taskTypes ??
-        ctx.config.taskTypes.filter((t) => t.executorType === settings.type).map((t) => t.taskType);
-      if (taskTypes.length === 0)
-        ctx.logger.warn(
-          { type: settings.type },
-          'executor-process serves no task type: declare one with this executorType',
-        );
+      const taskTypes = ctx.taskTypesServedBy(settings.type, settings.taskTypes);
       const source = threadBootstrapSource();
       const pool = new ThreadPool(settings.poolSize, () => new HandlerThread(source, settings.maxMemoryMb));
       ctx.registerExecutor(new ProcessExecutor(settings.type, taskTypes, pool));
