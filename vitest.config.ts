@@ -7,18 +7,33 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * suites keep both cores busy. Sharing the machine would make their timings, and those of the
  * suites next to them, depend on what else runs. `npm run test:chaos` runs the chaos suite alone.
  */
-const ISOLATED = ['test/chaos/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/integration/queue-redis-sentinel.test.ts', 'test/integration/queue-redis-cluster.test.ts'];
+const ISOLATED = [
+  'test/chaos/**/*.test.ts',
+  'test/fuzz/**/*.test.ts',
+  'test/integration/queue-redis-sentinel.test.ts',
+  'test/integration/queue-redis-cluster.test.ts',
+];
 const suite = process.env.VITEST_SUITE;
 const apart = suite === 'isolated' || suite === 'chaos';
 
 export default defineConfig({
   test: {
+    // Unit tests sit beside the file they test; test/ holds the contract, integration and e2e suites.
     include:
       suite === 'chaos'
         ? ['test/chaos/**/*.test.ts']
         : suite === 'isolated'
           ? ISOLATED
-          : ['test/**/*.test.ts', 'core/**/*.test.ts', 'cli/**/*.test.ts', 'plugins/**/*.test.ts', 'examples/**/*.test.ts', 'clients/typescript/test/**/*.test.ts'],
+          : [
+              'test/**/*.test.ts',
+              'core/**/*.test.ts',
+              'cli/**/*.test.ts',
+              'plugins/**/*.test.ts',
+              'bench/**/*.test.ts',
+              '.ci/*.test.ts',
+              'examples/**/*.test.ts',
+              'clients/typescript/test/**/*.test.ts',
+            ],
     exclude: apart ? configDefaults.exclude : [...configDefaults.exclude, ...ISOLATED],
     fileParallelism: !apart,
     setupFiles: ['test/helpers/setup.ts'],

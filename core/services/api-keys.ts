@@ -1,22 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { API_SCOPES, type ApiKeySpec, type ApiScope } from '../config/api-access.ts';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 
-/**
- * What a key may do (docs/api.md, "Authentication"): `read` the tasks and the cluster,
- * `write` (create, cancel, retry tasks; includes read), `admin` (manage task types and
- * everything else; includes write).
- */
-export const API_SCOPES = ['read', 'write', 'admin'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
-
 const RANK: Record<ApiScope, number> = { read: 0, write: 1, admin: 2 };
-
-export interface ApiKeySpec {
-  /** Shown in logs and in the task log instead of the key. */
-  name: string;
-  key: string;
-  scopes: ApiScope[];
-}
 
 /** Who made a call, once its key is verified. */
 export interface ApiKeyIdentity {

@@ -78,12 +78,17 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
   const admit: Admit = (metadata, request, rpc) => {
     const authorization = metadata.get('authorization')[0];
     const caller = keys.verify(typeof authorization === 'string' ? authorization : undefined, RPC_SCOPES[rpc]);
-    if (deps.sizes.failedToDecode(request)) throw new InvalidParameterError(`invalid parameter: the request is not a ${rpc}Request message`);
-    if (deps.sizes.of(request) > deps.access.maxPayloadBytes) throw new PayloadTooLargeError(deps.access.maxPayloadBytes);
+    if (deps.sizes.failedToDecode(request))
+      throw new InvalidParameterError(`invalid parameter: the request is not a ${rpc}Request message`);
+    if (deps.sizes.of(request) > deps.access.maxPayloadBytes)
+      throw new PayloadTooLargeError(deps.access.maxPayloadBytes);
     return caller;
   };
 
-  function unary<Req, Res>(method: Rpc, handle: (request: Req, caller: ApiKeyIdentity | undefined) => Promise<Res>): handleUnaryCall<Req, Res> {
+  function unary<Req, Res>(
+    method: Rpc,
+    handle: (request: Req, caller: ApiKeyIdentity | undefined) => Promise<Res>,
+  ): handleUnaryCall<Req, Res> {
     return (call, callback) => {
       (async () => {
         const caller = admit(call.metadata, call.request, method);
@@ -105,18 +110,24 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
     CreateTasks: unary('CreateTasks', async (request: { tasks?: CreateTaskRequestMessage[] }, caller) => {
       const items = request.tasks ?? [];
       assertBatchSize(items.length, deps.access.batchLimit);
-      const results = await tasks.createMany(items.map((item, index) => withCreator(createTaskInput(item, `tasks[${index}]`), caller)));
+      const results = await tasks.createMany(
+        items.map((item, index) => withCreator(createTaskInput(item, `tasks[${index}]`), caller)),
+      );
       return { results: results.map(({ task, created }) => ({ task: taskMessage(task), created })) };
     }),
 
-    GetTask: unary('GetTask', async (request: TaskIdRequest) => ({ task: taskMessage(await tasks.get(requireTaskId(request.task_id))) })),
+    GetTask: unary('GetTask', async (request: TaskIdRequest) => ({
+      task: taskMessage(await tasks.get(requireTaskId(request.task_id))),
+    })),
 
     CancelTask: unary('CancelTask', async (request: TaskIdRequest) => {
       const task = await tasks.cancel(requireTaskId(request.task_id));
       return { success: true, message: 'Task cancelled successfully', task: taskMessage(task) };
     }),
 
-    RetryTask: unary('RetryTask', async (request: TaskIdRequest) => ({ task: taskMessage(await tasks.retry(requireTaskId(request.task_id))) })),
+    RetryTask: unary('RetryTask', async (request: TaskIdRequest) => ({
+      task: taskMessage(await tasks.retry(requireTaskId(request.task_id))),
+    })),
 
     GetTaskLogs: unary('GetTaskLogs', async (request: TaskIdRequest) => ({
       logs: (await tasks.logs(requireTaskId(request.task_id))).map(taskLogMessage),
@@ -147,15 +158,15 @@ function listFilter(request: ListTasksRequest): TaskFilter {
   if (statuses) filter.status = statuses;
   const priority = request.priority ?? -1;
   if (priority === 0 || priority === 1) filter.priority = priority;
-  else if (priority !== -1) throw new InvalidParameterError('invalid parameter priority: must be -1 (any), 0 (NORMAL) or 1 (HIGH)', { field: 'priority' });
+  else if (priority !== -1)
+    throw new InvalidParameterError('invalid parameter priority: must be -1 (any), 0 (NORMAL) or 1 (HIGH)', {
+      field: 'priority',
+    });
   if (request.task_type) filter.taskType = request.task_type;
   return filter;
 }
 
-function waitTask(
-  deps: TaskServiceDeps,
-  admit: Admit,
-): handleServerStreamingCall<TaskIdRequest, unknown> {
+function waitTask(deps: TaskServiceDeps, admit: Admit): handleServerStreamingCall<TaskIdRequest, unknown> {
   return (call: ServerWritableStream<TaskIdRequest, unknown>) => {
     const controller = new AbortController();
     deps.streams.add(controller);
@@ -163,9 +174,15 @@ function waitTask(
     (async () => {
       admit(call.metadata, call.request, 'WaitTask');
       const taskId = requireTaskId(call.request.task_id);
-      const outcome = await followTask(taskId, deps, (task) => call.write({ task: taskMessage(task) }), controller.signal);
+      const outcome = await followTask(
+        taskId,
+        deps,
+        (task) => call.write({ task: taskMessage(task) }),
+        controller.signal,
+      );
       if (outcome === 'finished') call.end();
-      else if (controller.signal.reason === SHUTDOWN) call.emit('error', serviceError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'the server is shutting down; wait again'));
+      else if (controller.signal.reason === SHUTDOWN)
+        call.emit('error', serviceError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'the server is shutting down; wait again'));
     })()
       .catch((error: unknown) => {
         if (!controller.signal.aborted) call.emit('error', toServiceError(error, deps.logger, 'WaitTask'));

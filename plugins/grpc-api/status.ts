@@ -40,7 +40,9 @@ const MAX_MESSAGE_CHARS = 1_024;
 const MAX_DETAILS_BYTES = 2_048;
 
 function boundedMessage(message: string): string {
-  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
+  return message.length <= MAX_MESSAGE_CHARS
+    ? message
+    : `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
 }
 
 export function serviceError(code: ErrorCode, message: string, details?: unknown): Partial<ServiceError> {

@@ -1,10 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { ErrorCode, type ClusterService, type HttpRoute, type Logger, type TaskService } from '../../core/index.ts';
+import type { ClusterService, HttpRoute, Logger, TaskService } from '../../core/index.ts';
 import { accessLog } from './access-log.ts';
 import { apiKeyAuth } from './auth.ts';
-import { sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
 import { jsonGuard } from './json-guard.ts';
 import { requestSizeLimit } from './request-size-limit.ts';
@@ -12,7 +11,7 @@ import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
 import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
 import { registerHealthRoutes } from './routes/health.ts';
-import { type ApiApp, type ApiEnv } from './routes/shared.ts';
+import type { ApiApp, ApiEnv } from './routes/shared.ts';
 import { registerTaskTypeRoutes } from './routes/task-types.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 
@@ -43,7 +42,9 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   if (options.cors) app.use(cors({ origin: options.cors, exposeHeaders: ['X-Request-Id'] }));
   if (options.apiKeys.length > 0) {
     const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
-    app.use(apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)));
+    app.use(
+      apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)),
+    );
   }
   app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());

@@ -18,7 +18,10 @@ export function requiredScope(method: string, path: string): ApiScope {
  * ApiKeyCheck, shared with gRPC). The key's name, never the key, is kept for the access log
  * and the task log (`apiKey`).
  */
-export function apiKeyAuth(keys: readonly ApiKeySpec[], isPublic: (method: string, path: string) => boolean): MiddlewareHandler {
+export function apiKeyAuth(
+  keys: readonly ApiKeySpec[],
+  isPublic: (method: string, path: string) => boolean,
+): MiddlewareHandler {
   const check = new ApiKeyCheck(keys);
   return async (c, next) => {
     if (isPublic(c.req.method, c.req.path)) return next();

@@ -13,7 +13,8 @@ const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'
 
 /** Serves the document built from the routes' own zod schemas, and a browsable page for it. */
 export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], secured: boolean): void {
-  if (secured) app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  if (secured)
+    app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
   for (const route of contributed) {
     app.openAPIRegistry.registerPath({
@@ -40,7 +41,9 @@ export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], 
     tags: ['docs'],
     summary: 'This OpenAPI 3.1 document',
     security: [],
-    responses: { 200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } } },
+    responses: {
+      200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } },
+    },
   });
 
   app.doc31(OPENAPI_PATH, (c) => ({

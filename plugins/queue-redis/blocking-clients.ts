@@ -36,7 +36,13 @@ export class BlockingClients {
   ) {}
 
   /** BLMOVE source(right) → destination(left); the moved id, or null on timeout or abort. */
-  async moveOne(workerId: string, source: string, destination: string, waitMs: number, signal?: AbortSignal): Promise<string | null> {
+  async moveOne(
+    workerId: string,
+    source: string,
+    destination: string,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | null> {
     if (signal?.aborted) return null;
     const entry = await this.acquire(workerId);
     let aborted = false;
@@ -48,7 +54,10 @@ export class BlockingClients {
     const lost = this.watchLoss(entry, waitMs);
     try {
       if (signal?.aborted) return null;
-      return await Promise.race([entry.client.blmove(source, destination, 'RIGHT', 'LEFT', waitMs / 1000), lost.promise]);
+      return await Promise.race([
+        entry.client.blmove(source, destination, 'RIGHT', 'LEFT', waitMs / 1000),
+        lost.promise,
+      ]);
     } catch (error) {
       // Our own abort, or stop(): the connection was dropped on purpose.
       if (aborted || entry.discarded) return null;
@@ -82,7 +91,10 @@ export class BlockingClients {
       fail(new DependencyUnavailableError('redis', new Error(reason)));
     };
     const onClose = () => lose('the connection of a blocking take closed');
-    const timer = setTimeout(() => lose('a blocking take got no answer in time'), waitMs + this.settings.commandTimeoutMs);
+    const timer = setTimeout(
+      () => lose('a blocking take got no answer in time'),
+      waitMs + this.settings.commandTimeoutMs,
+    );
     entry.client.once('close', onClose);
     return watch;
   }

@@ -19,7 +19,10 @@ import { DOCUMENTED_GRPC, fuzzParameters, nastyNumber, nastyString } from './sup
 const DEADLINE_MS = 5_000;
 const SERVICE = '/taskservice.TaskService/';
 const int32 = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(0, 1, -1, 2, 604_801));
-const text = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('echo', 'retired', 'nope', '') }, { weight: 2, arbitrary: nastyString.map((s) => s.toWellFormed()) });
+const text = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('echo', 'retired', 'nope', '') },
+  { weight: 2, arbitrary: nastyString.map((s) => s.toWellFormed()) },
+);
 
 /** JSON → google.protobuf.Struct's message form. */
 function structValue(value: unknown): object {
@@ -30,18 +33,25 @@ function structValue(value: unknown): object {
   if (Array.isArray(value)) return { listValue: { values: value.map(structValue) } };
   return { structValue: struct(value as Record<string, unknown>) };
 }
-const struct = (object: Record<string, unknown>) => ({ fields: Object.fromEntries(Object.entries(object).map(([k, v]) => [k, structValue(v)])) });
+const struct = (object: Record<string, unknown>) => ({
+  fields: Object.fromEntries(Object.entries(object).map(([k, v]) => [k, structValue(v)])),
+});
 
 const createRequest = fc.record(
   {
     task_type: text,
     priority: int32,
     payload: fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }),
-    json_payload: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }).map(struct),
+    json_payload: fc
+      .dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 })
+      .map(struct),
     timeout: int32,
     max_retry: int32,
     delay: fc.oneof(nastyNumber, fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1)),
-    run_at: fc.record({ seconds: fc.oneof(fc.integer(), fc.constantFrom(-62_135_596_800, 253_402_300_800, 0)), nanos: fc.integer({ min: -5, max: 1_000_000_000 }) }),
+    run_at: fc.record({
+      seconds: fc.oneof(fc.integer(), fc.constantFrom(-62_135_596_800, 253_402_300_800, 0)),
+      nanos: fc.integer({ min: -5, max: 1_000_000_000 }),
+    }),
     idempotency_key: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/), text),
   },
   { requiredKeys: [] },
@@ -49,12 +59,22 @@ const createRequest = fc.record(
 const taskIdRequest = fc.record({ task_id: fc.oneof(fc.constant('known'), text) }, { requiredKeys: [] });
 const rpcCall = fc.oneof(
   fc.record({ rpc: fc.constant('CreateTask'), request: createRequest }),
-  fc.record({ rpc: fc.constant('CreateTasks'), request: fc.record({ tasks: fc.array(createRequest, { maxLength: 8 }) }) }),
+  fc.record({
+    rpc: fc.constant('CreateTasks'),
+    request: fc.record({ tasks: fc.array(createRequest, { maxLength: 8 }) }),
+  }),
   fc.record({ rpc: fc.constantFrom('GetTask', 'CancelTask', 'RetryTask', 'GetTaskLogs'), request: taskIdRequest }),
   fc.record({
     rpc: fc.constant('ListTasks'),
     request: fc.record(
-      { status: fc.oneof(fc.constantFrom('PENDING', 'SUCCESS,FAILED', 'x'), text), priority: int32, page: int32, page_size: int32, task_type: text, cursor: text },
+      {
+        status: fc.oneof(fc.constantFrom('PENDING', 'SUCCESS,FAILED', 'x'), text),
+        priority: int32,
+        page: int32,
+        page_size: int32,
+        task_type: text,
+        cursor: text,
+      },
       { requiredKeys: [] },
     ),
   }),
@@ -100,7 +120,8 @@ describe('gRPC API fuzz', () => {
         const before = rpc.startsWith('Create') ? await countTasks() : 0;
         const { error } = await client.call(rpc, message, { timeoutMs: DEADLINE_MS });
         assertDocumented(error, rpc);
-        if (error && rpc.startsWith('Create')) expect(await countTasks(), `${rpc} refused but wrote tasks`).toBe(before);
+        if (error && rpc.startsWith('Create'))
+          expect(await countTasks(), `${rpc} refused but wrote tasks`).toBe(before);
       }),
       fuzzParameters(300),
     );
@@ -118,8 +139,23 @@ describe('gRPC API fuzz', () => {
 
   it('bytes that are not a message: refused as INVALID_ARGUMENT, never INTERNAL', async () => {
     const garbage = fc.record({
-      rpc: fc.constantFrom('CreateTask', 'CreateTasks', 'GetTask', 'CancelTask', 'RetryTask', 'GetTaskLogs', 'ListTasks'),
-      bytes: fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), new Uint8Array([0x08]), new Uint8Array([0xff]))),
+      rpc: fc.constantFrom(
+        'CreateTask',
+        'CreateTasks',
+        'GetTask',
+        'CancelTask',
+        'RetryTask',
+        'GetTaskLogs',
+        'ListTasks',
+      ),
+      bytes: fc.oneof(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom(
+          new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+          new Uint8Array([0x08]),
+          new Uint8Array([0xff]),
+        ),
+      ),
     });
     await fc.assert(
       fc.asyncProperty(garbage, async ({ rpc, bytes }) => {

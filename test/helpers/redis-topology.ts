@@ -40,7 +40,13 @@ abstract class Topology {
 
 /** Runs one command on a fresh connection to `port`. */
 export async function redisCommand<T>(port: number, ...args: (string | number)[]): Promise<T> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -50,7 +56,11 @@ export async function redisCommand<T>(port: number, ...args: (string | number)[]
   }
 }
 
-const answers = (port: number) => redisCommand(port, 'PING').then(() => true, () => false);
+const answers = (port: number) =>
+  redisCommand(port, 'PING').then(
+    () => true,
+    () => false,
+  );
 
 export class SentinelTopology extends Topology {
   static readonly MASTER_NAME = 'tm-primary';
@@ -67,12 +77,37 @@ export class SentinelTopology extends Topology {
   /** A primary, a replica of it, and three sentinels (quorum 2) that agree on both. */
   static async start(): Promise<SentinelTopology> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tm-sentinel-'));
-    const [primary, replica, ...sentinels] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [primary, replica, ...sentinels] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const topology = new SentinelTopology(dir, primary!, replica!, sentinels);
     try {
       const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-      topology.spawnServer(primary!, ['--port', String(primary), '--dir', dir, '--dbfilename', `dump-${primary}.rdb`, ...common]);
-      topology.spawnServer(replica!, ['--port', String(replica), '--dir', dir, '--dbfilename', `dump-${replica}.rdb`, '--replicaof', '127.0.0.1', String(primary), ...common]);
+      topology.spawnServer(primary!, [
+        '--port',
+        String(primary),
+        '--dir',
+        dir,
+        '--dbfilename',
+        `dump-${primary}.rdb`,
+        ...common,
+      ]);
+      topology.spawnServer(replica!, [
+        '--port',
+        String(replica),
+        '--dir',
+        dir,
+        '--dbfilename',
+        `dump-${replica}.rdb`,
+        '--replicaof',
+        '127.0.0.1',
+        String(primary),
+        ...common,
+      ]);
       for (const port of sentinels) {
         const conf = path.join(dir, `sentinel-${port}.conf`);
         await writeFile(
@@ -104,21 +139,38 @@ export class SentinelTopology extends Topology {
 
   /** The primary's port, as the sentinels see it. */
   async currentPrimary(): Promise<number> {
-    const [, port] = await redisCommand<[string, string]>(this.sentinelPorts[0]!, 'SENTINEL', 'get-master-addr-by-name', SentinelTopology.MASTER_NAME);
+    const [, port] = await redisCommand<[string, string]>(
+      this.sentinelPorts[0]!,
+      'SENTINEL',
+      'get-master-addr-by-name',
+      SentinelTopology.MASTER_NAME,
+    );
     return Number(port);
   }
 
   /** Until `primary` is the primary with a replica in sync and every sentinel knows both and the others. */
   async waitHealthy(primary: number, timeoutMs = 30_000): Promise<void> {
-    await waitFor(() => Promise.all([...this.processes.keys()].map(answers)).then((ok) => ok.every(Boolean)), { timeoutMs, intervalMs: 100, message: 'every Redis process up' });
+    await waitFor(() => Promise.all([...this.processes.keys()].map(answers)).then((ok) => ok.every(Boolean)), {
+      timeoutMs,
+      intervalMs: 100,
+      message: 'every Redis process up',
+    });
     await waitFor(
       async () => {
         const info = await redisCommand<string>(primary, 'INFO', 'replication');
         if (!/role:master/.test(info) || !/connected_slaves:1/.test(info) || !/state=online/.test(info)) return false;
         for (const port of this.sentinelPorts) {
-          const flat = await redisCommand<string[]>(port, 'SENTINEL', 'master', SentinelTopology.MASTER_NAME).catch(() => []);
+          const flat = await redisCommand<string[]>(port, 'SENTINEL', 'master', SentinelTopology.MASTER_NAME).catch(
+            () => [],
+          );
           const fields = Object.fromEntries(flat.flatMap((v, i, all) => (i % 2 === 0 ? [[v, all[i + 1]]] : [])));
-          if (fields.port !== String(primary) || fields['num-other-sentinels'] !== '2' || fields['num-slaves'] !== '1' || !/^master$/.test(fields.flags ?? '')) return false;
+          if (
+            fields.port !== String(primary) ||
+            fields['num-other-sentinels'] !== '2' ||
+            fields['num-slaves'] !== '1' ||
+            !/^master$/.test(fields.flags ?? '')
+          )
+            return false;
         }
         return true;
       },
@@ -143,19 +195,39 @@ export class ClusterTopology extends Topology {
     try {
       for (const port of ports) {
         topology.spawnServer(port, [
-          '--port', String(port),
-          '--bind', '127.0.0.1',
-          '--dir', dir,
-          '--cluster-enabled', 'yes',
-          '--cluster-config-file', `nodes-${port}.conf`,
-          '--cluster-node-timeout', '2000',
-          '--save', '',
-          '--appendonly', 'no',
-          '--dbfilename', `dump-${port}.rdb`,
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '2000',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dbfilename',
+          `dump-${port}.rdb`,
         ]);
       }
-      await waitFor(() => Promise.all(ports.map(answers)).then((ok) => ok.every(Boolean)), { timeoutMs: 15_000, intervalMs: 100, message: 'cluster nodes up' });
-      await runRedisCli(['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes']);
+      await waitFor(() => Promise.all(ports.map(answers)).then((ok) => ok.every(Boolean)), {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+        message: 'cluster nodes up',
+      });
+      await runRedisCli([
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ]);
       await waitFor(
         async () => {
           for (const port of ports) {
@@ -183,6 +255,8 @@ function runRedisCli(args: string[]): Promise<void> {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`redis-cli ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }

@@ -51,20 +51,33 @@ describe('API key configuration', () => {
   });
 
   it('refuses unknown scopes, bad names and duplicate names, naming the entry', () => {
-    expect(apiAccessSchema.safeParse({ apiKeys: [{ name: 'x', key: 'k', scopes: ['root'] }] }).error?.issues[0]?.path).toEqual(['apiKeys', 0, 'scopes', 0]);
+    expect(
+      apiAccessSchema.safeParse({ apiKeys: [{ name: 'x', key: 'k', scopes: ['root'] }] }).error?.issues[0]?.path,
+    ).toEqual(['apiKeys', 0, 'scopes', 0]);
     expect(apiAccessSchema.safeParse({ apiKeys: [{ name: 'has space', key: 'k' }] }).success).toBe(false);
-    expect(apiAccessSchema.safeParse({ apiKeys: [{ name: 'a', key: 'k1' }, { name: 'a', key: 'k2' }] }).error?.issues[0]?.message).toBe(
-      'two API keys are named "a"',
-    );
+    expect(
+      apiAccessSchema.safeParse({
+        apiKeys: [
+          { name: 'a', key: 'k1' },
+          { name: 'a', key: 'k2' },
+        ],
+      }).error?.issues[0]?.message,
+    ).toBe('two API keys are named "a"');
   });
 
   it('ranks scopes: admin includes write, write includes read', () => {
     const check = new ApiKeyCheck(apiAccessSchema.parse({ apiKeys: CONFIGURED }).apiKeys);
     expect(check.verify(`Bearer ${KEYS.admin}`, 'read')?.name).toBe('ops');
     expect(check.verify(`Bearer ${KEYS.writer}`, 'read')?.name).toBe('producer');
-    expect(() => check.verify(`Bearer ${KEYS.writer}`, 'admin')).toThrow(expect.objectContaining({ code: ErrorCode.FORBIDDEN }));
-    expect(() => check.verify(`Bearer ${KEYS.reader}`, 'write')).toThrow(expect.objectContaining({ code: ErrorCode.FORBIDDEN }));
-    expect(() => check.verify('Bearer nope', 'read')).toThrow(expect.objectContaining({ code: ErrorCode.UNAUTHORIZED }));
+    expect(() => check.verify(`Bearer ${KEYS.writer}`, 'admin')).toThrow(
+      expect.objectContaining({ code: ErrorCode.FORBIDDEN }),
+    );
+    expect(() => check.verify(`Bearer ${KEYS.reader}`, 'write')).toThrow(
+      expect.objectContaining({ code: ErrorCode.FORBIDDEN }),
+    );
+    expect(() => check.verify('Bearer nope', 'read')).toThrow(
+      expect.objectContaining({ code: ErrorCode.UNAUTHORIZED }),
+    );
   });
 
   it('maps each route to its scope', () => {
@@ -94,7 +107,11 @@ describe('API key scopes over HTTP', () => {
     expect((await f.call('GET', '/api/v1/tasks', undefined, bearer(KEYS.reader))).status).toBe(200);
     const refused = await create(KEYS.reader);
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ code: 40301, message: 'API key "dashboard" lacks the write scope', details: { required_scope: 'write' } });
+    expect(refused.body).toMatchObject({
+      code: 40301,
+      message: 'API key "dashboard" lacks the write scope',
+      details: { required_scope: 'write' },
+    });
     expect(refused.headers.get('www-authenticate')).toBeNull();
 
     expect((await create(KEYS.writer)).status).toBe(201);
@@ -109,14 +126,29 @@ describe('API key scopes over HTTP', () => {
 
   it('writes the key name in the task log and the access log, and the key nowhere', async () => {
     const created = await f.call('POST', '/api/v1/tasks', { task_type: 'echo', payload: {} }, bearer(KEYS.writer));
-    const batch = await f.call('POST', '/api/v1/tasks/batch', { tasks: [{ task_type: 'echo', payload: {} }] }, bearer(KEYS.plain));
+    const batch = await f.call(
+      'POST',
+      '/api/v1/tasks/batch',
+      { tasks: [{ task_type: 'echo', payload: {} }] },
+      bearer(KEYS.plain),
+    );
     const logs = await f.call('GET', `/api/v1/tasks/${created.body.data.task_id}/logs`, undefined, bearer(KEYS.reader));
-    expect(logs.body.data.map((l: { message: string }) => l.message)).toEqual(['Task created', 'Created with API key "producer"']);
+    expect(logs.body.data.map((l: { message: string }) => l.message)).toEqual([
+      'Task created',
+      'Created with API key "producer"',
+    ]);
     expect(logs.body.data[1]).toMatchObject({ log_type: 'INFO', worker_id: null });
-    const batchLogs = await f.call('GET', `/api/v1/tasks/${batch.body.data.task_ids[0]}/logs`, undefined, bearer(KEYS.reader));
+    const batchLogs = await f.call(
+      'GET',
+      `/api/v1/tasks/${batch.body.data.task_ids[0]}/logs`,
+      undefined,
+      bearer(KEYS.reader),
+    );
     expect(batchLogs.body.data.map((l: { message: string }) => l.message)).toContain('Created with API key "key-4"');
 
-    const access = f.logLines.filter((l) => Array.isArray(l) && l[1] === 'http request').map((l) => (l as [Record<string, unknown>])[0]);
+    const access = f.logLines
+      .filter((l) => Array.isArray(l) && l[1] === 'http request')
+      .map((l) => (l as [Record<string, unknown>])[0]);
     expect(access.some((l) => l.api_key === 'producer' && l.method === 'POST')).toBe(true);
     const everything = JSON.stringify(f.logLines);
     for (const key of Object.values(KEYS)) expect(everything).not.toContain(key);
@@ -132,7 +164,11 @@ describe('API key scopes over gRPC', () => {
     const port = await freePort();
     app = await memoryApp({
       handlers: { echo: (payload) => payload },
-      config: { app: { host: '127.0.0.1', port: 0 }, grpc: { port }, plugins: [httpApi({ apiKeys: CONFIGURED }), grpcApi()] },
+      config: {
+        app: { host: '127.0.0.1', port: 0 },
+        grpc: { port },
+        plugins: [httpApi({ apiKeys: CONFIGURED }), grpcApi()],
+      },
       logger: silentLogger(lines),
     });
     await app.start();
@@ -149,8 +185,13 @@ describe('API key scopes over gRPC', () => {
     expect(tmCode(denied.error)).toBe(40301);
     const created = await client.ok('CreateTask', { task_type: 'echo' }, { apiKey: KEYS.writer });
     const read = await client.ok('GetTaskLogs', { task_id: created.task.task_id }, { apiKey: KEYS.reader });
-    expect(read.logs.map((l: { message: string }) => l.message).slice(0, 2)).toEqual(['Task created', 'Created with API key "producer"']);
-    expect((await client.call('ListTasks', { priority: -1 }, { apiKey: 'nope' })).error?.code).toBe(status.UNAUTHENTICATED);
+    expect(read.logs.map((l: { message: string }) => l.message).slice(0, 2)).toEqual([
+      'Task created',
+      'Created with API key "producer"',
+    ]);
+    expect((await client.call('ListTasks', { priority: -1 }, { apiKey: 'nope' })).error?.code).toBe(
+      status.UNAUTHENTICATED,
+    );
     const everything = JSON.stringify(lines);
     for (const key of Object.values(KEYS)) expect(everything).not.toContain(key);
   });

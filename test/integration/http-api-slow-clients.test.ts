@@ -67,7 +67,10 @@ describe('HTTP connection limits against slow and greedy clients', () => {
   });
 
   it('answers 408 to a client that drips its headers (slowloris) and closes the connection', async () => {
-    const drip = ['GET /healthz HTTP/1.1\r\nHost: x\r\n', ...Array.from({ length: 40 }, (_, i) => `X-Drip-${i}: y\r\n`)];
+    const drip = [
+      'GET /healthz HTTP/1.1\r\nHost: x\r\n',
+      ...Array.from({ length: 40 }, (_, i) => `X-Drip-${i}: y\r\n`),
+    ];
     const { received, closedAfterMs } = await converse(port, drip, 100);
     expect(statusOf(received)).toBe(408);
     // Cut at the headers timeout (plus the check interval), long before the 4 s of dripping.
@@ -84,7 +87,11 @@ describe('HTTP connection limits against slow and greedy clients', () => {
   });
 
   it('answers 431 to a request head larger than maxHeaderBytes', async () => {
-    const { received } = await converse(port, [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4_000)}\r\n\r\n`], 0);
+    const { received } = await converse(
+      port,
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4_000)}\r\n\r\n`],
+      0,
+    );
     expect(statusOf(received)).toBe(431);
   });
 
@@ -122,7 +129,12 @@ describe('HTTP connection limits against slow and greedy clients', () => {
       expect(third.closedAfterMs).toBeLessThan(1_000);
       for (const socket of held) socket.destroy();
       await new Promise((r) => setTimeout(r, 100));
-      const after = await converse(g.api.port!, ['GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], 0, 3_000);
+      const after = await converse(
+        g.api.port!,
+        ['GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+        0,
+        3_000,
+      );
       expect(statusOf(after.received)).toBe(200);
     } finally {
       await g.manager.stop();

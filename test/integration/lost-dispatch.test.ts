@@ -16,7 +16,12 @@ const prefix = `tm:test:${uniqueSuffix('lost_dispatch')}:`;
 
 const queues: { name: string; available: boolean; make: () => Plugin; cleanup: () => Promise<void> }[] = [
   { name: 'memory', available: true, make: () => memoryQueue(), cleanup: async () => {} },
-  { name: 'redis', available: redis.available, make: () => redisQueue({ url: REDIS_URL, prefix }), cleanup: () => deleteKeys(REDIS_URL, prefix) },
+  {
+    name: 'redis',
+    available: redis.available,
+    make: () => redisQueue({ url: REDIS_URL, prefix }),
+    cleanup: () => deleteKeys(REDIS_URL, prefix),
+  },
 ];
 
 describe.each(queues)('a lost dispatch on the $name queue', ({ available, make, cleanup }) => {
@@ -35,14 +40,27 @@ describe.each(queues)('a lost dispatch on the $name queue', ({ available, make, 
       config: { app: { crossProcessEvents: false }, scheduler: { reconcileGrace: '1s', reconcileInterval: '1h' } },
     });
     await app.start();
-    await waitForStatus(app, (await app.services.tasks.create({ taskType: 'job', payload: {} })).task.taskId, ['SUCCESS']);
+    await waitForStatus(app, (await app.services.tasks.create({ taskType: 'job', payload: {} })).task.taskId, [
+      'SUCCESS',
+    ]);
 
     // Written PROCESSING for our worker a minute ago, and in none of its lists: the dispatch was lost.
-    const { task } = await app.services.tasks.create({ taskType: 'job', payload: {}, runAt: new Date(Date.now() + 3_600_000) });
+    const { task } = await app.services.tasks.create({
+      taskType: 'job',
+      payload: {},
+      runAt: new Date(Date.now() + 3_600_000),
+    });
     const storage = app.resolve(TOKENS.Storage);
     const startedAt = new Date(Date.now() - 60_000);
     const { applied } = await storage.transition([
-      { taskId: task.taskId, from: 'PENDING', to: 'PROCESSING', patch: { workerId: app.worker!.id, startedAt }, logs: [], at: startedAt },
+      {
+        taskId: task.taskId,
+        from: 'PENDING',
+        to: 'PROCESSING',
+        patch: { workerId: app.worker!.id, startedAt },
+        logs: [],
+        at: startedAt,
+      },
     ]);
     expect(applied).toEqual([task.taskId]);
 

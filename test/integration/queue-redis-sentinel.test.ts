@@ -21,7 +21,10 @@ describe.skipIf(!hasRedisServer)('queue-redis through Redis Sentinel', () => {
     topology = await SentinelTopology.start();
     app = await memoryApp({
       handlers: { job: () => new Promise((r) => setTimeout(() => r(null), 5)) },
-      queue: redisQueue({ sentinel: { name: SentinelTopology.MASTER_NAME, sentinels: topology.sentinels }, prefix: 'tm:sentinel:' }),
+      queue: redisQueue({
+        sentinel: { name: SentinelTopology.MASTER_NAME, sentinels: topology.sentinels },
+        prefix: 'tm:sentinel:',
+      }),
       config: {
         app: { crossProcessEvents: false },
         scheduler: { leaderLockTtl: '2s', leaderRenewInterval: '500ms', reconcileInterval: '1s', reconcileGrace: '1s' },
@@ -46,7 +49,9 @@ describe.skipIf(!hasRedisServer)('queue-redis through Redis Sentinel', () => {
       while (loading) {
         const keys = Array.from({ length: 5 }, () => `sentinel-${++seq}`);
         try {
-          await app.services.tasks.createMany(keys.map((key) => ({ taskType: 'job', payload: {}, idempotencyKey: key })));
+          await app.services.tasks.createMany(
+            keys.map((key) => ({ taskType: 'job', payload: {}, idempotencyKey: key })),
+          );
           created.push(...keys);
         } catch {
           refused.push(keys);
@@ -57,11 +62,17 @@ describe.skipIf(!hasRedisServer)('queue-redis through Redis Sentinel', () => {
 
     /** Until the sentinels name `port` primary and a task created now has run. */
     const recovered = async (port: number, since: number, what: string) => {
-      await waitFor(async () => (await topology.currentPrimary()) === port, { timeoutMs: 30_000, intervalMs: 100, message: `${port} promoted` });
+      await waitFor(async () => (await topology.currentPrimary()) === port, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        message: `${port} promoted`,
+      });
       const probe = `probe-${port}-${since}`;
       await waitFor(
         async () => {
-          await app.services.tasks.create({ taskType: 'job', payload: {}, idempotencyKey: probe }).catch(() => undefined);
+          await app.services.tasks
+            .create({ taskType: 'job', payload: {}, idempotencyKey: probe })
+            .catch(() => undefined);
           return (await app.services.tasks.get(probe).catch(() => undefined))?.status === 'SUCCESS';
         },
         { timeoutMs: 30_000, intervalMs: 200, message: `a task run after the ${what}` },
@@ -92,7 +103,9 @@ describe.skipIf(!hasRedisServer)('queue-redis through Redis Sentinel', () => {
     await waitFor(
       async () => {
         const tasks = await Promise.all(created.map((id) => app.services.tasks.get(id)));
-        unfinished = tasks.filter((t) => t.status !== 'SUCCESS').map((t) => ({ id: t.taskId, status: t.status, workerId: t.workerId }));
+        unfinished = tasks
+          .filter((t) => t.status !== 'SUCCESS')
+          .map((t) => ({ id: t.taskId, status: t.status, workerId: t.workerId }));
         return unfinished.length === 0;
       },
       { timeoutMs: 30_000, intervalMs: 250, message: `all ${created.length} tasks SUCCESS` },
@@ -100,12 +113,21 @@ describe.skipIf(!hasRedisServer)('queue-redis through Redis Sentinel', () => {
       throw new Error(`${error.message}; not yet: ${JSON.stringify(unfinished.slice(0, 10))} (${unfinished.length})`);
     });
     for (const id of created) {
-      const successes = (await app.services.tasks.logs(id)).filter((l) => l.fromStatus === 'PROCESSING' && l.toStatus === 'SUCCESS');
+      const successes = (await app.services.tasks.logs(id)).filter(
+        (l) => l.fromStatus === 'PROCESSING' && l.toStatus === 'SUCCESS',
+      );
       expect(successes, `task ${id}`).toHaveLength(1);
     }
     // A refused create wrote nothing: the memory storage is all or nothing per call.
     for (const keys of refused) {
-      const found = await Promise.all(keys.map((k) => app.services.tasks.get(k).then(() => 1, () => 0)));
+      const found = await Promise.all(
+        keys.map((k) =>
+          app.services.tasks.get(k).then(
+            () => 1,
+            () => 0,
+          ),
+        ),
+      );
       expect(found.reduce((a: number, b: number) => a + b, 0)).toBe(0);
     }
     expect(created.length).toBeGreaterThan(100);

@@ -22,7 +22,17 @@ describe.skipIf(!hasRedisServer)('a blocking take across a dropped connection', 
     proxy = await TcpProxy.start({ host: '127.0.0.1', port: redis.port });
     subject = await startRedisQueue({ url: `redis://127.0.0.1:${proxy.port}`, prefix: 'tm:test:blocking-reconnect:' });
     await subject.coordination.workers.register(
-      { workerId: 'w1', workerName: 'w1', address: '', status: 'ONLINE', capacity: 1, currentLoad: 0, supportedTypes: [], weight: 1, lastHeartbeat: new Date() },
+      {
+        workerId: 'w1',
+        workerName: 'w1',
+        address: '',
+        status: 'ONLINE',
+        capacity: 1,
+        currentLoad: 0,
+        supportedTypes: [],
+        weight: 1,
+        lastHeartbeat: new Date(),
+      },
       3_600_000,
     );
   });
@@ -36,7 +46,7 @@ describe.skipIf(!hasRedisServer)('a blocking take across a dropped connection', 
   it('fails the parked take when Redis restarts behind a proxy, and the next take gets work', async () => {
     const { queue } = subject;
     let settled = false;
-    const parked = queue.take('w1', 1, 10_000).finally(() => (settled = true));
+    const parked = queue.ackAndTake('w1', [], 1, 10_000).finally(() => (settled = true));
     parked.catch(() => {});
     // Parked on the server: the proxy carries the blocking connection.
     await new Promise((r) => setTimeout(r, 300));
@@ -52,10 +62,10 @@ describe.skipIf(!hasRedisServer)('a blocking take across a dropped connection', 
     expect(Date.now() - killedAt).toBeLessThan(5_000);
 
     // The next take parks on a fresh connection and is woken by a dispatch.
-    const next = queue.take('w1', 1, 10_000);
+    const next = queue.ackAndTake('w1', [], 1, 10_000);
     await new Promise((r) => setTimeout(r, 300));
     await queue.enqueue([{ taskId: 'after-restart', priority: 0 }]);
-    await queue.claim(1);
+    await queue.claimFor([{ workerId: 'w1', maxLoad: 10 }], 1);
     await queue.dispatch('w1', ['after-restart']);
     expect(await next).toEqual(['after-restart']);
   }, 30_000);

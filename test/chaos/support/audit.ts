@@ -39,17 +39,24 @@ export class Audit {
   async tasks(ids?: readonly string[]): Promise<TaskRow[]> {
     if (ids && ids.length === 0) return [];
     return ids
-      ? this.rows<TaskRow>('SELECT task_id, status, retry_count, max_retry, worker_id FROM task WHERE task_id IN (?)', [ids])
+      ? this.rows<TaskRow>('SELECT task_id, status, retry_count, max_retry, worker_id FROM task WHERE task_id IN (?)', [
+          ids,
+        ])
       : this.rows<TaskRow>('SELECT task_id, status, retry_count, max_retry, worker_id FROM task');
   }
 
   async processingOn(workerId: string): Promise<string[]> {
-    const rows = await this.rows<{ task_id: string }>("SELECT task_id FROM task WHERE status = 'PROCESSING' AND worker_id = ?", [workerId]);
+    const rows = await this.rows<{ task_id: string }>(
+      "SELECT task_id FROM task WHERE status = 'PROCESSING' AND worker_id = ?",
+      [workerId],
+    );
     return rows.map((r) => r.task_id);
   }
 
   async processingByWorker(): Promise<Map<string, string[]>> {
-    const rows = await this.rows<{ task_id: string; worker_id: string }>("SELECT task_id, worker_id FROM task WHERE status = 'PROCESSING'");
+    const rows = await this.rows<{ task_id: string; worker_id: string }>(
+      "SELECT task_id, worker_id FROM task WHERE status = 'PROCESSING'",
+    );
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.worker_id, [...(out.get(r.worker_id) ?? []), r.task_id]);
     return out;
@@ -61,7 +68,10 @@ export class Audit {
   }
 
   async notTerminal(limit = 20): Promise<TaskRow[]> {
-    return this.rows<TaskRow>(`SELECT task_id, status, retry_count, max_retry, worker_id FROM task WHERE NOT (${TERMINAL}) LIMIT ?`, [limit]);
+    return this.rows<TaskRow>(
+      `SELECT task_id, status, retry_count, max_retry, worker_id FROM task WHERE NOT (${TERMINAL}) LIMIT ?`,
+      [limit],
+    );
   }
 
   /**
@@ -111,9 +121,10 @@ export class Audit {
 
   /** Tasks recovered from `workerId` (log rows "Task recovered from failed worker …"). */
   async recoveredFrom(workerId: string): Promise<number> {
-    const [row] = await this.rows<{ n: number }>('SELECT COUNT(DISTINCT task_id) AS n FROM task_logs WHERE message = ?', [
-      `Task recovered from failed worker ${workerId}`,
-    ]);
+    const [row] = await this.rows<{ n: number }>(
+      'SELECT COUNT(DISTINCT task_id) AS n FROM task_logs WHERE message = ?',
+      [`Task recovered from failed worker ${workerId}`],
+    );
     return Number(row?.n ?? 0);
   }
 

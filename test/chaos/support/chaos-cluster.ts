@@ -55,7 +55,10 @@ export class ChaosCluster {
 
   static async start(mysqlUrl: string, ownRedis: OwnRedis, workerNodes = ['w1', 'w2', 'w3']): Promise<ChaosCluster> {
     const url = new URL(mysqlUrl);
-    const cluster = new ChaosCluster({ host: url.hostname, port: Number(url.port || 3306), database: url.pathname.slice(1) }, ownRedis);
+    const cluster = new ChaosCluster(
+      { host: url.hostname, port: Number(url.port || 3306), database: url.pathname.slice(1) },
+      ownRedis,
+    );
     await cluster.redis.connect();
     try {
       await Promise.all([cluster.add('api', true), ...workerNodes.map((id) => cluster.add(id, false))]);
@@ -131,8 +134,12 @@ export class ChaosCluster {
 
   private async add(id: string, api: boolean): Promise<void> {
     const writes = new WriteWatch();
-    const mysqlProxy = await TcpProxy.start({ host: this.mysql.host, port: this.mysql.port }, (chunk) => writes.sawMysql(chunk));
-    const redisProxy = await TcpProxy.start({ host: '127.0.0.1', port: this.ownRedis.port }, (chunk) => writes.sawRedis(chunk));
+    const mysqlProxy = await TcpProxy.start({ host: this.mysql.host, port: this.mysql.port }, (chunk) =>
+      writes.sawMysql(chunk),
+    );
+    const redisProxy = await TcpProxy.start({ host: '127.0.0.1', port: this.ownRedis.port }, (chunk) =>
+      writes.sawRedis(chunk),
+    );
     const node: ChaosNode = {
       id,
       api,

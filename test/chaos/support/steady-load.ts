@@ -92,9 +92,21 @@ export class SteadyLoad {
         { task_type: 'sleep', payload: { ms: 120 }, idempotency_key: this.key('short') },
         { task_type: 'echo', payload: { tick }, idempotency_key: this.key('echo'), priority: tick % 2 },
       ];
-      if (tick % 2 === 0) tasks.push({ task_type: 'sleep', payload: { ms: 1_500 + (tick % 4) * 250 }, idempotency_key: this.key('long') });
-      if (tick % 3 === 0) tasks.push({ task_type: 'fail', payload: { message: 'chaos' }, max_retry: 1, idempotency_key: this.key('fail') });
-      if (tick % 4 === 0) tasks.push({ task_type: 'sleep', payload: { ms: 100 }, delay: 1, idempotency_key: this.key('delayed') });
+      if (tick % 2 === 0)
+        tasks.push({
+          task_type: 'sleep',
+          payload: { ms: 1_500 + (tick % 4) * 250 },
+          idempotency_key: this.key('long'),
+        });
+      if (tick % 3 === 0)
+        tasks.push({
+          task_type: 'fail',
+          payload: { message: 'chaos' },
+          max_retry: 1,
+          idempotency_key: this.key('fail'),
+        });
+      if (tick % 4 === 0)
+        tasks.push({ task_type: 'sleep', payload: { ms: 100 }, delay: 1, idempotency_key: this.key('delayed') });
       const toCancel = tick % 4 === 2 ? this.key('cancel') : undefined;
       if (toCancel) tasks.push({ task_type: 'sleep', payload: { ms: 3_000 }, idempotency_key: toCancel });
       const batch = await this.send(tasks, 3_000);
@@ -111,7 +123,10 @@ export class SteadyLoad {
     const done = (async () => {
       await new Promise((r) => setTimeout(r, afterMs));
       try {
-        const response = await fetch(`${this.apiUrl()}/api/v1/tasks/${key}/cancel`, { method: 'POST', signal: AbortSignal.timeout(3_000) });
+        const response = await fetch(`${this.apiUrl()}/api/v1/tasks/${key}/cancel`, {
+          method: 'POST',
+          signal: AbortSignal.timeout(3_000),
+        });
         await response.arrayBuffer();
         this.cancelRequests.push({ key, status: response.status });
       } catch {

@@ -13,7 +13,9 @@ const LEADER_SCRIPTS = ['claim', 'unclaim', 'discard-claimed', 'dispatch', 'prom
  */
 const leaderScripts = await Promise.all(
   LEADER_SCRIPTS.map(async (name) => {
-    const source = await withIncludes(readFileSync(path.join(REPO_ROOT, 'plugins/queue-redis/scripts', `${name}.lua`), 'utf8'));
+    const source = await withIncludes(
+      readFileSync(path.join(REPO_ROOT, 'plugins/queue-redis/scripts', `${name}.lua`), 'utf8'),
+    );
     return { name, sha: createHash('sha1').update(source).digest('hex'), opening: source.slice(0, 48) };
   }),
 );
@@ -42,7 +44,8 @@ export class WriteWatch {
   sawRedis(chunk: Buffer): void {
     const text = this.redisTail + chunk.toString('latin1');
     for (const script of leaderScripts) {
-      if (text.includes(script.sha) || text.includes(script.opening)) this.leaderWrites.push({ at: Date.now(), what: `redis ${script.name}` });
+      if (text.includes(script.sha) || text.includes(script.opening))
+        this.leaderWrites.push({ at: Date.now(), what: `redis ${script.name}` });
     }
     // Shorter than a SHA: a SHA split across chunks is found, one already counted is not counted again.
     this.redisTail = text.slice(-39);

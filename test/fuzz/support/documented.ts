@@ -3,7 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 
-const API_DOC = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/api.md'), 'utf8');
+const API_DOC = readFileSync(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/api.md'),
+  'utf8',
+);
 
 /** The "Error codes" table of docs/api.md: product code → HTTP status. */
 export const DOCUMENTED_CODES: ReadonlyMap<number, number> = (() => {
@@ -26,9 +29,15 @@ export const DOCUMENTED_GRPC: ReadonlyMap<string, number[]> = (() => {
  * and the shrunk counterexample), FUZZ_RUNS scales every property.
  */
 export function fuzzParameters(numRuns: number): fc.Parameters<unknown> {
-  const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
+  const seed =
+    process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
   const scale = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
-  return { seed, numRuns: Math.max(1, Math.round(numRuns * scale)), endOnFailure: true, interruptAfterTimeLimit: 120_000 };
+  return {
+    seed,
+    numRuns: Math.max(1, Math.round(numRuns * scale)),
+    endOnFailure: true,
+    interruptAfterTimeLimit: 120_000,
+  };
 }
 
 /** Strings that tend to break things: control characters, lone surrogates, RTL marks, SQL and path tricks, emoji. */

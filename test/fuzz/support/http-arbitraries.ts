@@ -26,34 +26,51 @@ const payload = fc.oneof(
 const idempotencyKey = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/), nastyString);
 
 /** Mostly `valid`, now and then anything at all: so validation passes often enough to reach what lies behind it. */
-const mostly = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 9, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
+const mostly = <T>(valid: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 9, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
 
 /** A create body: mostly well formed, every field sometimes wrong in type, value or presence. */
 export const createBody: fc.Arbitrary<Record<string, unknown>> = fc
   .record(
     {
-      task_type: fc.oneof({ weight: 12, arbitrary: fc.constant('echo') }, { weight: 1, arbitrary: fc.constantFrom('retired', 'nope') }, { weight: 1, arbitrary: anyValue }),
-      payload: fc.oneof({ weight: 6, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }) }, { weight: 1, arbitrary: payload }),
+      task_type: fc.oneof(
+        { weight: 12, arbitrary: fc.constant('echo') },
+        { weight: 1, arbitrary: fc.constantFrom('retired', 'nope') },
+        { weight: 1, arbitrary: anyValue },
+      ),
+      payload: fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+        },
+        { weight: 1, arbitrary: payload },
+      ),
       priority: mostly(fc.constantFrom(0, 1, null)),
       timeout: mostly(fc.integer({ min: 1, max: 3600 })),
       max_retry: mostly(fc.integer({ min: 0, max: 10 })),
       delay: mostly(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 5, noNaN: true }))),
-      run_at: mostly(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString())),
+      run_at: mostly(
+        fc
+          .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+          .map((d) => d.toISOString()),
+      ),
       idempotency_key: idempotencyKey,
       unexpected: anyValue,
     },
     { requiredKeys: [] },
   )
   .chain((body) =>
-    fc.record({ keepRequired: fc.nat(9), keepUnexpected: fc.nat(19), keepBoth: fc.nat(3) }).map(({ keepRequired, keepUnexpected, keepBoth }) => {
-      const out: Record<string, unknown> = { ...body };
-      // Usually both required fields are there, the unknown field rarely, and rarely both delay and run_at.
-      if (keepRequired > 0) out.task_type ??= 'echo';
-      if (keepRequired > 0) out.payload ??= {};
-      if (keepUnexpected > 0) delete out.unexpected;
-      if (keepBoth > 0 && 'delay' in out) delete out.run_at;
-      return out;
-    }),
+    fc
+      .record({ keepRequired: fc.nat(9), keepUnexpected: fc.nat(19), keepBoth: fc.nat(3) })
+      .map(({ keepRequired, keepUnexpected, keepBoth }) => {
+        const out: Record<string, unknown> = { ...body };
+        // Usually both required fields are there, the unknown field rarely, and rarely both delay and run_at.
+        if (keepRequired > 0) out.task_type ??= 'echo';
+        if (keepRequired > 0) out.payload ??= {};
+        if (keepUnexpected > 0) delete out.unexpected;
+        if (keepBoth > 0 && 'delay' in out) delete out.run_at;
+        return out;
+      }),
   );
 
 export const batchBody = fc.oneof(
@@ -86,11 +103,21 @@ export const encodedBody = (json: fc.Arbitrary<unknown>) =>
   fc.oneof(
     { weight: 6, arbitrary: json.map((v) => Buffer.from(JSON.stringify(v) ?? 'null', 'utf8')) },
     { weight: 1, arbitrary: json.map((v) => Buffer.from(JSON.stringify(v) ?? 'null', 'utf16le')) },
-    { weight: 1, arbitrary: json.map((v) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(v) ?? 'null')])) },
+    {
+      weight: 1,
+      arbitrary: json.map((v) =>
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(v) ?? 'null')]),
+      ),
+    },
     { weight: 1, arbitrary: json.map((v) => Buffer.from(JSON.stringify(v) ?? 'null', 'latin1')) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
     { weight: 1, arbitrary: json.map((v) => Buffer.from((JSON.stringify(v) ?? 'null').slice(0, -1))) },
-    { weight: 1, arbitrary: fc.constant(Buffer.from(JSON.stringify({ task_type: 'echo', payload: { big: 'x'.repeat(1_100_000) } }))) },
+    {
+      weight: 1,
+      arbitrary: fc.constant(
+        Buffer.from(JSON.stringify({ task_type: 'echo', payload: { big: 'x'.repeat(1_100_000) } })),
+      ),
+    },
   );
 
 export const contentType = fc.constantFrom(
@@ -109,9 +136,22 @@ export const contentType = fc.constantFrom(
 /** Extra headers: auth, request ids, idempotency, and arbitrary names with arbitrary (valid) values. */
 export const extraHeaders = fc.dictionary(
   fc.oneof(
-    fc.constantFrom('authorization', 'x-request-id', 'idempotency-key', 'accept', 'accept-encoding', 'content-encoding', 'traceparent', 'origin', 'expect'),
+    fc.constantFrom(
+      'authorization',
+      'x-request-id',
+      'idempotency-key',
+      'accept',
+      'accept-encoding',
+      'content-encoding',
+      'traceparent',
+      'origin',
+      'expect',
+    ),
     fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
   ),
-  fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 300 }), fc.constantFrom('gzip', 'Bearer x', 'Bearer', '100-continue', 'null', 'x'.repeat(8_000))),
+  fc.oneof(
+    fc.string({ unit: 'grapheme-ascii', maxLength: 300 }),
+    fc.constantFrom('gzip', 'Bearer x', 'Bearer', '100-continue', 'null', 'x'.repeat(8_000)),
+  ),
   { maxKeys: 4 },
 );
