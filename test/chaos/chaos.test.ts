@@ -12,7 +12,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-dat
 import { mysqlAvailability } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { Audit } from './support/audit.ts';
-import { ChaosCluster, TIMINGS, type ChaosNode } from './support/chaos-cluster.ts';
+import { ChaosChecks } from './support/checks.ts';
+import { type FaultRecord, formatTable } from './support/fault-table.ts';
+import { ChaosCluster, TIMINGS } from './support/chaos-cluster.ts';
 import { SteadyLoad } from './support/steady-load.ts';
 
 const mysql = await mysqlAvailability();
@@ -29,15 +31,6 @@ const BOUNDS = {
   unenqueuedTask: TIMINGS.reconcileGraceMs + TIMINGS.reconcileIntervalMs + 2_000,
   dependencyBack: 5_000,
 };
-/** A task unchanged this long, due and not finished, is stuck (the longest task runs 3 s). */
-const STUCK_AFTER_MS = 12_000;
-
-interface FaultRecord {
-  fault: string;
-  recoveryMs: number;
-  boundMs: number;
-  affected: string;
-}
 
 describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => {
   let db: TestDatabase;
@@ -45,6 +38,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
   let cluster: ChaosCluster;
   let audit: Audit;
   let load: SteadyLoad;
+  let checks: ChaosChecks;
   const table: FaultRecord[] = [];
 
   beforeAll(async () => {
@@ -57,6 +51,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     redis = await OwnRedis.start(await freePort());
     cluster = await ChaosCluster.start(db.url, redis);
     audit = await Audit.open(db.url);
+    checks = new ChaosChecks(audit, cluster);
     load = new SteadyLoad(() => cluster.apiUrl, `c${Date.now().toString(36)}`);
     load.start();
     // Warm up: every worker busy before the first fault.
@@ -77,80 +72,13 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     if (table.length > 0) console.info(formatTable(table));
   }, 60_000);
 
-  /** The invariants that hold after every fault, once the cluster had time to recover. */
-  async function assertHealthy(since: number): Promise<void> {
-    expect(await audit.doubleSuccesses(), 'tasks run to SUCCESS twice').toEqual([]);
-    await waitFor(async () => (await audit.stuck(STUCK_AFTER_MS)).length === 0, {
-      timeoutMs: 10_000,
-      intervalMs: 500,
-      message: 'no stuck task',
-    }).catch(async (error: Error) => {
-      throw new Error(`${error.message}: ${JSON.stringify(await audit.stuck(STUCK_AFTER_MS))}\n${cluster.tails()}`);
-    });
-    await assertEveryWorkerConsumes(since);
-  }
-
-  /** Every live worker process finished an attempt after `mark`: none is left stalled. */
-  async function assertEveryWorkerConsumes(mark: number, timeoutMs = 15_000): Promise<number> {
-    const started = Date.now();
-    await waitFor(
-      async () => {
-        const finishing = await audit.workersFinishingSince(mark);
-        return cluster.liveWorkerNodes.every((n) => n.workerId && finishing.has(n.workerId));
-      },
-      { timeoutMs, intervalMs: 100, message: 'every worker finishing tasks again' },
-    ).catch(async (error: Error) => {
-      const finishing = await audit.workersFinishingSince(mark);
-      const idle = cluster.liveWorkerNodes
-        .filter((n) => !n.workerId || !finishing.has(n.workerId))
-        .map((n) => `${n.id} (${n.workerId})`);
-      throw new Error(`${error.message}: stalled ${idle.join(', ')}\n${cluster.tails()}`);
-    });
-    return Date.now() - started;
-  }
-
-  /** A worker node (not the leader) that is running tasks. */
-  async function busyFollower(): Promise<ChaosNode> {
-    const leader = await cluster.leader();
-    return waitFor(
-      async () => {
-        const processing = await audit.processingByWorker();
-        return cluster.liveWorkerNodes.find(
-          (n) => n !== leader && n.workerId && (processing.get(n.workerId)?.length ?? 0) > 0,
-        );
-      },
-      { timeoutMs: 10_000, intervalMs: 100, message: 'a follower running tasks' },
-    );
-  }
-
-  /** Waits until none of `taskIds` is PROCESSING on `workerId` any more; ms it took from `since`. */
-  async function waitRecovered(workerId: string, since: number, timeoutMs: number): Promise<number> {
-    await waitFor(async () => (await audit.processingOn(workerId)).length === 0, {
-      timeoutMs,
-      intervalMs: 50,
-      message: `tasks of ${workerId} recovered`,
-    });
-    return Date.now() - since;
-  }
-
-  async function newLeader(other: string | null, since: number, timeoutMs: number): Promise<number> {
-    await waitFor(
-      async () => {
-        const id = await cluster.leaderId();
-        return id !== null && id !== other;
-      },
-      { timeoutMs, intervalMs: 25, message: 'a new leader' },
-    );
-    return Date.now() - since;
-  }
-
   it('kill -9 of a worker: its tasks are recovered and run elsewhere', async () => {
-    const victim = await busyFollower();
+    const victim = await checks.busyFollower();
     const workerId = victim.workerId!;
     const inFlight = (await audit.processingOn(workerId)).length;
     const killedAt = Date.now();
     await victim.process.kill('SIGKILL');
-    const recoveryMs = await waitRecovered(workerId, killedAt, 20_000);
+    const recoveryMs = await checks.waitRecovered(workerId, killedAt, 20_000);
     table.push({
       fault: 'kill -9 worker',
       recoveryMs,
@@ -161,7 +89,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
 
     const mark = await audit.logMark();
     await cluster.restart(victim.id);
-    await assertHealthy(mark);
+    await checks.assertHealthy(mark);
   }, 60_000);
 
   it('kill -9 of the leader: another is elected within the lock TTL + 1 s', async () => {
@@ -171,8 +99,8 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     const inFlight = (await audit.processingOn(workerId)).length;
     const killedAt = Date.now();
     await leader.process.kill('SIGKILL');
-    const electedMs = await newLeader(oldLeader, killedAt, 15_000);
-    const recoveredMs = await waitRecovered(workerId, killedAt, 20_000);
+    const electedMs = await checks.newLeader(oldLeader, killedAt, 15_000);
+    const recoveredMs = await checks.waitRecovered(workerId, killedAt, 20_000);
     table.push({
       fault: 'kill -9 leader',
       recoveryMs: electedMs,
@@ -184,7 +112,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
 
     const mark = await audit.logMark();
     await cluster.restart(leader.id);
-    await assertHealthy(mark);
+    await checks.assertHealthy(mark);
   }, 60_000);
 
   it('kill -9 of the API mid-batch: the batch is all or nothing, and a stored batch runs', async () => {
@@ -231,7 +159,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     });
     // The API's restart is in the figure: a process start on a busy machine, then the reconciliation.
     expect(recoveryMs).toBeLessThanOrEqual(BOUNDS.unenqueuedTask + 5_000);
-    await assertHealthy(await audit.logMark());
+    await checks.assertHealthy(await audit.logMark());
   }, 60_000);
 
   it('SIGSTOP of the leader past its lock TTL: a new leader, and the old one writes nothing after SIGCONT', async () => {
@@ -239,7 +167,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     const oldLeader = await cluster.leaderId();
     const stoppedAt = Date.now();
     leader.process.signal('SIGSTOP');
-    const electedMs = await newLeader(oldLeader, stoppedAt, 15_000);
+    const electedMs = await checks.newLeader(oldLeader, stoppedAt, 15_000);
     // Paused well past the TTL, and past the dead-worker check, so its tasks went to others.
     const pauseMs = Math.max(TIMINGS.leaderLockTtlMs, TIMINGS.heartbeatTimeoutMs) + 1_500;
     await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + pauseMs - Date.now())));
@@ -248,7 +176,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     leader.process.signal('SIGCONT');
     await cluster.waitRegistered(leader, 15_000);
     // It runs tasks again, as a follower; meanwhile it must not have acted as a leader.
-    await assertEveryWorkerConsumes(mark);
+    await checks.assertEveryWorkerConsumes(mark);
     const lateWrites = leader.writes.leaderWritesSince(continuedAt);
     table.push({
       fault: `SIGSTOP leader ${pauseMs} ms`,
@@ -258,7 +186,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     });
     expect(lateWrites, 'writes of the paused leader after it lost the lock').toEqual([]);
     expect(electedMs).toBeLessThanOrEqual(BOUNDS.leaderFailover);
-    await assertHealthy(mark);
+    await checks.assertHealthy(mark);
   }, 60_000);
 
   it('MySQL outage: every process consumes again once MySQL answers', async () => {
@@ -268,7 +196,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     const mark = await audit.logMark();
     const healedAt = Date.now();
     for (const node of cluster.nodes.values()) node.mysqlProxy.heal();
-    await assertEveryWorkerConsumes(mark);
+    await checks.assertEveryWorkerConsumes(mark);
     const recoveryMs = Date.now() - healedAt;
     const refused = load.batches.filter(
       (b) => b.at >= healedAt - 3_000 && b.at < healedAt && b.outcome !== 'created',
@@ -280,7 +208,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
       affected: `${before} unfinished, ${refused} creates refused`,
     });
     expect(recoveryMs).toBeLessThanOrEqual(BOUNDS.dependencyBack);
-    await assertHealthy(mark);
+    await checks.assertHealthy(mark);
   }, 60_000);
 
   it('Redis restart (AOF): nothing lost, every process consumes again', async () => {
@@ -290,7 +218,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     await redis.start();
     const mark = await audit.logMark();
     const backAt = Date.now();
-    await assertEveryWorkerConsumes(mark);
+    await checks.assertEveryWorkerConsumes(mark);
     const recoveryMs = Date.now() - backAt;
     table.push({
       fault: 'Redis kill -9 + restart',
@@ -299,11 +227,11 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
       affected: `${before} unfinished`,
     });
     expect(recoveryMs).toBeLessThanOrEqual(BOUNDS.dependencyBack);
-    await assertHealthy(mark);
+    await checks.assertHealthy(mark);
   }, 60_000);
 
   it('a worker partitioned from Redis: declared dead, its tasks recovered, and it consumes again after the partition', async () => {
-    const victim = await busyFollower();
+    const victim = await checks.busyFollower();
     const workerId = victim.workerId!;
     const inFlight = (await audit.processingOn(workerId)).length;
     const cutAt = Date.now();
@@ -332,7 +260,7 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     });
     expect(declaredDeadMs).toBeLessThanOrEqual(BOUNDS.workerDeath + 1_000);
     expect(recoveryMs).toBeLessThanOrEqual(BOUNDS.dependencyBack);
-    await assertHealthy(mark);
+    await checks.assertHealthy(mark);
   }, 60_000);
 
   it('after the load stops: every task finished, none lost, none run to SUCCESS twice', async () => {
@@ -369,24 +297,6 @@ describe.skipIf(Boolean(skipReason))('chaos: faults under a steady load', () => 
     expect(all.length).toBeGreaterThan(200);
   }, 60_000);
 });
-
-function formatTable(rows: FaultRecord[]): string {
-  const header = ['fault', 'recovery', 'bound', 'tasks affected'];
-  const lines = rows.map((r) => [
-    r.fault,
-    r.boundMs ? `${r.recoveryMs} ms` : '',
-    r.boundMs ? `${r.boundMs} ms` : '',
-    r.affected,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [
-    'chaos: fault → recovery time → tasks affected',
-    row(header),
-    row(widths.map((w) => '-'.repeat(w))),
-    ...lines.map(row),
-  ].join('\n');
-}
 
 /** A MySQL COM_QUERY packet (3 bytes length, 1 byte sequence, command 0x03) whose text is COMMIT. */
 function isCommit(chunk: string): boolean {
