@@ -10,7 +10,9 @@ import { jsonGuard } from './json-guard.ts';
 import { requestSizeLimit } from './request-size-limit.ts';
 import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
 import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
+import type { EventStreamHub } from './events/event-stream-hub.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { type ApiApp, type ApiEnv } from './routes/shared.ts';
 import { registerTaskTypeRoutes } from './routes/task-types.ts';
@@ -24,6 +26,8 @@ export interface HttpAppDeps {
   options?: HttpApiOptions;
   /** Gets the access log (debug) and unexpected errors; silent when left out. */
   logger?: Logger;
+  /** Serves GET /api/v1/events from it; without it that route is absent (404). */
+  events?: EventStreamHub;
 }
 
 /** The whole HTTP API as a Hono app: serve its `fetch`, or call `app.request()` in tests. */
@@ -53,6 +57,7 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   registerTaskRoutes(app, services, options.batchLimit);
   registerTaskTypeRoutes(app, services);
   registerClusterRoutes(app, services);
+  if (deps.events) registerEventRoutes(app, deps.events);
   for (const route of contributed) {
     app.on(route.method, route.path, async (c) => {
       const res = await route.handle(c.req.raw);
