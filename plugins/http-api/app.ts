@@ -8,7 +8,7 @@ import { sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
 import { jsonGuard } from './json-guard.ts';
 import { requestSizeLimit } from './request-size-limit.ts';
-import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
+import { isPublicPath, registerOpenApi } from './openapi.ts';
 import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
 import type { EventStreamHub } from './events/event-stream-hub.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
@@ -47,7 +47,7 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   if (options.cors) app.use(cors({ origin: options.cors, exposeHeaders: ['X-Request-Id'] }));
   if (options.apiKeys.length > 0) {
     const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
-    app.use(apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)));
+    app.use(apiKeyAuth(options.apiKeys, (method, path) => isPublicPath(path) || publicRoutes.has(`${method} ${path}`)));
   }
   app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());
