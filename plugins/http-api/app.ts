@@ -46,8 +46,8 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   app.use(accessLog(logger));
   if (options.cors) app.use(cors({ origin: options.cors, exposeHeaders: ['X-Request-Id'] }));
   if (options.apiKeys.length > 0) {
-    const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
-    app.use(apiKeyAuth(options.apiKeys, (method, path) => isPublicPath(path) || publicRoutes.has(`${method} ${path}`)));
+    const isPublicRoute = publicRouteMatcher(contributed);
+    app.use(apiKeyAuth(options.apiKeys, (method, path) => isPublicPath(path) || isPublicRoute(method, path)));
   }
   app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());
@@ -67,6 +67,17 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   }
   registerOpenApi(app, contributed, options.apiKeys.length > 0);
   return app;
+}
+
+/** Whether a request hits a contributed route marked public; `:name` segments match one path segment. */
+function publicRouteMatcher(routes: readonly HttpRoute[]): (method: string, path: string) => boolean {
+  const patterns = routes
+    .filter((route) => route.public)
+    .map((route) => {
+      const segments = route.path.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      return { method: route.method, pattern: new RegExp(`^${segments.join('/')}$`) };
+    });
+  return (method, path) => patterns.some((p) => p.method === method && p.pattern.test(path));
 }
 
 const silentLogger: Logger = {

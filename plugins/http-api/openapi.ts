@@ -20,11 +20,15 @@ export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], 
   if (secured) app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
   for (const route of contributed) {
+    const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
     app.openAPIRegistry.registerPath({
       method: route.method.toLowerCase() as 'get',
       path: toOpenApiPath(route.path),
       tags: ['plugins'],
-      summary: `Contributed by a plugin${route.public ? ' (no API key needed)' : ''}`,
+      summary: `${route.summary ?? 'Contributed by a plugin'}${route.public ? ' (no API key needed)' : ''}`,
+      ...(params.length > 0
+        ? { request: { params: z.object(Object.fromEntries(params.map((name) => [name, z.string().openapi({ param: { name, in: 'path' } })]))) } }
+        : {}),
       ...(route.public ? { security: [] } : {}),
       responses: { 200: { description: 'Plugin-defined response' } },
     });
