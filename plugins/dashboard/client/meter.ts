@@ -49,6 +49,25 @@ class ThroughputMeter {
     return points;
   }
 
+  /**
+   * Completions per second and the failed share over the last `windowBuckets` buckets, the
+   * current (partial) one included, so a change shows at once rather than when a bucket closes.
+   */
+  recent(now = Date.now(), windowBuckets = 3): { perSecond: number; failureRate: number | null } {
+    const current = Math.floor(now / BUCKET_MS) * BUCKET_MS;
+    const from = current - (windowBuckets - 1) * BUCKET_MS;
+    let completed = 0;
+    let failed = 0;
+    for (const bucket of this.buckets) {
+      if (bucket.start < from) continue;
+      completed += bucket.completed;
+      failed += bucket.failed;
+    }
+    const seconds = Math.max(1, (now - from) / 1000);
+    const finished = completed + failed;
+    return { perSecond: completed / seconds, failureRate: finished === 0 ? null : failed / finished };
+  }
+
   private bucket(): Bucket {
     const start = Math.floor(Date.now() / BUCKET_MS) * BUCKET_MS;
     let last = this.buckets[this.buckets.length - 1];

@@ -1,0 +1,281 @@
+/**
+ * The dashboard at /ui in headless Chromium against `taskmanager start` with the embedded
+ * default: what a person sees, live, without reloading; filters; a task's detail and log
+ * timeline; cancelling a running task with the button; the keyboard; a phone-width screen;
+ * no layout shift while data changes; and no request leaving the server.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeProcess } from '../e2e/support/node-process.ts';
+import { chromiumInstalled, launchBrowser, openPage, type TestPage } from './support/browser.ts';
+import { api, startEmbedded } from './support/server.ts';
+
+let server: NodeProcess;
+let browser: Browser;
+let run = 0;
+const uniqueKey = (label: string) => `ui-${label}-${Date.now()}-${run++}`;
+
+const createTask = (body: Record<string, unknown>) => api<{ task_id: string }>(server, 'POST', '/api/v1/tasks', body);
+
+/** Marks the document, so a test can prove the page was not reloaded. */
+const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker === 'still here');
+
+async function open(hash: string, viewport?: { width: number; height: number }): Promise<TestPage> {
+  const opened = await openPage(browser, server.url, viewport);
+  await opened.page.goto(`${server.url}/ui${hash}`);
+  await opened.page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+  return opened;
+}
+
+/** Text of the number under a label in the overview (e.g. the SUCCESS count). */
+async function overviewNumber(page: Page, label: string): Promise<number> {
+  const text = await page.locator('.number', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText();
+  return Number(text.replace(/[^\d]/g, ''));
+}
+
+describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startEmbedded('ui'), launchBrowser()]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill('SIGTERM');
+  });
+
+  it('shows the live overview and updates its counts as tasks are created, without a reload', async () => {
+    const { page, external, errors, close } = await open('#/');
+    try {
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="leader"]')?.textContent?.startsWith('scheduler-'));
+      expect(await page.getByTestId('workers-online').innerText()).toMatch(/^1\s+of 1$/);
+      await page.waitForFunction(() => !document.querySelector('.number dd')?.textContent?.includes('—'));
+      const before = await overviewNumber(page, 'SUCCESS');
+      await markDocument(page);
+      for (let i = 0; i < 3; i++) await createTask({ task_type: 'echo', payload: { i } });
+      await page.waitForFunction(
+        (expected) => {
+          const success = [...document.querySelectorAll('.number')].find((n) => n.querySelector('dt')?.textContent === 'SUCCESS');
+          return Number(success?.querySelector('dd')?.textContent?.replace(/[^\d]/g, '')) >= expected;
+        },
+        before + 3,
+        { timeout: 5_000 },
+      );
+      expect(await stillSameDocument(page)).toBe(true);
+      // Three completions since the page opened: the throughput figure moved off zero.
+      await page.waitForFunction(() => document.querySelector('[data-testid="throughput"]')?.textContent !== '0.0 tasks/s', undefined, { timeout: 3_000 });
+      expect(external).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows new tasks in the list as they are created, and filters by type and status', async () => {
+    const { page, errors, close } = await open('#/tasks');
+    try {
+      await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+      await markDocument(page);
+      const sleeper = uniqueKey('list');
+      await createTask({ task_type: 'sleep', payload: { ms: 60_000 }, idempotency_key: sleeper });
+      const row = page.locator(`tr[data-task-id="${sleeper}"]`);
+      await row.waitFor({ timeout: 5_000 });
+      await row.locator('.badge', { hasText: 'PROCESSING' }).waitFor({ timeout: 5_000 });
+      expect(await stillSameDocument(page)).toBe(true);
+
+      const failing = uniqueKey('list-fail');
+      await createTask({ task_type: 'fail', payload: { message: 'filtered' }, max_retry: 0, idempotency_key: failing });
+      await page.getByLabel('Type').selectOption('fail');
+      await page.waitForFunction(() => location.hash.includes('task_type=fail'));
+      await page.locator(`tr[data-task-id="${failing}"]`).waitFor();
+      const types = await page.locator('tbody td[data-label="Type"]').allInnerTexts();
+      expect(types.length).toBeGreaterThan(0);
+      expect(new Set(types)).toEqual(new Set(['fail']));
+
+      await page.getByLabel('Status').selectOption('SUCCESS');
+      await page.waitForFunction(() => location.hash.includes('status=SUCCESS'));
+      await page.locator(`tr[data-task-id="${failing}"]`).waitFor({ state: 'detached' });
+      await page.getByLabel('Status').selectOption('FAILED,TIMEOUT');
+      await page.locator(`tr[data-task-id="${failing}"]`).waitFor();
+      // The filters live in the URL: a reload keeps them.
+      await page.reload();
+      await page.locator(`tr[data-task-id="${failing}"]`).waitFor();
+      expect(await page.getByLabel('Type').inputValue()).toBe('fail');
+      await api(server, 'POST', `/api/v1/tasks/${sleeper}/cancel`);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("opens a task's detail from the list and reads its payload, result and log timeline", async () => {
+    const key = uniqueKey('detail');
+    await createTask({ task_type: 'echo', payload: { greeting: 'hello from the test' }, idempotency_key: key });
+    const { page, errors, close } = await open(`#/tasks?task_type=echo`);
+    try {
+      await page.locator(`tr[data-task-id="${key}"] a`).click();
+      await page.getByRole('heading', { name: 'Task' }).waitFor();
+      await page.getByTestId('task-status').getByText('SUCCESS').waitFor();
+      expect(await page.locator('pre[aria-label="Payload"]').innerText()).toContain('"greeting": "hello from the test"');
+      expect(await page.locator('pre[aria-label="Result"]').innerText()).toContain('hello from the test');
+      const timeline = page.getByTestId('timeline').locator('li');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="timeline"] li').length === 3);
+      const lines = await timeline.allInnerTexts();
+      expect(lines[0]).toMatch(/∅ → PENDING[\s\S]*Task created/);
+      expect(lines[1]).toMatch(/PENDING → PROCESSING[\s\S]*Task assigned to worker/);
+      expect(lines[2]).toMatch(/PROCESSING → SUCCESS/);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('cancels a running sleep task with the button and shows CANCELLED without a reload', async () => {
+    const key = uniqueKey('cancel');
+    await createTask({ task_type: 'sleep', payload: { ms: 60_000 }, idempotency_key: key });
+    const { page, errors, close } = await open(`#/tasks/${key}`);
+    try {
+      await page.getByTestId('task-status').getByText('PROCESSING').waitFor({ timeout: 5_000 });
+      await markDocument(page);
+      const cancel = page.getByRole('button', { name: 'Cancel task' });
+      expect(await cancel.isEnabled()).toBe(true);
+      await cancel.click();
+      await page.getByTestId('task-status').getByText('CANCELLED').waitFor({ timeout: 5_000 });
+      await page.getByTestId('timeline').getByText('PROCESSING → CANCELLED').waitFor();
+      expect(await cancel.isDisabled()).toBe(true);
+      expect(await stillSameDocument(page)).toBe(true);
+      expect((await api<{ status: string }>(server, 'GET', `/api/v1/tasks/${key}`)).status).toBe('CANCELLED');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('follows a task cancelled elsewhere (through the API) while its page is open', async () => {
+    const key = uniqueKey('remote-cancel');
+    await createTask({ task_type: 'sleep', payload: { ms: 60_000 }, idempotency_key: key });
+    const { page, close } = await open(`#/tasks/${key}`);
+    try {
+      await page.getByTestId('task-status').getByText('PROCESSING').waitFor({ timeout: 5_000 });
+      await api(server, 'POST', `/api/v1/tasks/${key}/cancel`);
+      await page.getByTestId('task-status').getByText('CANCELLED').waitFor({ timeout: 5_000 });
+    } finally {
+      await close();
+    }
+  });
+
+  it('reaches the main controls with the keyboard alone', async () => {
+    const key = uniqueKey('keys');
+    await createTask({ task_type: 'sleep', payload: { ms: 60_000 }, idempotency_key: key });
+    const { page, close } = await open('#/tasks?task_type=sleep');
+    try {
+      await page.locator(`tr[data-task-id="${key}"]`).waitFor();
+      const reached: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press('Tab');
+        reached.push(
+          await page.evaluate(() => {
+            const el = document.activeElement as HTMLElement | null;
+            if (!el) return '';
+            const label = el.closest('label')?.firstChild?.textContent?.trim();
+            return `${el.tagName.toLowerCase()}:${label ?? el.textContent?.trim() ?? ''}`;
+          }),
+        );
+      }
+      for (const expected of ['a:Overview', 'a:Tasks', 'a:Workers', 'a:Task types', 'select:Status', 'select:Type', 'select:Priority', 'input:Worker', 'input:Created from']) {
+        expect(reached, expected).toContain(expected);
+      }
+      expect(reached.some((r) => r.startsWith('a:') && r.includes(key.slice(0, 8)))).toBe(true);
+
+      // Enter on the focused task link opens it; Tab reaches the Cancel button, Enter presses it.
+      await page.locator(`tr[data-task-id="${key}"] a`).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('task-status').getByText('PROCESSING').waitFor({ timeout: 5_000 });
+      let onCancel = false;
+      for (let i = 0; i < 20 && !onCancel; i++) {
+        await page.keyboard.press('Tab');
+        onCancel = await page.evaluate(() => document.activeElement?.textContent === 'Cancel task');
+      }
+      expect(onCancel).toBe(true);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('task-status').getByText('CANCELLED').waitFor({ timeout: 5_000 });
+    } finally {
+      await close();
+    }
+  });
+
+  it('has no horizontal scroll on a phone-width screen, on every view', async () => {
+    const key = uniqueKey('phone');
+    await createTask({ task_type: 'echo', payload: { long: 'x'.repeat(400) }, idempotency_key: key });
+    const { page, close } = await open('#/', { width: 360, height: 740 });
+    try {
+      for (const hash of ['#/', '#/tasks', `#/tasks/${key}`, '#/workers', '#/types']) {
+        await page.evaluate((h) => (location.hash = h), hash);
+        await page.waitForFunction(() => document.querySelector('main h1')?.textContent !== '' && !document.querySelector('[aria-busy="true"]'));
+        await page.waitForTimeout(50);
+        const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        expect(scrollWidth, hash).toBeLessThanOrEqual(clientWidth);
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  it('does not shift the layout while live data changes the overview and the task list', async () => {
+    for (const hash of ['#/', '#/tasks']) {
+      const { page, close } = await open(hash);
+      try {
+        await page.waitForFunction(() => !document.querySelector('.number dd')?.textContent?.includes('—') || document.querySelector('tbody tr'));
+        await page.waitForTimeout(300);
+        await page.evaluate(() => {
+          const shifts: number[] = [];
+          (window as unknown as { shifts: number[] }).shifts = shifts;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+              if (!entry.hadRecentInput) shifts.push(entry.value);
+            }
+          }).observe({ type: 'layout-shift' });
+        });
+        const keys = [uniqueKey('shift'), uniqueKey('shift')];
+        for (const key of keys) await createTask({ task_type: 'echo', payload: {}, idempotency_key: key });
+        await createTask({ task_type: 'fail', payload: { message: 'shift' }, max_retry: 0 });
+        if (hash === '#/tasks') await page.locator(`tr[data-task-id="${keys[1]}"]`).waitFor();
+        else await page.waitForTimeout(1_500);
+        const shifts = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts);
+        expect(shifts.reduce((sum, value) => sum + value, 0), `${hash}: ${JSON.stringify(shifts)}`).toBeLessThan(0.01);
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  it('hides the views of features this server does not have', async () => {
+    const { page, close } = await open('#/types');
+    try {
+      await page.locator('tr[data-task-type="sleep"]').waitFor();
+      expect(await page.getByRole('link', { name: 'Schedules' }).count()).toBe(0);
+      expect(await page.getByRole('columnheader', { name: 'Paused' }).count()).toBe(0);
+      expect(await page.getByRole('columnheader', { name: 'Rate limit' }).count()).toBe(0);
+      await page.evaluate(() => (location.hash = '#/tasks'));
+      await page.getByLabel('Status').waitFor();
+      expect(await page.getByRole('button', { name: 'Retry all matching' }).count()).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('serves /docs from the product: the API reference renders with no internet', async () => {
+    const { page, external, errors, close } = await openPage(browser, server.url);
+    try {
+      await page.goto(`${server.url}/docs`);
+      await page.locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/tasks' }).first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('.swagger-ui .title').first().innerText()).toContain('async-task-manager API');
+      expect(await page.locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/events' }).count()).toBeGreaterThan(0);
+      expect(external).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
