@@ -17,6 +17,7 @@ import { httpCreate } from './scenarios/http-create.ts';
 import { inflight } from './scenarios/inflight.ts';
 import { latency } from './scenarios/latency.ts';
 import { priority } from './scenarios/priority.ts';
+import { scaleOut } from './scenarios/scale-out.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -36,7 +37,7 @@ const mysqlCreate: Scenario = {
   },
 };
 
-const scenarios: Scenario[] = [drain, creation, latency, priority, failover, mysqlCreate, inflight, failoverCrash, httpCreate];
+const scenarios: Scenario[] = [drain, creation, latency, priority, failover, mysqlCreate, inflight, failoverCrash, httpCreate, scaleOut];
 
 interface Row {
   name: string;

@@ -14,6 +14,8 @@ export interface DistributedAppOptions {
   capacity: number;
   /** false: no worker yet (start one with startWorker() once the backlog is queued). */
   worker?: boolean;
+  /** TM_ROLES; one process running the scheduler and the worker by default. */
+  roles?: string;
 }
 
 /**
@@ -28,10 +30,12 @@ export async function distributedApp(options: DistributedAppOptions): Promise<Ta
     TM_MYSQL_URL: options.mysqlUrl,
     TM_REDIS_URL: REDIS_URL,
     TM_REDIS_PREFIX: `${options.prefix}:`,
-    TM_ROLES: 'scheduler,worker',
+    TM_ROLES: options.roles ?? 'scheduler,worker',
     TM_NODE_ID: 'bench',
     TM_WORKER_CAPACITY: String(options.capacity),
     TM_APP_LOG_LEVEL: 'silent',
+    TM_GRPC_PORT: '0',
+    TM_PORT: '0',
   };
   if (options.worker === false) env.TM_WORKER_ENABLED = 'false';
   const app = await createTaskManager(config, { env, logger: pino({ level: 'silent' }) });

@@ -36,8 +36,8 @@ async function ours(prefix: string, tasks: number, sleepMs: number, deadlineMs: 
   const app = await sleepApp(prefix, tasks);
   let completed = 0;
   let failed = 0;
-  const offCompleted = app.events.on('task_completed', () => void completed++);
-  const offFailed = app.events.on('task_failed', () => void failed++);
+  const offCompleted = app.events.on('task_completed', () => void completed++, { localOnly: true });
+  const offFailed = app.events.on('task_failed', () => void failed++, { localOnly: true });
   let worker: Worker | undefined;
   try {
     const before = settledMemory();

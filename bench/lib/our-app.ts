@@ -88,11 +88,11 @@ export async function precreate(app: TaskManager, count: number, priority = 0, p
   await inFlight(batches, parallel, (b) => app.services.tasks.createMany(noopInputs(Math.min(1000, count - b * 1000), priority, b * 1000, taskType)));
 }
 
-/** Counts task_completed events of this app. */
+/** Counts task_completed events of this app (its own: the bench must not make events cross processes). */
 export function completionCounter(app: TaskManager): { count: () => number; off: () => void } {
   let completed = 0;
   const off = app.events.on('task_completed', () => {
     completed++;
-  });
+  }, { localOnly: true });
   return { count: () => completed, off };
 }

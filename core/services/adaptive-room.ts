@@ -39,6 +39,11 @@ export class AdaptiveRoom {
 
   /** The room per worker for the next claim. */
   rooms(workers: readonly WorkerInfo[]): WorkerRoom[] {
+    // Workers that left the registry (a graceful stop) leave their figures behind: drop them.
+    if (this.rates.size > 2 * workers.length + 16) {
+      const present = new Set(workers.map((w) => w.workerId));
+      for (const id of this.rates.keys()) if (!present.has(id)) this.rates.delete(id);
+    }
     const horizon = Math.min(MAX_HORIZON_MS, Math.max(MIN_HORIZON_MS, 4 * this.roundMs));
     return workers.map((worker) => {
       const perMs = this.rates.get(worker.workerId)?.perMs ?? 0;

@@ -175,9 +175,11 @@ export class Scheduler {
     return this.maintenance.timeoutScan();
   }
 
-  healthCheck(): Promise<string[]> {
+  async healthCheck(): Promise<string[]> {
     this.workersCache = undefined;
-    return this.maintenance.healthCheck();
+    const dead = await this.maintenance.healthCheck();
+    this.room.forget(dead);
+    return dead;
   }
 
   reconcile(): Promise<number> {

@@ -33,6 +33,20 @@ interface LoadedScript {
 type Arg = string | number;
 
 /**
+ * `--- @include "name"` lines are replaced by scripts/includes/name.lua (BullMQ's convention):
+ * a helper several scripts need is written once, and each script stays one atomic EVAL.
+ */
+async function withIncludes(source: string): Promise<string> {
+  const includes = [...source.matchAll(/^--- @include "([a-z-]+)"$/gm)];
+  let result = source;
+  for (const [line, name] of includes) {
+    const included = await readFile(new URL(`./scripts/includes/${name}.lua`, import.meta.url), 'utf8');
+    result = result.replace(line, included);
+  }
+  return result;
+}
+
+/**
  * Loads the scripts once at start (SCRIPT LOAD on every master, so a syntax error fails
  * start, not the first task) and runs them by EVALSHA. When Redis answers NOSCRIPT (a
  * restart without persistence of the script cache, a failover, SCRIPT FLUSH) the script
@@ -50,7 +64,7 @@ export class RedisScripts {
   async load(): Promise<void> {
     const loaded = await Promise.all(
       SCRIPT_NAMES.map(async (name) => {
-        const source = await readFile(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+        const source = await withIncludes(await readFile(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8'));
         return [name, { source, sha: createHash('sha1').update(source).digest('hex') }] as const;
       }),
     );

@@ -10,7 +10,12 @@ export interface GroupCommitOptions {
    * 0 turns grouping off.
    */
   maxCallTasks: number;
-  /** Group transactions in flight at once; calls arriving meanwhile wait for the next group. */
+  /**
+   * Group transactions in flight at once; calls arriving meanwhile wait for the next group.
+   * Several, because one group's round trips and durable commit leave the database idle
+   * otherwise (measured: single creates, 32 in flight, 1 group ~2 400–5 000/s, 3 ~7 700/s).
+   * Concurrent calls have no order among themselves either way.
+   */
   maxGroupsInFlight: number;
   /** Told about every group once its calls are answered (tests, diagnostics). */
   onGroup?: (group: GroupReport) => void;
@@ -26,7 +31,7 @@ export interface GroupReport {
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   maxGroupTasks: 1000,
   maxCallTasks: 100,
-  maxGroupsInFlight: 1,
+  maxGroupsInFlight: 3,
 };
 
 /** Writes tasks in one transaction; the answer has one result per input position. */

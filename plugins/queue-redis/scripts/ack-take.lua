@@ -13,10 +13,10 @@
 
   Output: the ids taken, oldest first
 ]]
-local removed = 0
-for i = 3, #ARGV do
-  removed = removed + redis.call('LREM', KEYS[2], 0, ARGV[i])
-end
+--- @include "list-remove"
+local acked = {}
+for i = 3, #ARGV do acked[ARGV[i]] = true end
+local removed = removeFromList(KEYS[2], acked, #ARGV - 2)
 if removed > 0 then redis.call('PUBLISH', ARGV[1], 'ack') end
 local taken = {}
 for _ = 1, tonumber(ARGV[2]) do

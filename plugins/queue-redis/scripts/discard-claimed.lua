@@ -8,8 +8,10 @@
 
   Output: number of list entries removed
 ]]
-local removed = 0
+--- @include "list-remove"
+local entries = {}
 for _, id in ipairs(ARGV) do
-  removed = removed + redis.call('LREM', KEYS[1], 0, '1:' .. id) + redis.call('LREM', KEYS[1], 0, '0:' .. id)
+  entries['1:' .. id] = true
+  entries['0:' .. id] = true
 end
-return removed
+return removeFromList(KEYS[1], entries, 2 * #ARGV)

@@ -1,8 +1,8 @@
 --[[
   Leader: move claimed ids to the tail of a worker's queue. An id with a cancel mark is
   dropped instead (removed from the claimed list, never queued), so a task cancelled
-  while claimed never reaches a worker. The claimed list is scanned with LREM, O(claimed)
-  per id; it holds at most a few batches.
+  while claimed never reaches a worker. The claimed list is rewritten in one pass, however
+  many ids move.
 
   Input:
     KEYS[1] scheduler:claimed
@@ -22,11 +22,16 @@ if redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 0 then
   for i = 3, #ARGV do refused[#refused + 1] = ARGV[i] end
   return { {}, {}, refused }
 end
+--- @include "list-remove"
+local claimedEntries = {}
+for i = 3, #ARGV do
+  claimedEntries['1:' .. ARGV[i]] = true
+  claimedEntries['0:' .. ARGV[i]] = true
+end
+removeFromList(KEYS[1], claimedEntries, 2 * (#ARGV - 2))
 local dispatched, cancelled = {}, {}
 for i = 3, #ARGV do
   local id = ARGV[i]
-  redis.call('LREM', KEYS[1], 0, '1:' .. id)
-  redis.call('LREM', KEYS[1], 0, '0:' .. id)
   if redis.call('EXISTS', ARGV[1] .. id) == 1 then
     cancelled[#cancelled + 1] = id
   else

@@ -13,10 +13,13 @@
 
   Output: number of entries put back
 ]]
+--- @include "list-remove"
+local entries = {}
+for i = 1, #ARGV - 1, 2 do entries[ARGV[i] .. ':' .. ARGV[i + 1]] = true end
+removeFromList(KEYS[3], entries, #ARGV / 2)
 local count = 0
 for i = #ARGV - 1, 1, -2 do
   local priority, id = ARGV[i], ARGV[i + 1]
-  redis.call('LREM', KEYS[3], 0, priority .. ':' .. id)
   if priority == '1' then redis.call('RPUSH', KEYS[1], id) else redis.call('RPUSH', KEYS[2], id) end
   count = count + 1
 end
