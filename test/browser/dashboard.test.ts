@@ -24,7 +24,7 @@ const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown
 async function open(hash: string, viewport?: { width: number; height: number }): Promise<TestPage> {
   const opened = await openPage(browser, server.url, viewport);
   await opened.page.goto(`${server.url}/ui${hash}`);
-  await opened.page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+  await opened.page.getByTestId('live-status').filter({ hasText: /^Live$/ }).waitFor();
   return opened;
 }
 
@@ -309,7 +309,7 @@ describe.skipIf(!chromiumInstalled)('the dashboard with API keys', () => {
 
       await page.getByLabel('API key', { exact: true }).fill('ui-secret');
       await page.getByRole('button', { name: 'Open the dashboard' }).click();
-      await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+      await page.getByTestId('live-status').filter({ hasText: /^Live$/ }).waitFor();
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('taskmanager.apiKey'))).toBe('ui-secret');
       expect(await page.evaluate(() => localStorage.length)).toBe(0);
@@ -322,7 +322,7 @@ describe.skipIf(!chromiumInstalled)('the dashboard with API keys', () => {
 
       // A reload in the same tab keeps it; "Forget key" drops it.
       await page.reload();
-      await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+      await page.getByTestId('live-status').filter({ hasText: /^Live$/ }).waitFor();
       await page.getByRole('button', { name: 'Forget key' }).click();
       await page.getByRole('heading', { name: 'API key needed' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('taskmanager.apiKey'))).toBeNull();

@@ -77,7 +77,6 @@ export function useLiveQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps:
       running?.abort();
     };
     // The caller's deps decide when to start over; load and options are read through refs.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
   return { ...state, reload: () => reloadRef.current() };

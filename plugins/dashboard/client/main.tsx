@@ -63,7 +63,7 @@ function App() {
   }, []);
 
   const [section = 'overview', id] = route.segments;
-  const title = titleOf(section, id);
+  const title = access === 'needed' || access === 'refused' ? 'API key needed' : titleOf(section, id);
   useEffect(() => {
     document.title = `${title} · Task manager`;
   }, [title]);

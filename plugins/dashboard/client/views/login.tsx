@@ -28,8 +28,7 @@ export function Login({ refused }: { refused: boolean }) {
   };
 
   return (
-    <form class="login card" onSubmit={submit} aria-labelledby="login-title">
-      <h2 id="login-title">API key needed</h2>
+    <form class="login card" onSubmit={submit} aria-label="Sign in with an API key">
       <p>This server has API keys configured. The key is kept in this browser tab only, until you close it.</p>
       <label>
         API key

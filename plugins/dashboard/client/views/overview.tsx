@@ -28,10 +28,10 @@ export function Overview() {
       <section class="card" aria-labelledby="queues-title">
         <h2 id="queues-title">Queues</h2>
         <dl class="numbers">
-          <Number label="HIGH" value={queues.data?.high} />
-          <Number label="NORMAL" value={queues.data?.normal} />
-          <Number label="Delayed" value={queues.data?.delayed} />
-          <Number label="Claimed" value={queues.data?.claimed} />
+          <Figure label="HIGH" value={queues.data?.high} />
+          <Figure label="NORMAL" value={queues.data?.normal} />
+          <Figure label="Delayed" value={queues.data?.delayed} />
+          <Figure label="Claimed" value={queues.data?.claimed} />
         </dl>
       </section>
 
@@ -39,9 +39,9 @@ export function Overview() {
         <h2 id="statuses-title">Tasks by status</h2>
         <dl class="numbers">
           {STATUSES.map((status) => (
-            <Number key={status} label={<a href={href(['tasks'], { status })}>{status}</a>} value={stats.data?.tasks.by_status[status]} status={status} />
+            <Figure key={status} label={<a href={href(['tasks'], { status })}>{status}</a>} value={stats.data?.tasks.by_status[status]} status={status} />
           ))}
-          <Number label="Total" value={stats.data?.tasks.total} />
+          <Figure label="Total" value={stats.data?.tasks.total} />
         </dl>
       </section>
 
@@ -89,7 +89,7 @@ export function Overview() {
   );
 }
 
-function Number({ label, value, status }: { label: ComponentChildren; value: number | undefined; status?: string }) {
+function Figure({ label, value, status }: { label: ComponentChildren; value: number | undefined; status?: string }) {
   return (
     <div class={`number${status ? ` status-${status.toLowerCase()}` : ''}`}>
       <dt>{label}</dt>

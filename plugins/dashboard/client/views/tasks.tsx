@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call, withQuery } from '../api.ts';
 import type { Capabilities } from '../capabilities.ts';
 import { Bar } from '../components/bar.tsx';
@@ -41,8 +41,10 @@ const fromLocalInput = (value: string) => (value ? new Date(value).toISOString()
 export function TasksView({ route, capabilities }: { route: Route; capabilities: Capabilities }) {
   const filters = filtersOf(route);
   const filterKey = JSON.stringify(filters);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  useEffect(() => setCursors([undefined]), [filterKey]);
+  // The cursors of the pages seen, for these filters only: new filters start at page one.
+  const [paging, setPaging] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({ filterKey, cursors: [undefined] });
+  const cursors = paging.filterKey === filterKey ? paging.cursors : [undefined];
+  const setCursors = (next: (string | undefined)[]) => setPaging({ filterKey, cursors: next });
   const page = cursors.length - 1;
   const cursor = cursors[page];
   const now = useNow(5_000);
