@@ -2,7 +2,7 @@
 // Sums the per-test counts of every runner into the closing line
 // `tests: N passed, M failed[, K skipped]`, with one line per suite before it.
 //
-//   node .ci/count-tests.mjs vitest:FILE[:EXIT] unittest:FILE gotest:FILE …
+//   node .ci/count-tests.mjs check:FILE:EXIT vitest:FILE[:EXIT] unittest:FILE gotest:FILE …
 //
 // A report that is missing or unreadable counts as one failure, so a suite that never ran
 // cannot hide; so does a runner that exited non-zero (EXIT) with no failed test in its report. To add a runner, add a parser in test-counts.mjs.
@@ -29,5 +29,7 @@ for (const argument of process.argv.slice(2)) {
   console.log(`${kind}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   for (const key of Object.keys(total)) total[key] += counts[key];
 }
-console.log(`tests: ${total.passed} passed, ${total.failed} failed` + (total.skipped ? `, ${total.skipped} skipped` : ''));
+console.log(
+  `tests: ${total.passed} passed, ${total.failed} failed` + (total.skipped ? `, ${total.skipped} skipped` : ''),
+);
 process.exit(total.failed > 0 ? 1 : 0);

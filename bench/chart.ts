@@ -26,7 +26,9 @@ interface Report {
 function isReport(value: unknown): value is Report {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<Report>;
-  return typeof r.date === 'string' && typeof r.machine === 'object' && r.machine !== null && Array.isArray(r.scenarios);
+  return (
+    typeof r.date === 'string' && typeof r.machine === 'object' && r.machine !== null && Array.isArray(r.scenarios)
+  );
 }
 
 /** Writes the chart of `resultsFile`'s drain rows; returns where it went. */

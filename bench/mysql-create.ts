@@ -51,7 +51,9 @@ export interface MysqlCreateBenchResult {
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
 function makeTasks(count: number): NewTask[] {
@@ -153,12 +155,18 @@ export async function runMysqlCreateBench(options: MysqlCreateBenchOptions = {})
     const result: MysqlCreateBenchResult = {
       benchmark: 'mysql-create',
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, server: version.v },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        server: version.v,
+      },
       scenarios,
       speedup: Math.round((median(batch) / median(single)) * 10) / 10,
       groupCommitSpeedup: Math.round((median(single) / median(reference)) * 10) / 10,
     };
-    const file = options.resultFile === undefined ? new URL('./results/mysql-create.json', import.meta.url) : options.resultFile;
+    const file =
+      options.resultFile === undefined ? new URL('./results/mysql-create.json', import.meta.url) : options.resultFile;
     if (file !== null) {
       await mkdir(new URL('.', file instanceof URL ? file : pathToFileURL(file)), { recursive: true });
       await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -178,9 +186,13 @@ function printTable(result: MysqlCreateBenchResult): void {
     'median tasks/s': s.medianTasksPerSecond,
     'runs tasks/s': s.runsTasksPerSecond.join(' / '),
   }));
-  console.log(`MySQL task creation (${result.machine.server}, ${result.machine.cpus} cores, Node ${result.machine.node})`);
+  console.log(
+    `MySQL task creation (${result.machine.server}, ${result.machine.cpus} cores, Node ${result.machine.node})`,
+  );
   console.table(rows);
-  console.log(`batch / single: ${result.speedup}×, group commit / one transaction per call: ${result.groupCommitSpeedup}×`);
+  console.log(
+    `batch / single: ${result.speedup}×, group commit / one transaction per call: ${result.groupCommitSpeedup}×`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

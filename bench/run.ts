@@ -37,7 +37,18 @@ const mysqlCreate: Scenario = {
   },
 };
 
-const scenarios: Scenario[] = [drain, creation, latency, priority, failover, mysqlCreate, inflight, failoverCrash, httpCreate, scaleOut];
+const scenarios: Scenario[] = [
+  drain,
+  creation,
+  latency,
+  priority,
+  failover,
+  mysqlCreate,
+  inflight,
+  failoverCrash,
+  httpCreate,
+  scaleOut,
+];
 
 interface Row {
   name: string;
@@ -60,7 +71,8 @@ function summarise(runs: Measurement[][]): Row[] {
     const ours = median(all.map((x) => x.ours));
     const bullRuns = all.map((x) => x.bullmq);
     const bullmq = bullRuns.every((b) => b !== null) ? median(bullRuns as number[]) : null;
-    const ratio = bullmq === null || ours === 0 || bullmq === 0 ? null : round(m.higherIsBetter ? ours / bullmq : bullmq / ours, 2);
+    const ratio =
+      bullmq === null || ours === 0 || bullmq === 0 ? null : round(m.higherIsBetter ? ours / bullmq : bullmq / ours, 2);
     const notes = all.map((x) => x.note).filter((n): n is string => !!n);
     return {
       name: m.name,
@@ -79,7 +91,8 @@ function summarise(runs: Measurement[][]): Row[] {
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const chosen = only ? scenarios.filter((s) => only.split(',').includes(s.name)) : scenarios;
-  if (chosen.length === 0) throw new Error(`BENCH_ONLY=${only}: no such scenario (${scenarios.map((s) => s.name).join(', ')})`);
+  if (chosen.length === 0)
+    throw new Error(`BENCH_ONLY=${only}: no such scenario (${scenarios.map((s) => s.name).join(', ')})`);
   const runs = quick ? 1 : RUNS;
   const rows: Row[] = [];
   for (const scenario of chosen) {
@@ -95,14 +108,27 @@ async function main(): Promise<void> {
   }
   const cpus = os.cpus();
   const report = {
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', loadavg: os.loadavg().map((l) => round(l, 2)) },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      loadavg: os.loadavg().map((l) => round(l, 2)),
+    },
     node: process.version,
     date: new Date().toISOString(),
     quick,
     runs,
     scenarios: rows,
   };
-  console.table(rows.map((r) => ({ scenario: r.name, variant: r.variant, ours: r.ours, bullmq: r.bullmq ?? '-', unit: r.unit, 'ratio (>1 ours better)': r.ratio ?? '-' })));
+  console.table(
+    rows.map((r) => ({
+      scenario: r.name,
+      variant: r.variant,
+      ours: r.ours,
+      bullmq: r.bullmq ?? '-',
+      unit: r.unit,
+      'ratio (>1 ours better)': r.ratio ?? '-',
+    })),
+  );
   for (const r of rows) for (const n of r.notes ?? []) console.log(`note ${r.name} / ${r.variant}: ${n}`);
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });

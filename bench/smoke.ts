@@ -21,11 +21,46 @@ interface Check {
 const memoryBudget: DrainBudget = { n: 20_000, deadlineMs: 6_000 };
 const mysqlBudget: DrainBudget = { n: 10_000, deadlineMs: 6_000 };
 const CHECKS: Check[] = [
-  { label: 'memory + memory, c1', setup: 'memory-memory', concurrency: 1, budget: memoryBudget, anchor: 'bullmq', target: 2 },
-  { label: 'memory + memory, c10', setup: 'memory-memory', concurrency: 10, budget: memoryBudget, anchor: 'bullmq', target: 2 },
-  { label: 'memory + Redis, c10', setup: 'memory-redis', concurrency: 10, budget: memoryBudget, anchor: 'bullmq', target: 1.5 },
-  { label: 'MySQL + Redis (distributed example), c10', setup: 'mysql-redis', concurrency: 10, budget: mysqlBudget, anchor: 'bullmq', target: 0.5 },
-  { label: 'MySQL + Redis vs BullMQ on PostgreSQL, c10', setup: 'mysql-redis', concurrency: 10, budget: mysqlBudget, anchor: 'bullmq-postgres', target: 4 },
+  {
+    label: 'memory + memory, c1',
+    setup: 'memory-memory',
+    concurrency: 1,
+    budget: memoryBudget,
+    anchor: 'bullmq',
+    target: 2,
+  },
+  {
+    label: 'memory + memory, c10',
+    setup: 'memory-memory',
+    concurrency: 10,
+    budget: memoryBudget,
+    anchor: 'bullmq',
+    target: 2,
+  },
+  {
+    label: 'memory + Redis, c10',
+    setup: 'memory-redis',
+    concurrency: 10,
+    budget: memoryBudget,
+    anchor: 'bullmq',
+    target: 1.5,
+  },
+  {
+    label: 'MySQL + Redis (distributed example), c10',
+    setup: 'mysql-redis',
+    concurrency: 10,
+    budget: mysqlBudget,
+    anchor: 'bullmq',
+    target: 0.5,
+  },
+  {
+    label: 'MySQL + Redis vs BullMQ on PostgreSQL, c10',
+    setup: 'mysql-redis',
+    concurrency: 10,
+    budget: mysqlBudget,
+    anchor: 'bullmq-postgres',
+    target: 4,
+  },
 ];
 
 const anchors = new Map<string, Drained>();
@@ -70,7 +105,8 @@ async function main(): Promise<void> {
     console.log(
       `  ${check.label.padEnd(44)} ${format(mine.perSecond)} vs ${name.padEnd(9)} ${format(theirs.perSecond)}  ${ratio.toFixed(2)}× (target ${check.target}×)${mark}`,
     );
-    if (ratio < check.target / 2) flags.push(`${check.label}: ${ratio.toFixed(2)}× is below half its target ${check.target}×`);
+    if (ratio < check.target / 2)
+      flags.push(`${check.label}: ${ratio.toFixed(2)}× is below half its target ${check.target}×`);
   }
   console.log(`bench:smoke done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   for (const flag of flags) console.log(`FLAG ${flag}`);

@@ -47,7 +47,10 @@ const base = `http://127.0.0.1:${port}`;
 async function ready(): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -64,8 +67,14 @@ async function memory(): Promise<{ rss: number; heap: number }> {
 /** Tasks created and deleted so far, from the counters on /metrics. */
 async function counts(): Promise<{ created: number; deleted: number }> {
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  const created = [...metrics.matchAll(/^task_created_total\{[^}]*\} (\S+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  const deleted = [...metrics.matchAll(/^tasks_deleted_total\{[^}]*\} (\S+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const created = [...metrics.matchAll(/^task_created_total\{[^}]*\} (\S+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+  const deleted = [...metrics.matchAll(/^tasks_deleted_total\{[^}]*\} (\S+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
   return { created, deleted };
 }
 
@@ -76,14 +85,20 @@ let stop = false;
 const load = (async () => {
   let next = Date.now();
   while (!stop) {
-    await fetch(`${base}/api/v1/tasks/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tasks }) });
+    await fetch(`${base}/api/v1/tasks/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tasks }),
+    });
     next += 100;
     const wait = next - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 })();
 
-console.log(`soak: ${rate} echo tasks/s for ${minutes} min on ${config ?? 'the embedded default'}, retention ${retention}`);
+console.log(
+  `soak: ${rate} echo tasks/s for ${minutes} min on ${config ?? 'the embedded default'}, retention ${retention}`,
+);
 console.log('  t(s)   rss MB   heap MB   created   deleted');
 const started = Date.now();
 const samples: { t: number; rss: number; heap: number }[] = [];
@@ -93,7 +108,9 @@ while (Date.now() - started < minutes * 60_000) {
   const { rss, heap } = await memory();
   const { created, deleted } = await counts();
   samples.push({ t, rss, heap });
-  console.log(`${String(t).padStart(6)} ${rss.toFixed(1).padStart(8)} ${heap.toFixed(1).padStart(9)} ${String(created).padStart(9)} ${String(deleted).padStart(9)}`);
+  console.log(
+    `${String(t).padStart(6)} ${rss.toFixed(1).padStart(8)} ${heap.toFixed(1).padStart(9)} ${String(created).padStart(9)} ${String(deleted).padStart(9)}`,
+  );
 }
 stop = true;
 await load;

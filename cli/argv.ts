@@ -24,7 +24,11 @@ function nextPositional(args: readonly string[], from: number, valueFlags: Reado
  * @param commandNames every command name, e.g. `tasks create`
  * @param valueFlags options that take a value (`--url`), so their value is not read as a word
  */
-export function joinCommandWords(args: readonly string[], commandNames: readonly string[], valueFlags: ReadonlySet<string>): string[] {
+export function joinCommandWords(
+  args: readonly string[],
+  commandNames: readonly string[],
+  valueFlags: ReadonlySet<string>,
+): string[] {
   const first = nextPositional(args, 0, valueFlags);
   if (first === -1) return [...args];
   const second = nextPositional(args, first + 1, valueFlags);

@@ -6,7 +6,9 @@ export function printBanner(app: TaskManager, configPath: string): void {
   const lines = [
     '',
     `  async-task-manager — node ${app.nodeId}`,
-    app.roles.includes('api') ? `  API      http://localhost:${port}/api/v1   (docs: http://localhost:${port}/docs)` : '  API      not served by this process',
+    app.roles.includes('api')
+      ? `  API      http://localhost:${port}/api/v1   (docs: http://localhost:${port}/docs)`
+      : '  API      not served by this process',
     `  roles    ${app.roles.join(', ')}`,
     `  plugins  ${app.plugins.map((p) => p.name).join(', ')}`,
     `  config   ${configPath}`,

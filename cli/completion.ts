@@ -33,13 +33,19 @@ function bashScript(cli: CAC): string {
   const quote = (text: string) => JSON.stringify(text);
   const positional = [
     `    '') words=${quote([...groups.keys()].join(' '))} ;;`,
-    ...[...groups].filter(([, actions]) => actions.length > 0).map(([group, actions]) => `    ${group}) words=${quote(actions.join(' '))} ;;`),
+    ...[...groups]
+      .filter(([, actions]) => actions.length > 0)
+      .map(([group, actions]) => `    ${group}) words=${quote(actions.join(' '))} ;;`),
     `    completion) words=${quote(SHELLS.join(' '))} ;;`,
   ];
   // Longest names first, so "tasks create" is tried before a shorter name it starts with.
   const byLength = [...names].sort((a, b) => b.length - a.length);
-  const flags = byLength.map((name) => `      ${quote(`${name} `)}*) words=${quote(flagsOf(cli, name).all.join(' '))} ;;`);
-  const hints = Object.entries(VALUE_HINTS).map(([flag, values]) => `    ${flag}) COMPREPLY=($(compgen -W ${quote(values)} -- "$cur")); return ;;`);
+  const flags = byLength.map(
+    (name) => `      ${quote(`${name} `)}*) words=${quote(flagsOf(cli, name).all.join(' '))} ;;`,
+  );
+  const hints = Object.entries(VALUE_HINTS).map(
+    ([flag, values]) => `    ${flag}) COMPREPLY=($(compgen -W ${quote(values)} -- "$cur")); return ;;`,
+  );
   return `# taskmanager completion for bash: source <(taskmanager completion bash)
 _taskmanager() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} command= skip= word words= i

@@ -48,7 +48,9 @@ export class ConfigWatcher {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => void this.reload('file change'), SETTLE_MS);
       });
-      this.watcher.on('error', (error) => this.logger.warn({ err: error }, 'watching the config file failed; SIGHUP still reloads it'));
+      this.watcher.on('error', (error) =>
+        this.logger.warn({ err: error }, 'watching the config file failed; SIGHUP still reloads it'),
+      );
       this.logger.info({ file: this.filepath }, 'watching the config file for changes');
     } else if (!wanted && this.watcher) {
       this.watcher.close();
@@ -74,7 +76,9 @@ export class ConfigWatcher {
 
   private async digest(): Promise<string | undefined> {
     try {
-      return createHash('sha256').update(await readFile(this.filepath)).digest('hex');
+      return createHash('sha256')
+        .update(await readFile(this.filepath))
+        .digest('hex');
     } catch {
       return undefined; // mid-rename: the next event reads it
     }

@@ -15,7 +15,8 @@ const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'load-balancers': async () => (await import('../plugins/load-balancers/index.ts')).loadBalancers as Factory,
   'http-api': async () => (await import('../plugins/http-api/index.ts')).httpApi as Factory,
   'grpc-api': async () => (await import('../plugins/grpc-api/index.ts')).grpcApi as Factory,
-  'metrics-prometheus': async () => (await import('../plugins/metrics-prometheus/index.ts')).prometheusMetrics as Factory,
+  'metrics-prometheus': async () =>
+    (await import('../plugins/metrics-prometheus/index.ts')).prometheusMetrics as Factory,
   'executor-demo': async () => (await import('../plugins/executor-demo/index.ts')).demoExecutors as Factory,
   'executor-email': async () => (await import('../plugins/executor-email/index.ts')).emailExecutor as Factory,
   'executor-http': async () => (await import('../plugins/executor-http/index.ts')).httpExecutor as Factory,

@@ -58,14 +58,21 @@ function unknownCommand(cli: CAC, args: readonly string[]): UsageError {
   const actions = cli.commands.filter((c) => c.name.startsWith(`${words[0]} `)).map((c) => c.name.split(' ')[1]);
   if (actions.length > 0) {
     const action = words[1] === undefined ? 'an action' : `an action, not "${words[1]}"`;
-    return new UsageError(`"${words[0]}" needs ${action}: one of ${actions.join(', ')}`, `taskmanager ${words[0]} <action> [options]`);
+    return new UsageError(
+      `"${words[0]}" needs ${action}: one of ${actions.join(', ')}`,
+      `taskmanager ${words[0]} <action> [options]`,
+    );
   }
   return new UsageError(`unknown command "${words[0]}"`, GENERAL_USAGE);
 }
 
 /** Runs one command line; resolves with the exit status, or undefined while a server runs on. */
 export async function run(cli: CAC, argv: readonly string[]): Promise<number | undefined> {
-  const args = joinCommandWords(argv, cli.commands.map((c) => c.name), valueFlags(cli));
+  const args = joinCommandWords(
+    argv,
+    cli.commands.map((c) => c.name),
+    valueFlags(cli),
+  );
   let url = DEFAULT_URL;
   try {
     cli.parse(['node', 'taskmanager', ...args], { run: false });
@@ -86,7 +93,8 @@ export async function run(cli: CAC, argv: readonly string[]): Promise<number | u
     const report = describeError(error, url);
     process.stderr.write(`taskmanager: ${report.message}\n`);
     if (report.exitCode === EXIT.USAGE) {
-      const usage = report.usage ?? (cli.matchedCommand ? `taskmanager ${cli.matchedCommand.rawName} [options]` : GENERAL_USAGE);
+      const usage =
+        report.usage ?? (cli.matchedCommand ? `taskmanager ${cli.matchedCommand.rawName} [options]` : GENERAL_USAGE);
       process.stderr.write(`usage: ${usage}\n`);
     }
     return report.exitCode;

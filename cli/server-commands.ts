@@ -10,20 +10,22 @@ interface CommonOptions {
 }
 
 async function load(options: CommonOptions, fresh = false) {
-  const [{ loadConfig }, { resolveBuiltInPlugin }] = await Promise.all([import('../core/index.ts'), import('./plugin-catalogue.ts')]);
+  const [{ loadConfig }, { resolveBuiltInPlugin }] = await Promise.all([
+    import('../core/index.ts'),
+    import('./plugin-catalogue.ts'),
+  ]);
   return loadConfig({ path: options.config ?? process.env.TM_CONFIG, resolvePlugin: resolveBuiltInPlugin, fresh });
 }
 
 async function start(options: CommonOptions): Promise<void> {
-  const [{ createTaskManager, resolveConfig }, { pino }, { printBanner }, { ConfigWatcher }] = await Promise.all([
+  const [{ createTaskManager, createLogger, resolveConfig }, { printBanner }, { ConfigWatcher }] = await Promise.all([
     import('../core/index.ts'),
-    import('pino'),
     import('./banner.ts'),
     import('./config-watch.ts'),
   ]);
   const { config, filepath } = await load(options);
   const resolved = resolveConfig(config);
-  const logger = pino({ name: resolved.app.name, level: resolved.app.logLevel });
+  const logger = createLogger({ name: resolved.app.name, level: resolved.app.logLevel });
   const app = await createTaskManager(config, { logger });
   await app.start();
   printBanner(app, filepath);
@@ -50,14 +52,20 @@ async function start(options: CommonOptions): Promise<void> {
 }
 
 async function migrate(options: CommonOptions): Promise<void> {
-  const [{ migratePlugins }, { pino }] = await Promise.all([import('../core/index.ts'), import('pino')]);
+  const { migratePlugins, createLogger } = await import('../core/index.ts');
   const { config } = await load(options);
-  const migrated = await migratePlugins(config, { logger: pino({ level: 'warn' }) });
+  const migrated = await migratePlugins(config, { logger: createLogger({ level: 'warn' }) });
   if (migrated.length === 0) console.log('no plugin in this config keeps durable state to migrate (memory storage?)');
   for (const name of migrated) console.log(`migrated: ${name}`);
 }
 
 export function registerServerCommands(cli: CAC): void {
-  cli.command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)').option('--config <path>', 'config file').action(start);
-  cli.command('migrate', 'Create or update the database schema of the configured storage').option('--config <path>', 'config file').action(migrate);
+  cli
+    .command('start', 'Run the task manager (roles from TM_ROLES: api, scheduler, worker)')
+    .option('--config <path>', 'config file')
+    .action(start);
+  cli
+    .command('migrate', 'Create or update the database schema of the configured storage')
+    .option('--config <path>', 'config file')
+    .action(migrate);
 }

@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const clientsDir = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const reportDir = args.includes('--report-dir') ? path.resolve(args[args.indexOf('--report-dir') + 1] ?? '.') : undefined;
+const reportDir = args.includes('--report-dir')
+  ? path.resolve(args[args.indexOf('--report-dir') + 1] ?? '.')
+  : undefined;
 const strict = process.env.CI === 'true';
 
 const suites = [
@@ -23,7 +25,11 @@ const suites = [
     cwd: path.join(clientsDir, 'python'),
     report: 'python-unittest.log',
     missing() {
-      const probe = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); sys.exit(0 if sys.version_info >= (3, 9) else 1)'], { encoding: 'utf8' });
+      const probe = spawnSync(
+        'python3',
+        ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); sys.exit(0 if sys.version_info >= (3, 9) else 1)'],
+        { encoding: 'utf8' },
+      );
       if (probe.error) return 'python3 not found';
       return probe.status === 0 ? undefined : `python3 is ${probe.stdout.trim()}, the client needs 3.9 or later`;
     },
@@ -33,15 +39,18 @@ const suites = [
     name: 'go',
     cwd: path.join(clientsDir, 'go'),
     report: 'go-test.jsonl',
-    missing: () => (spawnSync('go', ['version']).error ? 'go not found (Debian: apt-get install golang-go)' : undefined),
+    missing: () =>
+      spawnSync('go', ['version']).error ? 'go not found (Debian: apt-get install golang-go)' : undefined,
     command: ['go', ['test', '-count=1', '-json', './...']],
     // go test -json is for machines; people get one line per test.
     humanize(line) {
       try {
         const event = JSON.parse(line);
-        if (event.Test && ['pass', 'fail', 'skip'].includes(event.Action)) return `--- ${event.Action.toUpperCase()}: ${event.Test} (${event.Elapsed}s)\n`;
+        if (event.Test && ['pass', 'fail', 'skip'].includes(event.Action))
+          return `--- ${event.Action.toUpperCase()}: ${event.Test} (${event.Elapsed}s)\n`;
         if (!event.Test && event.Action === 'output') return event.Output;
-        if (event.Test && event.Action === 'output' && !/^(=== RUN|--- (PASS|FAIL|SKIP)|\s*$)/.test(event.Output)) return event.Output;
+        if (event.Test && event.Action === 'output' && !/^(=== RUN|--- (PASS|FAIL|SKIP)|\s*$)/.test(event.Output))
+          return event.Output;
         return '';
       } catch {
         return `${line}\n`;

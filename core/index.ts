@@ -6,20 +6,12 @@ import 'reflect-metadata';
 
 export * from './domain/index.ts';
 export * from './ports/index.ts';
-export { TOKENS, PORTS, type Token, type PortName } from './runtime/tokens.ts';
+export { TOKENS, PORTS, type Token, type PortName } from './config/tokens.ts';
 export { definePlugin, type Plugin, type PluginContext } from './runtime/plugin.ts';
-export type { HttpRoute, HttpMethod } from './runtime/http-route.ts';
-export { createHookRegistry, type TaskManagerHooks, type HookRegistry, type TaskExecutionOutcome } from './runtime/hooks.ts';
+export { createHookRegistry } from './runtime/hooks.ts';
 export { InProcessEventBus, toWireEvent } from './runtime/events.ts';
-export { parseDuration, duration, integer, boolean } from './runtime/duration.ts';
-export {
-  configSchema,
-  taskTypeSchema,
-  ROLES,
-  type Role,
-  type ResolvedConfig,
-  type TaskManagerConfigInput,
-  type TaskTypeInput,
-} from './runtime/config-schema.ts';
+export { parseDuration, duration, integer, boolean } from './config/value-schemas.ts';
+export { taskTypeSchema, ROLES, type Role, type CoreConfig, type TaskTypeInput } from './config/config-schema.ts';
+export { configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './runtime/app-config.ts';
 export { WakeList } from './runtime/wake-list.ts';
 export * from './runtime/public.ts';

@@ -46,17 +46,32 @@ export async function postLoad(options: LoadOptions): Promise<LoadResult> {
   try {
     await writeFile(bodyFile, JSON.stringify(options.body));
     const args = [
-      AUTOCANNON, '--json', '--no-progress',
-      '--connections', String(options.connections),
-      '--duration', String(options.seconds),
-      '--method', 'POST',
-      '--headers', 'content-type=application/json',
-      '--input', bodyFile,
+      AUTOCANNON,
+      '--json',
+      '--no-progress',
+      '--connections',
+      String(options.connections),
+      '--duration',
+      String(options.seconds),
+      '--method',
+      'POST',
+      '--headers',
+      'content-type=application/json',
+      '--input',
+      bodyFile,
       options.url,
     ];
     const report = JSON.parse(await run(args)) as AutocannonReport;
-    const statusCodes = Object.fromEntries(Object.entries(report.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
-    return { ok: report['2xx'], non2xx: report.non2xx, errors: report.errors + report.timeouts, seconds: report.duration, statusCodes };
+    const statusCodes = Object.fromEntries(
+      Object.entries(report.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
+    );
+    return {
+      ok: report['2xx'],
+      non2xx: report.non2xx,
+      errors: report.errors + report.timeouts,
+      seconds: report.duration,
+      statusCodes,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -70,6 +85,8 @@ function run(args: string[]): Promise<string> {
     child.stdout.on('data', (chunk: Buffer) => void (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => void (err += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`autocannon exited ${code}: ${err.slice(-2000)}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`autocannon exited ${code}: ${err.slice(-2000)}`)),
+    );
   });
 }

@@ -58,7 +58,8 @@ export async function bullPgWorker(queue: Queue, concurrency: number, processor:
 }
 
 export async function preAddPg(queue: Queue, count: number): Promise<void> {
-  for (let from = 0; from < count; from += 1000) await queue.addBulk(noopJobs(Math.min(1000, count - from), undefined, from));
+  for (let from = 0; from < count; from += 1000)
+    await queue.addBulk(noopJobs(Math.min(1000, count - from), undefined, from));
 }
 
 export async function closePg(parts: { queue: Queue; worker?: Worker }): Promise<void> {

@@ -24,7 +24,8 @@ export function noopJobs(count: number, priority?: number, from = 0) {
 }
 
 export async function preAdd(queue: Queue, count: number, priority?: number): Promise<void> {
-  for (let from = 0; from < count; from += 1000) await queue.addBulk(noopJobs(Math.min(1000, count - from), priority, from));
+  for (let from = 0; from < count; from += 1000)
+    await queue.addBulk(noopJobs(Math.min(1000, count - from), priority, from));
 }
 
 export function startRunning(worker: Worker): void {

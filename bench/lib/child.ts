@@ -36,7 +36,8 @@ export function spawnTs(entry: URL, args: readonly string[], nodeFlags: readonly
     seen.push(text);
     for (const wake of waiting) wake();
   });
-  const describe = () => `${fileURLToPath(entry)} ${args.join(' ')} (exit ${child.exitCode ?? child.signalCode ?? 'none'})\n${stderr}`;
+  const describe = () =>
+    `${fileURLToPath(entry)} ${args.join(' ')} (exit ${child.exitCode ?? child.signalCode ?? 'none'})\n${stderr}`;
 
   return {
     process: child,

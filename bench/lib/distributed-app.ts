@@ -5,7 +5,9 @@ import { createTaskManager, type TaskManager } from './our-core.ts';
 import { REDIS_URL } from './redis-keys.ts';
 
 /** The config a user deploys: the bench measures it as shipped, tuning nothing. */
-export const DISTRIBUTED_CONFIG = fileURLToPath(new URL('../../examples/distributed/taskmanager.config.ts', import.meta.url));
+export const DISTRIBUTED_CONFIG = fileURLToPath(
+  new URL('../../examples/distributed/taskmanager.config.ts', import.meta.url),
+);
 
 export interface DistributedAppOptions {
   mysqlUrl: string;

@@ -20,7 +20,12 @@ export interface DrainSetup {
 export const DRAIN_SETUPS: readonly DrainSetup[] = [
   { id: 'memory-memory', label: 'memory storage + memory queue', queue: 'memory', mysql: false },
   { id: 'memory-redis', label: 'memory storage + redis queue', queue: 'redis', mysql: false },
-  { id: 'mysql-redis', label: 'mysql storage + redis queue (examples/distributed as shipped)', queue: 'redis', mysql: true },
+  {
+    id: 'mysql-redis',
+    label: 'mysql storage + redis queue (examples/distributed as shipped)',
+    queue: 'redis',
+    mysql: true,
+  },
 ];
 
 export interface DrainBudget {
@@ -42,11 +47,31 @@ const QUICK_N = 2_000;
  * 50 000: it drains a few hundred per second, so the rest would only add precreate time.
  */
 const FULL: Record<DrainSetupId | Anchor, Record<DrainConcurrency, DrainBudget>> = {
-  'memory-memory': { 1: { n: FULL_N, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
-  'memory-redis': { 1: { n: FULL_N, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
-  'mysql-redis': { 1: { n: 20_000, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
-  bullmq: { 1: { n: FULL_N, deadlineMs: 8_000 }, 10: { n: FULL_N, deadlineMs: 10_000 }, 100: { n: FULL_N, deadlineMs: 10_000 } },
-  'bullmq-postgres': { 1: { n: 10_000, deadlineMs: 8_000 }, 10: { n: 20_000, deadlineMs: 10_000 }, 100: { n: 20_000, deadlineMs: 10_000 } },
+  'memory-memory': {
+    1: { n: FULL_N, deadlineMs: 8_000 },
+    10: { n: FULL_N, deadlineMs: 10_000 },
+    100: { n: FULL_N, deadlineMs: 10_000 },
+  },
+  'memory-redis': {
+    1: { n: FULL_N, deadlineMs: 8_000 },
+    10: { n: FULL_N, deadlineMs: 10_000 },
+    100: { n: FULL_N, deadlineMs: 10_000 },
+  },
+  'mysql-redis': {
+    1: { n: 20_000, deadlineMs: 8_000 },
+    10: { n: FULL_N, deadlineMs: 10_000 },
+    100: { n: FULL_N, deadlineMs: 10_000 },
+  },
+  bullmq: {
+    1: { n: FULL_N, deadlineMs: 8_000 },
+    10: { n: FULL_N, deadlineMs: 10_000 },
+    100: { n: FULL_N, deadlineMs: 10_000 },
+  },
+  'bullmq-postgres': {
+    1: { n: 10_000, deadlineMs: 8_000 },
+    10: { n: 20_000, deadlineMs: 10_000 },
+    100: { n: 20_000, deadlineMs: 10_000 },
+  },
 };
 
 function envNumber(name: string): number | undefined {
@@ -66,5 +91,8 @@ export function drainBudget(who: DrainSetupId | Anchor, concurrency: DrainConcur
   const base = quick ? { n: QUICK_N, deadlineMs: 3_000 } : FULL[who][concurrency];
   const n = envNumber('BENCH_DRAIN_N');
   const deadlineS = envNumber('BENCH_DRAIN_DEADLINE_S');
-  return { n: n === undefined ? base.n : Math.round(n), deadlineMs: deadlineS === undefined ? base.deadlineMs : deadlineS * 1000 };
+  return {
+    n: n === undefined ? base.n : Math.round(n),
+    deadlineMs: deadlineS === undefined ? base.deadlineMs : deadlineS * 1000,
+  };
 }

@@ -49,7 +49,9 @@ function escapeXml(text: string): string {
 
 /** 21939 → "21 939" (a thin space, as in docs/benchmarks.md's tables). */
 export function formatRate(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
 }
 
 /** A round tick step (1, 2, 2.5 or 5 × 10^k) giving at most five ticks up to `max`. */
@@ -88,14 +90,23 @@ function bars(rows: readonly ChartRow[]): { bars: Bar[]; series: string[]; xs: n
     const row = charted.find((r) => r.chart.x === x && r.bullmq !== null);
     if (!row || row.bullmq === null) continue;
     hasBull = true;
-    out.push({ series: BULLMQ_SERIES, x, value: row.bullmq, ...spread(row.runs?.bullmq, row.bullmq), partial: partial(row.notes, 'BullMQ') });
+    out.push({
+      series: BULLMQ_SERIES,
+      x,
+      value: row.bullmq,
+      ...spread(row.runs?.bullmq, row.bullmq),
+      partial: partial(row.notes, 'BullMQ'),
+    });
   }
   return { bars: out, series: hasBull ? [...series, BULLMQ_SERIES] : series, xs };
 }
 
 function caption(meta: ChartCaption): string {
   const day = meta.date.slice(0, 10);
-  const load = meta.loadavg && meta.loadavg.length > 0 ? `, load average ${meta.loadavg.map((l) => l.toFixed(1)).join(' / ')} at the end` : '';
+  const load =
+    meta.loadavg && meta.loadavg.length > 0
+      ? `, load average ${meta.loadavg.map((l) => l.toFixed(1)).join(' / ')} at the end`
+      : '';
   const runs = meta.runs > 1 ? `median of ${meta.runs} runs, whiskers = min–max` : 'a single run';
   return `${day} · ${meta.cpus} × ${meta.cpuModel} · Node ${meta.node}${load} · ${runs}`;
 }
@@ -115,28 +126,60 @@ export function drainChartSvg(rows: readonly ChartRow[], meta: ChartCaption): st
   const y = (value: number) => PLOT.top + plotHeight - (Math.max(0, value) / top) * plotHeight;
   const groupWidth = plotWidth / xs.length;
   const barWidth = Math.min(56, (groupWidth * 0.8) / series.length);
-  const color = (s: string) => (s === BULLMQ_SERIES ? BULLMQ_COLOR : (COLORS[series.indexOf(s) % COLORS.length] as string));
+  const color = (s: string) =>
+    s === BULLMQ_SERIES ? BULLMQ_COLOR : (COLORS[series.indexOf(s) % COLORS.length] as string);
   const parts: string[] = [];
   const text = (x: number, yy: number, content: string, attrs = '') =>
-    parts.push(`<text x="${x.toFixed(1)}" y="${yy.toFixed(1)}"${attrs ? ` ${attrs}` : ''}>${escapeXml(content)}</text>`);
+    parts.push(
+      `<text x="${x.toFixed(1)}" y="${yy.toFixed(1)}"${attrs ? ` ${attrs}` : ''}>${escapeXml(content)}</text>`,
+    );
 
   parts.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
-  text(WIDTH / 2, 24, 'Drain throughput of no-op tasks by worker concurrency (higher is better)', 'text-anchor="middle" font-size="15" font-weight="bold"');
-  if (meta.quick) text(WIDTH / 2, 42, 'SMOKE RUN (BENCH_QUICK): small sizes, not a measurement', 'text-anchor="middle" font-size="12" fill="#e15759"');
-  else text(WIDTH / 2, 42, 'one worker drains a queue filled before it starts; ours and BullMQ on the same Redis and machine', 'text-anchor="middle" font-size="12" fill="#444"');
+  text(
+    WIDTH / 2,
+    24,
+    'Drain throughput of no-op tasks by worker concurrency (higher is better)',
+    'text-anchor="middle" font-size="15" font-weight="bold"',
+  );
+  if (meta.quick)
+    text(
+      WIDTH / 2,
+      42,
+      'SMOKE RUN (BENCH_QUICK): small sizes, not a measurement',
+      'text-anchor="middle" font-size="12" fill="#e15759"',
+    );
+  else
+    text(
+      WIDTH / 2,
+      42,
+      'one worker drains a queue filled before it starts; ours and BullMQ on the same Redis and machine',
+      'text-anchor="middle" font-size="12" fill="#444"',
+    );
 
   // Y axis: a gridline per round step.
   for (let i = 0; i * step <= top; i++) {
     const value = step * i;
     const yy = y(value);
-    parts.push(`<line x1="${PLOT.left}" y1="${yy.toFixed(1)}" x2="${WIDTH - PLOT.right}" y2="${yy.toFixed(1)}" stroke="${i === 0 ? '#333' : '#e3e3e3'}"/>`);
+    parts.push(
+      `<line x1="${PLOT.left}" y1="${yy.toFixed(1)}" x2="${WIDTH - PLOT.right}" y2="${yy.toFixed(1)}" stroke="${i === 0 ? '#333' : '#e3e3e3'}"/>`,
+    );
     text(PLOT.left - 6, yy + 4, formatRate(value), 'text-anchor="end" font-size="11"');
   }
-  text(18, PLOT.top + plotHeight / 2, 'tasks/s', `text-anchor="middle" font-size="12" transform="rotate(-90 18 ${(PLOT.top + plotHeight / 2).toFixed(1)})"`);
+  text(
+    18,
+    PLOT.top + plotHeight / 2,
+    'tasks/s',
+    `text-anchor="middle" font-size="12" transform="rotate(-90 18 ${(PLOT.top + plotHeight / 2).toFixed(1)})"`,
+  );
 
   xs.forEach((x, group) => {
     const groupLeft = PLOT.left + group * groupWidth + (groupWidth - barWidth * series.length) / 2;
-    text(PLOT.left + group * groupWidth + groupWidth / 2, PLOT.top + plotHeight + 18, `concurrency ${x}`, 'text-anchor="middle" font-size="12"');
+    text(
+      PLOT.left + group * groupWidth + groupWidth / 2,
+      PLOT.top + plotHeight + 18,
+      `concurrency ${x}`,
+      'text-anchor="middle" font-size="12"',
+    );
     series.forEach((s, index) => {
       const bar = all.find((b) => b.series === s && b.x === x);
       if (!bar) return;
@@ -148,13 +191,25 @@ export function drainChartSvg(rows: readonly ChartRow[], meta: ChartCaption): st
       );
       if (bar.max > bar.min) {
         const mid = left + barWidth / 2;
-        parts.push(`<line class="spread" x1="${mid.toFixed(1)}" y1="${y(bar.min).toFixed(1)}" x2="${mid.toFixed(1)}" y2="${y(bar.max).toFixed(1)}" stroke="#222" stroke-width="1"/>`);
+        parts.push(
+          `<line class="spread" x1="${mid.toFixed(1)}" y1="${y(bar.min).toFixed(1)}" x2="${mid.toFixed(1)}" y2="${y(bar.max).toFixed(1)}" stroke="#222" stroke-width="1"/>`,
+        );
       }
       const labelY = Math.min(barTop, y(bar.max)) - 4;
-      text(left + barWidth / 2, labelY, `${formatRate(bar.value)}${bar.partial ? '*' : ''}`, 'class="value" text-anchor="middle" font-size="10"');
+      text(
+        left + barWidth / 2,
+        labelY,
+        `${formatRate(bar.value)}${bar.partial ? '*' : ''}`,
+        'class="value" text-anchor="middle" font-size="10"',
+      );
     });
   });
-  text(PLOT.left + plotWidth / 2, PLOT.top + plotHeight + 38, 'worker concurrency (our worker capacity / BullMQ Worker concurrency)', 'text-anchor="middle" font-size="12"');
+  text(
+    PLOT.left + plotWidth / 2,
+    PLOT.top + plotHeight + 38,
+    'worker concurrency (our worker capacity / BullMQ Worker concurrency)',
+    'text-anchor="middle" font-size="12"',
+  );
 
   // Legend: entries flow left to right under the axis label and wrap when the row is full.
   let lx = PLOT.left;
@@ -165,12 +220,19 @@ export function drainChartSvg(rows: readonly ChartRow[], meta: ChartCaption): st
       lx = PLOT.left;
       legendY += 18;
     }
-    parts.push(`<rect class="legend" x="${lx.toFixed(1)}" y="${legendY - 10}" width="12" height="12" fill="${color(s)}"/>`);
+    parts.push(
+      `<rect class="legend" x="${lx.toFixed(1)}" y="${legendY - 10}" width="12" height="12" fill="${color(s)}"/>`,
+    );
     text(lx + 17, legendY, s, 'font-size="12"');
     lx += width;
   }
   const anyPartial = all.some((b) => b.partial);
-  text(PLOT.left, HEIGHT - 26, `${anyPartial ? '* at least one run stopped at its deadline: rate so far. ' : ''}BullMQ: one run per concurrency, shared by our setups.`, 'font-size="11" fill="#444"');
+  text(
+    PLOT.left,
+    HEIGHT - 26,
+    `${anyPartial ? '* at least one run stopped at its deadline: rate so far. ' : ''}BullMQ: one run per concurrency, shared by our setups.`,
+    'font-size="11" fill="#444"',
+  );
   text(PLOT.left, HEIGHT - 10, caption(meta), 'font-size="11" fill="#444"');
 
   return [

@@ -12,7 +12,11 @@ export interface DurationRun {
  * Keeps `concurrency` calls of `work` in flight until `seconds` have passed (calls already
  * started finish and count), the in-process counterpart of an autocannon run.
  */
-export async function forDuration(seconds: number, concurrency: number, work: () => Promise<unknown>): Promise<DurationRun> {
+export async function forDuration(
+  seconds: number,
+  concurrency: number,
+  work: () => Promise<unknown>,
+): Promise<DurationRun> {
   let done = 0;
   let errors = 0;
   const startedAt = nowMs();

@@ -41,7 +41,8 @@ async function ours(prefix: string, tasks: number, sleepMs: number, deadlineMs: 
   let worker: Worker | undefined;
   try {
     const before = settledMemory();
-    for (let from = 0; from < tasks; from += BATCH) await app.services.tasks.createMany(sleepInputs(Math.min(BATCH, tasks - from), sleepMs, from));
+    for (let from = 0; from < tasks; from += BATCH)
+      await app.services.tasks.createMany(sleepInputs(Math.min(BATCH, tasks - from), sleepMs, from));
     const sampler = rssSampler();
     const startedAt = nowMs();
     worker = await startWorker(app);
@@ -50,7 +51,16 @@ async function ours(prefix: string, tasks: number, sleepMs: number, deadlineMs: 
     const sampledPeakRssMb = sampler.stop();
     const counts = await app.resolve(TOKENS.Storage).countByStatus();
     const after = settledMemory();
-    return { tasks, succeeded: counts.SUCCESS, failed, wallMs, before, after, sampledPeakRssMb, peakRssMb: peakRssMb() };
+    return {
+      tasks,
+      succeeded: counts.SUCCESS,
+      failed,
+      wallMs,
+      before,
+      after,
+      sampledPeakRssMb,
+      peakRssMb: peakRssMb(),
+    };
   } finally {
     offCompleted();
     offFailed();

@@ -1,6 +1,13 @@
 import { pino } from 'pino';
 import type { Plugin } from '../../core/index.ts';
-import { createTaskManager, Worker, type CreateTaskInput, type LocalHandlerLike, type Role, type TaskManager } from './our-core.ts';
+import {
+  createTaskManager,
+  Worker,
+  type CreateTaskInput,
+  type LocalHandlerLike,
+  type Role,
+  type TaskManager,
+} from './our-core.ts';
 import { localExecutor } from '../../plugins/executor-local/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { memoryQueue } from '../../plugins/queue-memory/index.ts';
@@ -39,9 +46,8 @@ export const NOOP_TYPE = 'noop';
  * default: the bench measures what a user gets.
  */
 export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
-  const queue = options.queue === 'redis'
-    ? redisQueue({ url: REDIS_URL, prefix: `${options.prefix}:` })
-    : memoryQueue();
+  const queue =
+    options.queue === 'redis' ? redisQueue({ url: REDIS_URL, prefix: `${options.prefix}:` }) : memoryQueue();
   const app = await createTaskManager(
     {
       app: { logLevel: 'silent', nodeId: 'bench' },
@@ -49,7 +55,12 @@ export async function ourApp(options: OurAppOptions): Promise<TaskManager> {
       scheduler: options.leaderLockTtl ? { leaderLockTtl: options.leaderLockTtl } : {},
       worker: { capacity: options.capacity ?? 10, enabled: options.worker ?? true },
       taskTypes: [{ taskType: NOOP_TYPE, executorType: 'local', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
-      plugins: [storagePlugin(options), queue, loadBalancers(), localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) })],
+      plugins: [
+        storagePlugin(options),
+        queue,
+        loadBalancers(),
+        localExecutor({ [NOOP_TYPE]: options.handler ?? (() => null) }),
+      ],
     },
     { env: {}, logger: pino({ level: 'silent' }) },
   );
@@ -83,16 +94,28 @@ export function noopInputs(count: number, priority = 0, from = 0, taskType = NOO
  * Pre-creates `count` tasks through createMany in batches of 1000, `parallel` batches in
  * flight (2 keep both Node and MySQL busy when each batch is a durable transaction).
  */
-export async function precreate(app: TaskManager, count: number, priority = 0, parallel = 1, taskType = NOOP_TYPE): Promise<void> {
+export async function precreate(
+  app: TaskManager,
+  count: number,
+  priority = 0,
+  parallel = 1,
+  taskType = NOOP_TYPE,
+): Promise<void> {
   const batches = Math.ceil(count / 1000);
-  await inFlight(batches, parallel, (b) => app.services.tasks.createMany(noopInputs(Math.min(1000, count - b * 1000), priority, b * 1000, taskType)));
+  await inFlight(batches, parallel, (b) =>
+    app.services.tasks.createMany(noopInputs(Math.min(1000, count - b * 1000), priority, b * 1000, taskType)),
+  );
 }
 
 /** Counts task_completed events of this app (its own: the bench must not make events cross processes). */
 export function completionCounter(app: TaskManager): { count: () => number; off: () => void } {
   let completed = 0;
-  const off = app.events.on('task_completed', () => {
-    completed++;
-  }, { localOnly: true });
+  const off = app.events.on(
+    'task_completed',
+    () => {
+      completed++;
+    },
+    { localOnly: true },
+  );
   return { count: () => completed, off };
 }

@@ -20,7 +20,12 @@ export async function sleepApp(prefix: string, capacity: number): Promise<TaskMa
       roles: ['api', 'scheduler', 'worker'],
       worker: { capacity, enabled: false },
       taskTypes: [{ taskType: SLEEP_TYPE, executorType: 'demo', maxConcurrent: 0, defaultMaxRetry: 0, retryDelay: 0 }],
-      plugins: [memoryStorage(), redisQueue({ url: REDIS_URL, prefix: `${prefix}:` }), loadBalancers(), demoExecutors()],
+      plugins: [
+        memoryStorage(),
+        redisQueue({ url: REDIS_URL, prefix: `${prefix}:` }),
+        loadBalancers(),
+        demoExecutors(),
+      ],
     },
     { env: {}, logger: pino({ level: 'silent' }) },
   );

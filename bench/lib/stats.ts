@@ -26,7 +26,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight. */
-export async function inFlight(count: number, concurrency: number, work: (i: number) => Promise<unknown>): Promise<void> {
+export async function inFlight(
+  count: number,
+  concurrency: number,
+  work: (i: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {

@@ -65,8 +65,22 @@ export const creation: Scenario = {
       const bullmq = await measure(bull);
       const storage = `memory storage + ${queue} queue`;
       results.push(
-        { name: 'creation', variant: `${storage}: createMany(${BATCH}) × ${BATCHES} vs addBulk`, ours: round(mine.batch), bullmq: round(bullmq.batch), unit: 'tasks/s', higherIsBetter: true },
-        { name: 'creation', variant: `${storage}: create × ${SINGLES}, ${SINGLE_CONCURRENCY} in flight vs add`, ours: round(mine.single), bullmq: round(bullmq.single), unit: 'tasks/s', higherIsBetter: true },
+        {
+          name: 'creation',
+          variant: `${storage}: createMany(${BATCH}) × ${BATCHES} vs addBulk`,
+          ours: round(mine.batch),
+          bullmq: round(bullmq.batch),
+          unit: 'tasks/s',
+          higherIsBetter: true,
+        },
+        {
+          name: 'creation',
+          variant: `${storage}: create × ${SINGLES}, ${SINGLE_CONCURRENCY} in flight vs add`,
+          ours: round(mine.single),
+          bullmq: round(bullmq.single),
+          unit: 'tasks/s',
+          higherIsBetter: true,
+        },
       );
     }
     return results;

@@ -1,10 +1,16 @@
 import { bullQueue, bullWorker, closeBull, preAdd, startRunning } from '../lib/bullmq.ts';
 import { bullPgQueue, bullPgWorker, closePg, preAddPg } from '../lib/bullmq-postgres.ts';
 import { distributedApp } from '../lib/distributed-app.ts';
-import { drainBudget, DRAIN_CONCURRENCIES, DRAIN_SETUPS, type DrainBudget, type DrainSetup } from '../lib/drain-budget.ts';
+import {
+  drainBudget,
+  DRAIN_CONCURRENCIES,
+  DRAIN_SETUPS,
+  type DrainBudget,
+  type DrainSetup,
+} from '../lib/drain-budget.ts';
 import { freshMysqlDatabase, type BenchDatabase } from '../lib/mysql-database.ts';
 import { completionCounter, ourApp, precreate, startWorker, stopApp } from '../lib/our-app.ts';
-import type { TaskManager } from '../lib/our-core.ts';
+import type { TaskManager, Worker } from '../lib/our-core.ts';
 import { benchPrefix } from '../lib/redis-keys.ts';
 import type { Measurement, Scenario } from '../lib/result.ts';
 import { nowMs, round, untilCount } from '../lib/stats.ts';
@@ -40,7 +46,7 @@ export async function drainOurs(setup: DrainSetup, capacity: number, budget: Dra
       ? await distributedApp({ mysqlUrl: database.url, prefix: prefix!, capacity, worker: false })
       : await ourApp({ queue: setup.queue, prefix, capacity, worker: false });
     const completed = completionCounter(app);
-    let worker;
+    let worker: Worker | undefined;
     try {
       await precreate(app, budget.n, 0, setup.mysql ? 2 : 1, database ? ECHO_TYPE : undefined);
       const startedAt = nowMs();
@@ -96,10 +102,20 @@ export async function drainBullPostgres(concurrency: number, budget: DrainBudget
 }
 
 /** "deadline …: ours 812/50000 in 10.0 s": bench/chart.ts marks such bars as partial. */
-function note(ours: Drained, ourBudget: DrainBudget, other: Drained, otherBudget: DrainBudget, otherName = 'BullMQ'): string | undefined {
+function note(
+  ours: Drained,
+  ourBudget: DrainBudget,
+  other: Drained,
+  otherBudget: DrainBudget,
+  otherName = 'BullMQ',
+): string | undefined {
   const partial = [
-    ours.done < ours.n ? `ours ${ours.done}/${ours.n} in ${ours.seconds.toFixed(1)} s (deadline ${ourBudget.deadlineMs / 1000} s)` : '',
-    other.done < other.n ? `${otherName} ${other.done}/${other.n} in ${other.seconds.toFixed(1)} s (deadline ${otherBudget.deadlineMs / 1000} s)` : '',
+    ours.done < ours.n
+      ? `ours ${ours.done}/${ours.n} in ${ours.seconds.toFixed(1)} s (deadline ${ourBudget.deadlineMs / 1000} s)`
+      : '',
+    other.done < other.n
+      ? `${otherName} ${other.done}/${other.n} in ${other.seconds.toFixed(1)} s (deadline ${otherBudget.deadlineMs / 1000} s)`
+      : '',
   ].filter(Boolean);
   return partial.length > 0 ? `deadline reached, rate so far: ${partial.join(', ')}` : undefined;
 }

@@ -37,7 +37,8 @@ async function crashFailoverOnce(): Promise<{ ms: number; note?: string }> {
     await child.kill();
     await untilCount(() => (elected.electedAt() > 0 ? 1 : 0), 1, LOCK_TTL_MS + 10_000);
     elected.off();
-    if (elected.electedAt() === 0) return { ms: Number.NaN, note: `no leader within ${LOCK_TTL_MS + 10_000} ms of the kill` };
+    if (elected.electedAt() === 0)
+      return { ms: Number.NaN, note: `no leader within ${LOCK_TTL_MS + 10_000} ms of the kill` };
     const ms = elected.electedAt() - killedAt;
     return { ms, note: ms > TARGET_MS ? `over the ${TARGET_MS} ms target` : undefined };
   } finally {

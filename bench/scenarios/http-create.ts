@@ -26,14 +26,18 @@ interface Rate {
 
 function httpRate(result: LoadResult, tasksPerRequest: number): Rate {
   const failed = result.non2xx + result.errors;
-  const note = failed > 0
-    ? `${result.ok} requests 2xx, ${result.non2xx} non-2xx, ${result.errors} errors/timeouts; status codes ${JSON.stringify(result.statusCodes)}`
-    : undefined;
+  const note =
+    failed > 0
+      ? `${result.ok} requests 2xx, ${result.non2xx} non-2xx, ${result.errors} errors/timeouts; status codes ${JSON.stringify(result.statusCodes)}`
+      : undefined;
   return { tasksPerSecond: (result.ok * tasksPerRequest) / result.seconds, note };
 }
 
 function callRate(run: DurationRun, tasksPerCall: number): Rate {
-  return { tasksPerSecond: (run.done * tasksPerCall) / run.seconds, note: run.errors > 0 ? `BullMQ: ${run.errors} calls threw` : undefined };
+  return {
+    tasksPerSecond: (run.done * tasksPerCall) / run.seconds,
+    note: run.errors > 0 ? `BullMQ: ${run.errors} calls threw` : undefined,
+  };
 }
 
 /** POST /api/v1/tasks and /api/v1/tasks/batch on an api-only app with `storage` and the Redis queue. */
@@ -46,7 +50,12 @@ async function ours(storage: StorageChoice): Promise<{ single: Rate; batch: Rate
     // Warm-up (not counted): JIT, keep-alive connections, the storage's pool.
     await postLoad({ url: single, body: singleBody, connections: SINGLE_CONNECTIONS, seconds: 1 });
     await postLoad({ url: batch, body: batchBody, connections: BATCH_CONNECTIONS, seconds: 1 });
-    const singles = await postLoad({ url: single, body: singleBody, connections: SINGLE_CONNECTIONS, seconds: SECONDS });
+    const singles = await postLoad({
+      url: single,
+      body: singleBody,
+      connections: SINGLE_CONNECTIONS,
+      seconds: SECONDS,
+    });
     const batches = await postLoad({ url: batch, body: batchBody, connections: BATCH_CONNECTIONS, seconds: SECONDS });
     return { single: httpRate(singles, 1), batch: httpRate(batches, BATCH) };
   } finally {

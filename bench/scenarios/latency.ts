@@ -103,22 +103,32 @@ async function bull(rate: number): Promise<LatencySummary> {
 function note(rate: number, sides: Record<string, LatencySummary>): string | undefined {
   const issues = Object.entries(sides).flatMap(([who, s]) => [
     ...(s.started < s.sent ? [`${who} started ${s.started}/${s.sent}`] : []),
-    ...(s.achievedPerSecond < rate * KEPT_UP ? [`${who} sent at ${s.achievedPerSecond}/s (max lag ${s.maxLagMs} ms)`] : []),
+    ...(s.achievedPerSecond < rate * KEPT_UP
+      ? [`${who} sent at ${s.achievedPerSecond}/s (max lag ${s.maxLagMs} ms)`]
+      : []),
   ]);
   return issues.length > 0 ? issues.join(', ') : undefined;
 }
 
-function rows(label: string, rate: number, mine: LatencySummary, theirs: LatencySummary, comparison = ''): Measurement[] {
+function rows(
+  label: string,
+  rate: number,
+  mine: LatencySummary,
+  theirs: LatencySummary,
+  comparison = '',
+): Measurement[] {
   const detail = note(rate, { ours: mine, BullMQ: theirs });
-  return (['p50', 'p95', 'p99'] as const).map((p): Measurement => ({
-    name: 'latency',
-    variant: `${label}: create → executor start ${p}, ${rate}/s for ${SECONDS} s${comparison}`,
-    ours: mine[p],
-    bullmq: theirs[p],
-    unit: 'ms',
-    higherIsBetter: false,
-    note: detail,
-  }));
+  return (['p50', 'p95', 'p99'] as const).map(
+    (p): Measurement => ({
+      name: 'latency',
+      variant: `${label}: create → executor start ${p}, ${rate}/s for ${SECONDS} s${comparison}`,
+      ours: mine[p],
+      bullmq: theirs[p],
+      unit: 'ms',
+      higherIsBetter: false,
+      note: detail,
+    }),
+  );
 }
 
 /**

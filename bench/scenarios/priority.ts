@@ -1,5 +1,6 @@
 import { bullQueue, bullWorker, closeBull, preAdd, startRunning } from '../lib/bullmq.ts';
 import { completionCounter, ourApp, precreate, startWorker, stopApp, NOOP_TYPE } from '../lib/our-app.ts';
+import type { Worker } from '../lib/our-core.ts';
 import { benchPrefix } from '../lib/redis-keys.ts';
 import type { Measurement, Scenario } from '../lib/result.ts';
 import { nowMs, quick, round, untilCount } from '../lib/stats.ts';
@@ -31,7 +32,7 @@ async function ours(): Promise<{ ms: number; behind: number }> {
     },
   });
   const completed = completionCounter(app);
-  let worker;
+  let worker: Worker | undefined;
   try {
     await precreate(app, BACKLOG, 0);
     worker = await startWorker(app);

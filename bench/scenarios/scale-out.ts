@@ -54,7 +54,13 @@ async function drainWith(processes: number): Promise<{ perSecond: number; note?:
   const prefix = benchPrefix('ours');
   const children: ChildProcess[] = [];
   try {
-    const api = await distributedApp({ mysqlUrl: database.url, prefix, capacity: CAPACITY, worker: false, roles: 'api' });
+    const api = await distributedApp({
+      mysqlUrl: database.url,
+      prefix,
+      capacity: CAPACITY,
+      worker: false,
+      roles: 'api',
+    });
     try {
       await precreate(api, TASKS, 0, 2, 'echo');
       for (let i = 0; i < processes; i++) children.push(startProcess(i, database, prefix));
@@ -62,7 +68,8 @@ async function drainWith(processes: number): Promise<{ perSecond: number; note?:
       // connecting) is not scale-out, and the first process drains while the others boot.
       const started = nowMs();
       while ((await api.services.cluster.workers()).length < processes) {
-        if (nowMs() - started > 60_000) return { perSecond: 0, note: `only some of ${processes} workers registered in 60 s` };
+        if (nowMs() - started > 60_000)
+          return { perSecond: 0, note: `only some of ${processes} workers registered in 60 s` };
         await sleep(50);
       }
       const fromAt = nowMs();

@@ -32,7 +32,10 @@ async function workers(flags: ConnectionFlags): Promise<void> {
     listed,
     [
       { header: 'WORKER', cell: (w) => w.worker_id },
-      { header: 'STATUS', cell: (w) => (w.healthy ? color.green(w.status) : color.red(w.status === 'ONLINE' ? 'UNHEALTHY' : w.status)) },
+      {
+        header: 'STATUS',
+        cell: (w) => (w.healthy ? color.green(w.status) : color.red(w.status === 'ONLINE' ? 'UNHEALTHY' : w.status)),
+      },
       { header: 'LOAD', cell: (w) => `${w.current_load}/${w.capacity}`, align: 'right' },
       { header: 'IN FLIGHT', cell: (w) => String(w.in_flight), align: 'right' },
       { header: 'WEIGHT', cell: (w) => String(w.weight), align: 'right' },
@@ -60,7 +63,11 @@ async function taskTypes(flags: ConnectionFlags): Promise<void> {
       { header: 'TIMEOUT', cell: (t) => `${t.default_timeout} s`, align: 'right' },
       { header: 'RETRIES', cell: (t) => String(t.default_max_retry), align: 'right' },
       { header: 'RETRY DELAY', cell: (t) => `${t.retry_strategy.toLowerCase()} ${t.retry_delay} s` },
-      { header: 'CONCURRENCY', cell: (t) => (t.max_concurrent === 0 ? 'no cap' : String(t.max_concurrent)), align: 'right' },
+      {
+        header: 'CONCURRENCY',
+        cell: (t) => (t.max_concurrent === 0 ? 'no cap' : String(t.max_concurrent)),
+        align: 'right',
+      },
       { header: 'DESCRIPTION', cell: (t) => t.description ?? '' },
     ],
     color.bold,
@@ -71,7 +78,8 @@ async function taskTypes(flags: ConnectionFlags): Promise<void> {
 /** A field of a schedule, which the server's API document does not describe yet. */
 function field(schedule: Schedule, ...path: string[]): string {
   let value: unknown = schedule;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of path)
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   return value === undefined || value === null ? '-' : String(value);
 }
 
@@ -82,7 +90,10 @@ async function schedules(flags: ConnectionFlags): Promise<void> {
     listed = await client.listSchedules();
   } catch (error) {
     if (error instanceof TaskManagerError && error.status === 404) {
-      throw new CliFailure(`the server at ${url} has no schedules (GET /api/v1/schedules answered 404): it is a version without cron schedules`, EXIT.ERROR);
+      throw new CliFailure(
+        `the server at ${url} has no schedules (GET /api/v1/schedules answered 404): it is a version without cron schedules`,
+        EXIT.ERROR,
+      );
     }
     throw error;
   }
@@ -109,6 +120,8 @@ export function registerClusterCommands(cli: CAC): void {
     .option('--watch', 'refresh every second until Ctrl-C (with --json: one document per line)')
     .action(stats);
   withConnectionOptions(cli.command('workers', 'Registered workers: health, load, heartbeat')).action(workers);
-  withConnectionOptions(cli.command('task-types', 'Task types: executor, timeout, retries, concurrency')).action(taskTypes);
+  withConnectionOptions(cli.command('task-types', 'Task types: executor, timeout, retries, concurrency')).action(
+    taskTypes,
+  );
   withConnectionOptions(cli.command('schedules', 'Cron schedules (servers that have them)')).action(schedules);
 }

@@ -43,7 +43,8 @@ export function serverUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv = proce
   } catch {
     throw new UsageError(`--url must be a URL such as ${DEFAULT_URL}, not "${written}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL, not "${written}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url must be an http:// or https:// URL, not "${written}"`);
   return written.replace(/\/+$/, '');
 }
 

@@ -24,7 +24,8 @@ export function describeError(error: unknown, url: string): ErrorReport {
   if (error instanceof WaitTimeoutError) return { message: error.message, exitCode: EXIT.WAIT_TIMEOUT };
   if (error instanceof TaskManagerError) {
     // Code 0: no answer at all (connection refused, DNS, timeout).
-    if (error.code === 0) return { message: `cannot reach ${url}: is taskmanager start running at ${url}?`, exitCode: EXIT.ERROR };
+    if (error.code === 0)
+      return { message: `cannot reach ${url}: is taskmanager start running at ${url}?`, exitCode: EXIT.ERROR };
     const hint = error.code === 40101 ? ' (pass --api-key or set TM_API_KEY)' : '';
     return { message: `error ${error.code}: ${error.message}${hint}`, exitCode: EXIT.ERROR };
   }

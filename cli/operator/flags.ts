@@ -20,7 +20,8 @@ export function number(value: Raw, flag: string): number | undefined {
   const written = text(value, flag);
   if (written === undefined) return undefined;
   const parsed = Number(written);
-  if (written.trim() === '' || !Number.isFinite(parsed)) throw new UsageError(`${flag} must be a number, not "${written}"`);
+  if (written.trim() === '' || !Number.isFinite(parsed))
+    throw new UsageError(`${flag} must be a number, not "${written}"`);
   return parsed;
 }
 
@@ -28,14 +29,16 @@ export function number(value: Raw, flag: string): number | undefined {
 export function integer(value: Raw, flag: string, min: number): number | undefined {
   const parsed = number(value, flag);
   if (parsed === undefined) return undefined;
-  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, not "${text(value, flag)}"`);
+  if (!Number.isInteger(parsed) || parsed < min)
+    throw new UsageError(`${flag} must be a whole number of at least ${min}, not "${text(value, flag)}"`);
   return parsed;
 }
 
 /** Seconds greater than zero (`--timeout 30`). */
 export function positiveSeconds(value: Raw, flag: string): number | undefined {
   const parsed = number(value, flag);
-  if (parsed !== undefined && parsed <= 0) throw new UsageError(`${flag} must be a number of seconds greater than 0, not "${text(value, flag)}"`);
+  if (parsed !== undefined && parsed <= 0)
+    throw new UsageError(`${flag} must be a number of seconds greater than 0, not "${text(value, flag)}"`);
   return parsed;
 }
 

@@ -42,7 +42,11 @@ describe('renderTable', () => {
       { header: 'N', cell: (r) => String(r.n), align: 'right' },
       { header: 'STATUS', cell: (r) => r.status },
     ]);
-    expect(lines.map((line) => stripVTControlCharacters(line))).toEqual(['NAME     N  STATUS', 'alpha    5  SUCCESS', 'b      120  FAILED']);
+    expect(lines.map((line) => stripVTControlCharacters(line))).toEqual([
+      'NAME     N  STATUS',
+      'alpha    5  SUCCESS',
+      'b      120  FAILED',
+    ]);
     expect(lines[1]).toContain('\x1b[32mSUCCESS\x1b[39m');
   });
 });

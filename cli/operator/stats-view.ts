@@ -1,5 +1,11 @@
 /** What `taskmanager stats` shows: counts by status, queue lengths, the leader, workers online. */
-import type { QueueLengths, SchedulerStatus, Stats, TaskManagerClient, TaskStatus } from '../../clients/typescript/src/index.ts';
+import type {
+  QueueLengths,
+  SchedulerStatus,
+  Stats,
+  TaskManagerClient,
+  TaskStatus,
+} from '../../clients/typescript/src/index.ts';
 import { paintStatus, relativeTime } from './format.ts';
 import type { Colors } from './output.ts';
 import { renderTable } from './table.ts';
@@ -15,8 +21,18 @@ const STATUS_ORDER: readonly TaskStatus[] = ['PENDING', 'PROCESSING', 'SUCCESS',
 
 /** Four reads at once; each is a cheap call on the server. */
 export async function gatherStats(client: TaskManagerClient): Promise<ClusterStats> {
-  const [stats, queues, scheduler, workers] = await Promise.all([client.getStats(), client.getQueues(), client.getScheduler(), client.listWorkers()]);
-  return { tasks: stats.tasks, queues, scheduler, workers: { online: workers.filter((w) => w.healthy).length, total: workers.length } };
+  const [stats, queues, scheduler, workers] = await Promise.all([
+    client.getStats(),
+    client.getQueues(),
+    client.getScheduler(),
+    client.listWorkers(),
+  ]);
+  return {
+    tasks: stats.tasks,
+    queues,
+    scheduler,
+    workers: { online: workers.filter((w) => w.healthy).length, total: workers.length },
+  };
 }
 
 export function renderStats(stats: ClusterStats, color: Colors, now: number = Date.now()): string[] {
@@ -25,7 +41,11 @@ export function renderStats(stats: ClusterStats, color: Colors, now: number = Da
   const tasks = renderTable(
     [counts],
     [
-      ...STATUS_ORDER.map((status) => ({ header: paintStatus(status, color), cell: (c: typeof counts) => String(c[status]), align: 'right' as const })),
+      ...STATUS_ORDER.map((status) => ({
+        header: paintStatus(status, color),
+        cell: (c: typeof counts) => String(c[status]),
+        align: 'right' as const,
+      })),
       { header: 'TOTAL', cell: () => String(stats.tasks.total), align: 'right' as const },
     ],
   );
@@ -56,7 +76,8 @@ export function renderStats(stats: ClusterStats, color: Colors, now: number = Da
   const leader = scheduler.leader_id
     ? `${scheduler.leader_id}${scheduler.leader_since ? color.dim(` (since ${relativeTime(scheduler.leader_since, now)})`) : ''}`
     : color.red('none');
-  const online = stats.workers.online === 0 ? color.red(String(stats.workers.online)) : color.green(String(stats.workers.online));
+  const online =
+    stats.workers.online === 0 ? color.red(String(stats.workers.online)) : color.green(String(stats.workers.online));
   const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
   return [
     heading('Tasks'),

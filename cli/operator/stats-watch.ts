@@ -35,7 +35,9 @@ export async function watchStats({ client, out, url }: Session): Promise<void> {
       else out.error(message);
     }
     if (!out.json && frame) {
-      const header = out.color.dim(`every ${REFRESH_MS / 1000} s, Ctrl-C to stop — ${url} at ${new Date().toLocaleTimeString()}`);
+      const header = out.color.dim(
+        `every ${REFRESH_MS / 1000} s, Ctrl-C to stop — ${url} at ${new Date().toLocaleTimeString()}`,
+      );
       if (redraw) out.write(`${CLEAR_SCREEN}${header}\n\n${frame.join('\n')}\n`);
       else out.print([header, '', ...frame, ''].join('\n'));
     }

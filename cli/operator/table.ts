@@ -23,9 +23,15 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
  * The rows as lines of text under a header line, each column as wide as its widest cell. The
  * last column is not padded (no trailing blanks); `styleHeader` may colour the header.
  */
-export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], styleHeader: (text: string) => string = (t) => t): string[] {
+export function renderTable<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  styleHeader: (text: string) => string = (t) => t,
+): string[] {
   const cells = rows.map((row) => columns.map((column) => column.cell(row)));
-  const widths = columns.map((column, i) => Math.max(visibleWidth(column.header), ...cells.map((line) => visibleWidth(line[i]!))));
+  const widths = columns.map((column, i) =>
+    Math.max(visibleWidth(column.header), ...cells.map((line) => visibleWidth(line[i]!))),
+  );
   const line = (values: string[], style: (text: string) => string = (t) => t) =>
     values
       .map((value, i) => {
@@ -35,5 +41,11 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
       })
       .join(GAP)
       .trimEnd();
-  return [line(columns.map((c) => c.header), styleHeader), ...cells.map((values) => line(values))];
+  return [
+    line(
+      columns.map((c) => c.header),
+      styleHeader,
+    ),
+    ...cells.map((values) => line(values)),
+  ];
 }

@@ -25,12 +25,18 @@ export function renderTask(task: Task, color: Colors, now: number = Date.now()):
     ['started', when(task.started_at, now)],
     ['completed', when(task.completed_at, now) + (ran === undefined ? '' : `, ran ${duration(ran)}`)],
   ];
-  if (task.progress) fields.push(['progress', `${task.progress.percent}%${task.progress.message ? ` ${task.progress.message}` : ''}`]);
+  if (task.progress)
+    fields.push(['progress', `${task.progress.percent}%${task.progress.message ? ` ${task.progress.message}` : ''}`]);
   if (task.error_msg) fields.push(['error', color.red(task.error_msg)]);
   const width = Math.max(...fields.map(([label]) => label.length));
   const lines = fields.map(([label, value]) => `${color.dim(label.padEnd(width))}  ${value}`);
   const block = (label: string, value: unknown) => {
-    lines.push(color.dim(label), ...JSON.stringify(value, null, 2).split('\n').map((line) => `  ${line}`));
+    lines.push(
+      color.dim(label),
+      ...JSON.stringify(value, null, 2)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
   };
   block('payload', task.payload);
   if (task.result !== null && task.result !== undefined) block('result', task.result);
@@ -82,7 +88,8 @@ export function summarizeTask(task: Task, color: Colors): string {
   const ran = between(task.started_at, task.completed_at);
   const parts = [task.task_id, paintStatus(task.status, color)];
   if (task.status === 'SUCCESS' && ran !== undefined) parts.push(color.dim(`in ${duration(ran)}`));
-  if (task.status === 'SUCCESS' && task.result !== null && task.result !== undefined) parts.push(compactJson(task.result, 200));
+  if (task.status === 'SUCCESS' && task.result !== null && task.result !== undefined)
+    parts.push(compactJson(task.result, 200));
   if (task.error_msg && task.status !== 'SUCCESS') parts.push(color.red(task.error_msg));
   return parts.join('  ');
 }

@@ -75,7 +75,11 @@ async function list(flags: ListFlags): Promise<void> {
 
   const tasks: Task[] = [];
   let more = false;
-  for await (const page of client.listTasks({ status, task_type: taskType, limit: String(Math.min(limit, MAX_PAGE)) })) {
+  for await (const page of client.listTasks({
+    status,
+    task_type: taskType,
+    limit: String(Math.min(limit, MAX_PAGE)),
+  })) {
     const room = limit - tasks.length;
     tasks.push(...page.items.slice(0, room));
     more = page.items.length > room || page.next_cursor !== null;
@@ -95,13 +99,22 @@ export function registerTaskCommands(cli: CAC): void {
     .option('--idempotency-key <key>', 'becomes the task id; creating twice with one key returns the first task')
     .example(`  $ taskmanager tasks create echo --payload '{"a":1}'`)
     .action(create);
-  withConnectionOptions(cli.command('tasks get <task_id>', 'Show a task: status, times, payload, result, error')).action(get);
+  withConnectionOptions(
+    cli.command('tasks get <task_id>', 'Show a task: status, times, payload, result, error'),
+  ).action(get);
   withConnectionOptions(cli.command('tasks logs <task_id>', "Show a task's log, oldest first")).action(logs);
-  withConnectionOptions(cli.command('tasks cancel <task_id>', 'Cancel a pending or running task')).action(changeState('cancelTask'));
-  withConnectionOptions(cli.command('tasks retry <task_id>', 'Put a FAILED or TIMEOUT task back to PENDING')).action(changeState('retryTask'));
+  withConnectionOptions(cli.command('tasks cancel <task_id>', 'Cancel a pending or running task')).action(
+    changeState('cancelTask'),
+  );
+  withConnectionOptions(cli.command('tasks retry <task_id>', 'Put a FAILED or TIMEOUT task back to PENDING')).action(
+    changeState('retryTask'),
+  );
   registerWaitCommand(cli);
   withConnectionOptions(cli.command('tasks ls', 'List tasks, newest first'))
-    .option('--status <statuses>', 'only these statuses, comma-separated (PENDING,PROCESSING,SUCCESS,FAILED,TIMEOUT,CANCELLED)')
+    .option(
+      '--status <statuses>',
+      'only these statuses, comma-separated (PENDING,PROCESSING,SUCCESS,FAILED,TIMEOUT,CANCELLED)',
+    )
     .option('--type <task_type>', 'only this task type')
     .option('--limit <n>', `at most this many tasks (default: ${DEFAULT_LIST_LIMIT})`)
     .action(list);

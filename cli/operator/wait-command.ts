@@ -47,7 +47,9 @@ class StatusLine {
     const { color } = this.out;
     const spinner = color.cyan(FRAMES[this.frame++ % FRAMES.length]!);
     const status = this.last ? paintStatus(this.last.status, color) : color.dim('…');
-    const progress = this.last?.progress ? ` ${this.last.progress.percent}%${this.last.progress.message ? ` ${this.last.progress.message}` : ''}` : '';
+    const progress = this.last?.progress
+      ? ` ${this.last.progress.percent}%${this.last.progress.message ? ` ${this.last.progress.message}` : ''}`
+      : '';
     const line = `${spinner} ${this.taskId}  ${status}${progress}  ${color.dim(duration(Date.now() - this.started))}`;
     this.out.write(CLEAR_LINE + line);
   }
@@ -72,12 +74,15 @@ async function wait(taskId: string, flags: WaitFlags): Promise<ExitCode> {
   if (line) process.once('SIGINT', interrupt);
   let task: Task;
   try {
-    const timeoutMs = timeoutSeconds === undefined ? NO_TIMEOUT_MS : Math.min(NO_TIMEOUT_MS, Math.ceil(timeoutSeconds * 1000));
+    const timeoutMs =
+      timeoutSeconds === undefined ? NO_TIMEOUT_MS : Math.min(NO_TIMEOUT_MS, Math.ceil(timeoutSeconds * 1000));
     task = await client.waitForTask(taskId, { timeoutMs, onUpdate: (update) => line?.update(update) });
   } catch (error) {
     if (error instanceof WaitTimeoutError) {
       line?.stop();
-      out.error(`taskmanager: task ${taskId} did not finish within ${timeoutSeconds} s (last status: ${error.lastStatus ?? 'unknown'})`);
+      out.error(
+        `taskmanager: task ${taskId} did not finish within ${timeoutSeconds} s (last status: ${error.lastStatus ?? 'unknown'})`,
+      );
       return EXIT.WAIT_TIMEOUT;
     }
     throw error;
@@ -91,7 +96,12 @@ async function wait(taskId: string, flags: WaitFlags): Promise<ExitCode> {
 }
 
 export function registerWaitCommand(cli: CAC): void {
-  withConnectionOptions(cli.command('tasks wait <task_id>', 'Wait until a task is final; exit 0 on SUCCESS, 3 on another status, 4 on timeout'))
+  withConnectionOptions(
+    cli.command(
+      'tasks wait <task_id>',
+      'Wait until a task is final; exit 0 on SUCCESS, 3 on another status, 4 on timeout',
+    ),
+  )
     .option('--timeout <seconds>', 'give up after this long (default: no limit)')
     .action(wait);
 }

@@ -1,5 +1,5 @@
 /**
- * Coded errors. Each carries the API code and HTTP status of SPEC §5 so the HTTP edge maps
+ * Coded errors. Each carries the API code and HTTP status of docs/api.md#error-codes so the HTTP edge maps
  * them in one place; services and plugins only throw.
  */
 export const ErrorCode = {

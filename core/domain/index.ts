@@ -7,3 +7,5 @@ export * from './task-progress.ts';
 export * from './task-type.ts';
 export * from './worker.ts';
 export * from './json-limits.ts';
+export * from './node-id.ts';
+export * from './signal-reasons.ts';

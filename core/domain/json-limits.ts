@@ -55,13 +55,19 @@ export function findJsonProblem(value: unknown, root: string, options: JsonCheck
     const frame = stack.pop()!;
     const current = frame.value;
     if (typeof current === 'string') {
-      if (!current.isWellFormed()) return { path: pathOf(frame), message: 'is not valid Unicode text (it holds a lone UTF-16 surrogate)' };
+      if (!current.isWellFormed())
+        return { path: pathOf(frame), message: 'is not valid Unicode text (it holds a lone UTF-16 surrogate)' };
       chars += current.length + 2;
     } else if (typeof current === 'bigint') {
       return { path: pathOf(frame), message: 'is a bigint, which JSON cannot hold' };
-    } else if (typeof current === 'object' && current !== null && typeof (current as { toJSON?: unknown }).toJSON !== 'function') {
+    } else if (
+      typeof current === 'object' &&
+      current !== null &&
+      typeof (current as { toJSON?: unknown }).toJSON !== 'function'
+    ) {
       const depth = frame.depth + 1;
-      if (depth > maxDepth) return { path: pathOf(frame), message: `nests deeper than ${maxDepth} levels of objects and arrays` };
+      if (depth > maxDepth)
+        return { path: pathOf(frame), message: `nests deeper than ${maxDepth} levels of objects and arrays` };
       if (Array.isArray(current)) {
         chars += 2 + current.length;
         for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], parent: frame, key: i, depth });
@@ -71,7 +77,11 @@ export function findJsonProblem(value: unknown, root: string, options: JsonCheck
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i]!;
           const child: Frame = { value: (current as Record<string, unknown>)[key], parent: frame, key, depth };
-          if (!key.isWellFormed()) return { path: pathOf(child), message: 'has a key that is not valid Unicode text (a lone UTF-16 surrogate)' };
+          if (!key.isWellFormed())
+            return {
+              path: pathOf(child),
+              message: 'has a key that is not valid Unicode text (a lone UTF-16 surrogate)',
+            };
           chars += key.length + 4;
           stack.push(child);
         }

@@ -3,7 +3,7 @@ import { InvalidParameterError } from './errors.ts';
 export type PriorityValue = 0 | 1;
 export type PriorityName = 'NORMAL' | 'HIGH';
 
-/** The two priorities of SPEC §1.1; anything else is rejected, never coerced. */
+/** The two priorities (docs/design.md#task-model); anything else is rejected, never coerced. */
 export class TaskPriority {
   static readonly NORMAL = new TaskPriority(0);
   static readonly HIGH = new TaskPriority(1);

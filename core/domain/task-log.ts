@@ -24,7 +24,7 @@ export interface TaskLog {
 /** A log row before storage gives it an id; created_at is the writer's clock. */
 export type NewTaskLog = Omit<TaskLog, 'id'>;
 
-/** The canonical messages of SPEC §1.4; one place so every writer says the same words. */
+/** The canonical messages (docs/design.md#task-log); one place so every writer says the same words. */
 export const LogMessage = {
   created: 'Task created',
   assigned: 'Task assigned to worker',

@@ -13,7 +13,7 @@ export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 export const ALL_STATUSES: readonly TaskStatus[] = Object.values(TaskStatus);
 
 /**
- * The transition table of SPEC §1.2, the single authority on which edges exist.
+ * The transition table of docs/design.md#state-machine, the single authority on which edges exist.
  * Every write of a status goes through `assertTransition` (services) and a guard on the
  * expected status (storage), so two racing actors cannot both win.
  */
@@ -64,10 +64,13 @@ export function parseStatusList(text: string, field = 'status'): TaskStatus[] | 
   const statuses = text.split(',').map((part) => part.trim());
   const bad = statuses.find((status) => !isTaskStatus(status));
   if (bad !== undefined) {
-    throw new InvalidParameterError(`invalid parameter ${field}: must be a comma-separated list of ${ALL_STATUSES.join(', ')}`, {
-      field,
-      value: bad,
-    });
+    throw new InvalidParameterError(
+      `invalid parameter ${field}: must be a comma-separated list of ${ALL_STATUSES.join(', ')}`,
+      {
+        field,
+        value: bad,
+      },
+    );
   }
   return [...new Set(statuses)] as TaskStatus[];
 }

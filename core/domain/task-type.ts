@@ -3,7 +3,7 @@ import type { JsonObject } from './json.ts';
 export const RetryStrategy = { FIXED: 'FIXED', EXPONENTIAL: 'EXPONENTIAL' } as const;
 export type RetryStrategy = (typeof RetryStrategy)[keyof typeof RetryStrategy];
 
-/** One row of task_config (SPEC §1.5). Durations in seconds, as stored. */
+/** One row of task_config (docs/design.md#task-types). Durations in seconds, as stored. */
 export interface TaskTypeConfig {
   readonly taskType: string;
   readonly taskName: string;
@@ -36,7 +36,7 @@ export const TASK_TYPE_DEFAULTS = {
 } as const satisfies Partial<TaskTypeConfig>;
 
 /**
- * Delay before retry number `retryCount` (the count after the increment), SPEC §1.3.
+ * Delay before retry number `retryCount` (the count after the increment): docs/design.md#retry-policy.
  * FIXED: retry_delay. EXPONENTIAL: retry_delay × backoff_rate^retry_count.
  * `random` is injected so tests are deterministic.
  */
@@ -46,9 +46,7 @@ export function computeRetryDelayMs(
   random: () => number = Math.random,
 ): number {
   const base =
-    config.retryStrategy === 'EXPONENTIAL'
-      ? config.retryDelay * Math.pow(config.backoffRate, retryCount)
-      : config.retryDelay;
+    config.retryStrategy === 'EXPONENTIAL' ? config.retryDelay * config.backoffRate ** retryCount : config.retryDelay;
   const jitter = config.retryJitter ?? 0;
   const factor = jitter > 0 ? 1 + jitter * (2 * random() - 1) : 1;
   return Math.max(0, Math.round(base * factor * 1000));

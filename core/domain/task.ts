@@ -5,7 +5,7 @@ import type { TaskStatus } from './task-status.ts';
 
 export * from './task-status.ts';
 
-/** A task as stored (SPEC §1.1). Times are Date objects in UTC. */
+/** A task as stored (docs/design.md#task-model). Times are Date objects in UTC. */
 export interface Task {
   readonly taskId: string;
   readonly taskType: string;

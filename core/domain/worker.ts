@@ -1,7 +1,7 @@
 export const WorkerStatus = { ONLINE: 'ONLINE', OFFLINE: 'OFFLINE' } as const;
 export type WorkerStatus = (typeof WorkerStatus)[keyof typeof WorkerStatus];
 
-/** A worker as the registry knows it (SPEC §2 worker_registry, §3 worker:{id}). */
+/** A worker as the registry knows it (storage's worker_registry and the live `worker:{id}`: docs/design.md#storage). */
 export interface WorkerInfo {
   readonly workerId: string;
   readonly workerName: string;

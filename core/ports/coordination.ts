@@ -3,7 +3,7 @@ import type { WireEvent } from './event-bus.ts';
 
 export type Unsubscribe = () => Promise<void>;
 
-/** Leader lock (SPEC §3 `scheduler:leader`): acquire is SET NX PX, renew and release compare-and-set. */
+/** Leader lock (`scheduler:leader`, docs/design.md#queues-and-redis-keys): acquire is SET NX PX, renew and release compare-and-set. */
 export interface LeaderElection {
   /** true when `candidateId` holds the lock afterwards (newly or already). */
   tryAcquire(candidateId: string, ttlMs: number): Promise<boolean>;
@@ -16,7 +16,7 @@ export interface LeaderElection {
   waitForVacancy(timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The live worker registry (SPEC §3 `worker:{id}`, `workers`, `worker:type:{type}`). */
+/** The live worker registry (`worker:{id}`, `workers`, `worker:type:{type}`: docs/design.md#queues-and-redis-keys). */
 export interface WorkerRegistry {
   register(worker: WorkerInfo, ttlMs: number): Promise<void>;
   /** Refreshes last_heartbeat, load and TTL; false when the entry is gone and must be registered again. */
@@ -40,7 +40,7 @@ export interface CancelSignals {
   subscribeCancels(workerId: string, handler: (taskId: string) => void): Promise<Unsubscribe>;
 }
 
-/** Events across processes (SPEC §3 `task:events`). In one process it may do nothing. */
+/** Events across processes (`task:events`, docs/design.md#events-and-hooks). In one process it may do nothing. */
 export interface EventBridge {
   publish(events: readonly WireEvent[]): Promise<void>;
   subscribe(handler: (event: WireEvent) => void): Promise<Unsubscribe>;

@@ -1,6 +1,6 @@
 import type { TaskStatus } from '../domain/task.ts';
 
-/** The typed events of SPEC §4. Every payload also gets `timestamp` and `origin` on emit. */
+/** The typed events (docs/design.md#events-and-hooks). Every payload also gets `timestamp` and `origin` on emit. */
 export interface TaskManagerEvents {
   task_created: { taskId: string; taskType: string; priority: number };
   task_assigned: {
@@ -69,7 +69,7 @@ export interface EventBus {
   onAny(handler: (name: EventName, event: EventOf<EventName>) => void, options?: ListenOptions): () => void;
 }
 
-/** The JSON on `task:events`: SPEC's `{event, task_id, task_type, timestamp}` plus the payload. */
+/** The JSON on `task:events` (docs/operations.md#key-layout): `{event, task_id, task_type, timestamp}` plus the payload. */
 export interface WireEvent {
   event: EventName;
   task_id?: string;

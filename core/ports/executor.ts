@@ -18,7 +18,7 @@ export interface ExecutionContext {
 }
 
 /**
- * Runs tasks of one or more types (SPEC §4 Executor). `execute` resolves with the result
+ * Runs tasks of one or more types (docs/design.md#executors). `execute` resolves with the result
  * stored on SUCCESS; throwing fails the task (retryable unless it is a NonRetryableError).
  */
 export interface Executor {
@@ -33,25 +33,4 @@ export interface ExecutorInitContext {
   readonly logger: Logger;
   /** Config of every task type this executor serves. */
   readonly taskTypes: readonly TaskTypeConfig[];
-}
-
-export class TimeoutSignalReason extends Error {
-  constructor(readonly timeoutSeconds: number) {
-    super(`Task execution timeout after ${timeoutSeconds}s`);
-    this.name = 'TimeoutSignalReason';
-  }
-}
-
-export class CancelSignalReason extends Error {
-  constructor() {
-    super('Task cancelled');
-    this.name = 'CancelSignalReason';
-  }
-}
-
-export class ShutdownSignalReason extends Error {
-  constructor() {
-    super('Worker shutting down');
-    this.name = 'ShutdownSignalReason';
-  }
 }

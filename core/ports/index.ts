@@ -2,6 +2,8 @@ export * from './clock.ts';
 export * from './coordination.ts';
 export * from './event-bus.ts';
 export * from './executor.ts';
+export * from './hooks.ts';
+export * from './http-route.ts';
 export * from './load-balancer.ts';
 export * from './logger.ts';
 export * from './metrics.ts';

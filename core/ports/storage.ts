@@ -126,11 +126,14 @@ export interface TaskTypeStore {
   upsertTaskTypes(configs: TaskTypeConfig[]): Promise<void>;
 }
 
-/** The durable record of workers (the live registry is the coordination port). */
+/**
+ * The durable record of workers (the live registry is the coordination port). The core only
+ * writes it; operators read it (the `worker_registry` table), and the contract suite reads it
+ * back through each backend (test/contract/storage-contract.ts).
+ */
 export interface WorkerStore {
   upsertWorker(worker: WorkerInfo): Promise<void>;
   markWorkerOffline(workerId: string, at: Date): Promise<void>;
-  listWorkers(): Promise<WorkerInfo[]>;
 }
 
 export interface StoragePort extends TaskStore, TaskTypeStore, WorkerStore {

@@ -4,20 +4,22 @@ import type { Logger } from '../ports/logger.ts';
 import { ClusterService } from '../services/cluster-service.ts';
 import { executorProblem, type ExecutorRegistry } from '../services/executor-registry.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
-import { Scheduler } from '../services/scheduler.ts';
-import { TaskService } from '../services/task-service.ts';
+import { Scheduler } from '../services/scheduler/scheduler.ts';
+import { TaskService } from '../services/tasks/task-service.ts';
 import { TaskTypeCatalog } from '../services/task-type-catalog.ts';
-import { Worker } from '../services/worker.ts';
+import { Worker } from '../services/worker/worker.ts';
 import { ConfigReloader, type ConfigReloadReport } from './config-reload.ts';
-import type { ResolvedConfig, Role, TaskManagerConfigInput } from './config-schema.ts';
+import type { Role } from '../config/config-schema.ts';
+import type { ResolvedConfig, TaskManagerConfigInput } from './app-config.ts';
 import { CrossProcessEvents } from './event-bridge.ts';
 import type { InProcessEventBus } from './events.ts';
-import type { HookRegistry } from './hooks.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
-import { REQUIRED_PORTS, startOrder } from './plugin-order.ts';
+import { startOrder } from './plugin-order.ts';
+import { REQUIRED_PORTS } from './plugin-validation.ts';
 import { setupPlugins, type SetupOptions } from './plugin-setup.ts';
 import type { ResolvedConfigWithEnv } from './resolve-config.ts';
-import { TOKENS, type Token } from './tokens.ts';
+import { TOKENS, type Token } from '../config/tokens.ts';
 
 /** `env` (process.env by default) for overrides; an injected clock, id generator and logger. */
 export type CreateOptions = SetupOptions;
@@ -73,7 +75,10 @@ export async function migratePlugins(input: TaskManagerConfigInput, options: Cre
  * Builds an app from a config: one child DI container per app (never the global one), every
  * plugin's setup, the port checks, then the core services. Nothing connects until `start()`.
  */
-export async function createTaskManager(input: TaskManagerConfigInput, options: CreateOptions = {}): Promise<TaskManager> {
+export async function createTaskManager(
+  input: TaskManagerConfigInput,
+  options: CreateOptions = {},
+): Promise<TaskManager> {
   const setup = await setupPlugins(input, options, REQUIRED_PORTS);
   const { config, container, contexts } = setup;
   const plugins = config.plugins;
@@ -94,7 +99,24 @@ export async function createTaskManager(input: TaskManagerConfigInput, options: 
     balancers: container.resolve(LoadBalancerRegistry),
     worker,
   });
-  return new Lifecycle({ config, nodeId, roles, container, hooks, events, logger, services, scheduler, worker, plugins, contexts, resolve, origin, executors, reloader });
+  return new Lifecycle({
+    config,
+    nodeId,
+    roles,
+    container,
+    hooks,
+    events,
+    logger,
+    services,
+    scheduler,
+    worker,
+    plugins,
+    contexts,
+    resolve,
+    origin,
+    executors,
+    reloader,
+  });
 }
 
 interface LifecycleParts {
@@ -200,7 +222,11 @@ class Lifecycle implements TaskManager {
     const types = await catalog.list();
     for (const type of this.config.taskTypes) {
       const problem = executorProblem(this.parts.executors, type.taskType, type.executorType);
-      if (problem) this.logger.warn({ taskType: type.taskType }, `task type "${type.taskType}" cannot run in this process: ${problem}`);
+      if (problem)
+        this.logger.warn(
+          { taskType: type.taskType },
+          `task type "${type.taskType}" cannot run in this process: ${problem}`,
+        );
     }
     for (const executor of this.parts.executors.list()) {
       await executor.init?.({
@@ -209,7 +235,12 @@ class Lifecycle implements TaskManager {
       });
     }
     if (this.config.app.crossProcessEvents) {
-      this.bridge = new CrossProcessEvents(this.events, this.parts.resolve(TOKENS.Coordination), this.parts.origin, this.logger);
+      this.bridge = new CrossProcessEvents(
+        this.events,
+        this.parts.resolve(TOKENS.Coordination),
+        this.parts.origin,
+        this.logger,
+      );
       await this.bridge.start();
     }
     this.scheduler?.start();
@@ -227,14 +258,17 @@ class Lifecycle implements TaskManager {
     };
     await attempt('app:close hook', () => this.hooks.callHook('app:close'));
     const consumers = this.started.filter((p) => (p.provides?.length ?? 0) === 0).reverse();
-    for (const plugin of consumers) await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
+    for (const plugin of consumers)
+      await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
     await attempt('task service', () => this.services.tasks.close());
     await attempt('worker', () => this.worker?.stop());
     await attempt('scheduler', () => this.scheduler?.stop());
     await attempt('event bridge', () => this.bridge?.stop());
-    for (const executor of this.parts.executors.list()) await attempt(`executor "${executor.type}"`, () => executor.close?.());
+    for (const executor of this.parts.executors.list())
+      await attempt(`executor "${executor.type}"`, () => executor.close?.());
     const providers = this.started.filter((p) => (p.provides?.length ?? 0) > 0).reverse();
-    for (const plugin of providers) await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
+    for (const plugin of providers)
+      await attempt(`plugin "${plugin.name}"`, () => plugin.stop?.(this.parts.contexts.get(plugin)!));
     this.started.length = 0;
     this.state = 'stopped';
   }

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from './config-schema.ts';
+import type { ResolvedConfig } from './app-config.ts';
 
 /** Keys a running process applies without a restart (docs/operations.md, hot reload). */
 export const LIVE_KEYS = new Set([
@@ -70,7 +70,12 @@ function unionKeys(a: object, b: object): string[] {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { tsImport } from 'tsx/esm/api';
-import type { TaskManagerConfigInput } from './config-schema.ts';
+import type { TaskManagerConfigInput } from './app-config.ts';
 import type { Plugin } from './plugin.ts';
 import { ConfigError } from './resolve-config.ts';
 
@@ -53,23 +53,25 @@ export const SEARCH_PLACES = [
  */
 let reloads = 0;
 
-const importModule = (fresh: boolean): Loader => async (filepath) => {
-  const url = pathToFileURL(filepath).href + (fresh ? `?reload=${++reloads}` : '');
-  let module: { default?: unknown };
-  try {
-    // Under the CLI (tsx registered) or vitest, a plain import shares this process's module
-    // graph, so `core` is one copy and `instanceof` holds across the config and the app.
-    module = (await import(url)) as { default?: unknown };
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    module = (await tsImport(url, import.meta.url)) as { default?: unknown };
-  }
-  // Through the CommonJS interop a default export can arrive wrapped once more.
-  while (module && typeof module === 'object' && 'default' in module && module.default !== undefined) {
-    module = module.default as { default?: unknown };
-  }
-  return module;
-};
+const importModule =
+  (fresh: boolean): Loader =>
+  async (filepath) => {
+    const url = pathToFileURL(filepath).href + (fresh ? `?reload=${++reloads}` : '');
+    let module: { default?: unknown };
+    try {
+      // Under the CLI (tsx registered) or vitest, a plain import shares this process's module
+      // graph, so `core` is one copy and `instanceof` holds across the config and the app.
+      module = (await import(url)) as { default?: unknown };
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+      module = (await tsImport(url, import.meta.url)) as { default?: unknown };
+    }
+    // Through the CommonJS interop a default export can arrive wrapped once more.
+    while (module && typeof module === 'object' && 'default' in module && module.default !== undefined) {
+      module = module.default as { default?: unknown };
+    }
+    return module;
+  };
 
 /** Finds and reads the config file; named plugins are resolved into plugin objects. */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
@@ -84,7 +86,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const result = options.path ? await explorer.load(options.path) : await explorer.search(options.cwd ?? process.cwd());
   if (!result || result.isEmpty) {
     throw new ConfigError(
-      options.path ? `config file ${options.path} is empty` : `no taskmanager.config.ts (or .js/.json/.yaml/.taskmanagerrc) found in ${options.cwd ?? process.cwd()}`,
+      options.path
+        ? `config file ${options.path} is empty`
+        : `no taskmanager.config.ts (or .js/.json/.yaml/.taskmanagerrc) found in ${options.cwd ?? process.cwd()}`,
     );
   }
   const raw = result.config as Record<string, unknown>;
@@ -98,7 +102,10 @@ async function resolvePlugins(entries: unknown[], resolver: PluginResolver | und
     entries.map(async (entry, index) => {
       const reference = toReference(entry);
       if (!reference) return entry; // already a plugin object (TS/JS configs)
-      if (!resolver) throw new ConfigError(`Invalid config at plugins.${index}: named plugin "${reference.name}" needs a plugin catalogue`);
+      if (!resolver)
+        throw new ConfigError(
+          `Invalid config at plugins.${index}: named plugin "${reference.name}" needs a plugin catalogue`,
+        );
       return resolver(reference);
     }),
   );

@@ -2,10 +2,10 @@ import type { EventBus, TaskManagerEvents } from '../ports/event-bus.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import type { TaskTypeCatalog } from '../services/task-type-catalog.ts';
-import type { Worker } from '../services/worker.ts';
+import type { Worker } from '../services/worker/worker.ts';
 import { diffConfig, type SectionRead } from './config-diff.ts';
-import type { ResolvedConfig, TaskManagerConfigInput } from './config-schema.ts';
-import { REQUIRED_PORTS } from './plugin-order.ts';
+import type { ResolvedConfig, TaskManagerConfigInput } from './app-config.ts';
+import { REQUIRED_PORTS } from './plugin-validation.ts';
 import { setupPlugins, type SetupOptions } from './plugin-setup.ts';
 
 export type ConfigReloadReport = Omit<TaskManagerEvents['config_reloaded'], 'source'>;
@@ -32,7 +32,7 @@ function canSetLevel(logger: Logger): logger is Logger & LevelSettable {
 }
 
 /**
- * Applies a new config to a running app (the seeds' ConfigLoader.Watch). The new config is
+ * Applies a new config to a running app (hot reload: docs/operations.md#hot-reload-of-the-config). The new config is
  * validated completely first (schema, environment overrides, every plugin's setup on fresh
  * plugin instances, the load balancer name); only then are the live keys applied. Keys that
  * need a restart are reported, never half-applied; an invalid config changes nothing.
@@ -59,7 +59,11 @@ export class ConfigReloader {
     let next: ResolvedConfig;
     let nextSections: ReadonlyMap<string, SectionRead>;
     try {
-      const setup = await setupPlugins(input, { ...this.parts.setupOptions, logger: warningsOnly(logger.child({ reload: source })) }, REQUIRED_PORTS);
+      const setup = await setupPlugins(
+        input,
+        { ...this.parts.setupOptions, logger: warningsOnly(logger.child({ reload: source })) },
+        REQUIRED_PORTS,
+      );
       next = setup.config;
       nextSections = setup.sectionsRead;
       if (this.parts.balancers.names().length > 0) this.parts.balancers.require(next.scheduler.loadBalancer);
@@ -68,7 +72,8 @@ export class ConfigReloader {
     }
 
     const diff = diffConfig(config, next, this.parts.sectionsRead, nextSections);
-    if (diff.live.length === 0) return this.finish({ result: 'unchanged', applied: [], needsRestart: diff.restart }, source);
+    if (diff.live.length === 0)
+      return this.finish({ result: 'unchanged', applied: [], needsRestart: diff.restart }, source);
     try {
       // The one step that can fail (storage) goes first, so a failure leaves everything as it was.
       if (diff.live.includes('taskTypes')) {
@@ -89,7 +94,9 @@ export class ConfigReloader {
       config.worker.capacity = next.worker.capacity;
       await this.parts.worker
         ?.capacityChanged()
-        .catch((error: unknown) => logger.warn({ err: error }, 'announcing the new worker capacity failed; the next heartbeat retries'));
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'announcing the new worker capacity failed; the next heartbeat retries'),
+        );
     }
     return this.finish({ result: 'applied', applied: diff.live, needsRestart: diff.restart }, source);
   }
@@ -97,15 +104,23 @@ export class ConfigReloader {
   private finish(report: ConfigReloadReport, source: string): ConfigReloadReport {
     const { logger, events, config } = this.parts;
     if (report.result === 'rejected') {
-      logger.error({ source, reason: report.error }, `config reload rejected, the running config stays: ${report.error}`);
+      logger.error(
+        { source, reason: report.error },
+        `config reload rejected, the running config stays: ${report.error}`,
+      );
     } else if (report.result === 'applied') {
-      const values = report.applied.map((key) => (key === 'taskTypes' ? `taskTypes (${config.taskTypes.length})` : `${key}=${String(valueAt(config, key))}`));
+      const values = report.applied.map((key) =>
+        key === 'taskTypes' ? `taskTypes (${config.taskTypes.length})` : `${key}=${String(valueAt(config, key))}`,
+      );
       logger.info({ source, applied: report.applied }, `config reloaded: ${values.join(', ')}`);
     } else if (report.needsRestart.length === 0) {
       logger.info({ source }, 'config reloaded: nothing changed');
     }
     if (report.needsRestart.length > 0) {
-      logger.warn({ source, needsRestart: report.needsRestart }, `config change needs a restart, not applied: ${report.needsRestart.join(', ')}`);
+      logger.warn(
+        { source, needsRestart: report.needsRestart },
+        `config change needs a restart, not applied: ${report.needsRestart.join(', ')}`,
+      );
     }
     events.emit('config_reloaded', { ...report, source });
     return report;

@@ -1,5 +1,5 @@
 /**
- * Twelve-factor overrides (SPEC §4.1): `TM_PORT`, `TM_ROLES`, `TM_NODE_ID`, and any scalar
+ * Twelve-factor overrides (docs/configuration.md#precedence-and-the-environment): `TM_PORT`, `TM_ROLES`, `TM_NODE_ID`, and any scalar
  * key as `TM_<SECTION>_<KEY>` in upper snake case (`TM_WORKER_HEARTBEAT_TIMEOUT=4s` →
  * worker.heartbeatTimeout). Values stay strings; the schemas coerce them.
  */

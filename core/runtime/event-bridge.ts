@@ -102,6 +102,8 @@ export class CrossProcessEvents {
     this.buffer = [];
     this.inFlight = this.inFlight
       .then(() => this.coordination.events.publish(batch))
-      .catch((error: unknown) => this.logger.warn({ err: error, events: batch.length }, 'publishing events to other processes failed'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, events: batch.length }, 'publishing events to other processes failed'),
+      );
   }
 }

@@ -107,7 +107,11 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
-  private invokeAny(handler: (name: EventName, event: EventOf<EventName>) => void, name: EventName, event: EventOf<EventName>): void {
+  private invokeAny(
+    handler: (name: EventName, event: EventOf<EventName>) => void,
+    name: EventName,
+    event: EventOf<EventName>,
+  ): void {
     try {
       this.settle(handler(name, event), name);
     } catch (error) {
@@ -116,7 +120,8 @@ export class InProcessEventBus implements EventBus {
   }
 
   private settle(result: unknown, name: string): void {
-    if (result instanceof Promise) result.catch((error: unknown) => this.logger.error({ err: error, event: name }, 'event handler failed'));
+    if (result instanceof Promise)
+      result.catch((error: unknown) => this.logger.error({ err: error, event: name }, 'event handler failed'));
   }
 }
 

@@ -1,35 +1,54 @@
-import { createHooks, type Hookable } from 'hookable';
-import type { JsonValue } from '../domain/json.ts';
-import type { Task } from '../domain/task.ts';
+import { Hookable } from 'hookable';
+import type { HookRegistry, TaskManagerHooks } from '../ports/hooks.ts';
 
-export interface TaskExecutionOutcome {
-  status: 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED';
-  result?: JsonValue | null;
-  error?: unknown;
-  durationMs: number;
-}
-
-/** Lifecycle hooks (hookable). Handlers may be async; the app awaits them in order. */
-export interface TaskManagerHooks {
-  'app:start': () => void | Promise<void>;
-  'app:ready': () => void | Promise<void>;
-  'app:close': () => void | Promise<void>;
-  'task:before-execute': (task: Task) => void | Promise<void>;
-  'task:after-execute': (task: Task, outcome: TaskExecutionOutcome) => void | Promise<void>;
-}
-
-export type HookRegistry = Hookable<TaskManagerHooks>;
-
-export function createHookRegistry(): HookRegistry {
-  return createHooks<TaskManagerHooks>();
-}
+type HookName = keyof TaskManagerHooks;
+type Handler = (...args: never[]) => unknown;
 
 /**
- * Whether any handler is registered for `name`. The worker calls the task hooks twice per task;
- * with none registered it skips building their arguments. hookable keeps handlers in
- * `_hooks` without a public accessor; a unit test pins this down against the installed version.
+ * hookable's Hookable, counting its handlers per hook name: hookable has no public accessor
+ * for them. Every registration goes through `hook` (hookOnce and addHooks call it) and every
+ * removal through `removeHook`, `clearHook` or `removeAllHooks`, so the mirror stays exact.
  */
-export function hasHook(hooks: HookRegistry, name: keyof TaskManagerHooks): boolean {
-  const registered = (hooks as unknown as { _hooks?: Record<string, unknown[] | undefined> })._hooks?.[name];
-  return registered !== undefined && registered.length > 0;
+class CountingHookable extends Hookable<TaskManagerHooks> implements HookRegistry {
+  private readonly handlers = new Map<string, Handler[]>();
+
+  override hook<N extends HookName>(
+    name: N,
+    handler: TaskManagerHooks[N],
+    options?: { allowDeprecated?: boolean },
+  ): () => void {
+    // hookable types a handler with its own InferCallback, which it does not export.
+    const unregister = super.hook(name, handler as never, options);
+    if (name && typeof handler === 'function') {
+      const list = this.handlers.get(name) ?? [];
+      list.push(handler as Handler);
+      this.handlers.set(name, list);
+    }
+    return unregister;
+  }
+
+  override removeHook<N extends HookName>(name: N, handler: TaskManagerHooks[N]): void {
+    super.removeHook(name, handler as never);
+    const list = this.handlers.get(name);
+    const index = list?.indexOf(handler as Handler) ?? -1;
+    if (list && index !== -1) list.splice(index, 1);
+  }
+
+  override clearHook<N extends HookName>(name: N): void {
+    super.clearHook(name);
+    this.handlers.delete(name);
+  }
+
+  override removeAllHooks(): void {
+    super.removeAllHooks();
+    this.handlers.clear();
+  }
+
+  hasHandlers(name: HookName): boolean {
+    return (this.handlers.get(name)?.length ?? 0) > 0;
+  }
+}
+
+export function createHookRegistry(): HookRegistry {
+  return new CountingHookable();
 }

@@ -1,40 +1,5 @@
+import type { PortName } from '../config/tokens.ts';
 import type { Plugin } from './plugin.ts';
-import type { PortName } from './tokens.ts';
-
-/** Hints for the error that names a missing port; strings only, core imports no plugin. */
-const PROVIDER_HINTS: Partial<Record<PortName, string>> = {
-  storage: 'memoryStorage() or mysqlStorage()',
-  queue: 'memoryQueue() or redisQueue()',
-  coordination: 'memoryQueue() or redisQueue()',
-};
-
-export const REQUIRED_PORTS: readonly PortName[] = ['storage', 'queue', 'coordination'];
-
-export function checkPlugins(plugins: readonly Plugin[], requiredPorts: readonly PortName[] = REQUIRED_PORTS): void {
-  const names = new Set<string>();
-  for (const plugin of plugins) {
-    if (names.has(plugin.name)) throw new Error(`plugin "${plugin.name}" is listed twice; each plugin name must be unique`);
-    names.add(plugin.name);
-  }
-  const providers = new Map<PortName, string>();
-  for (const plugin of plugins) {
-    for (const port of plugin.provides ?? []) {
-      const other = providers.get(port);
-      if (other) throw new Error(`port "${port}" is provided by both "${other}" and "${plugin.name}"; keep one`);
-      providers.set(port, plugin.name);
-    }
-  }
-  const needed = new Set<PortName>([...requiredPorts, ...plugins.flatMap((p) => p.requires ?? [])]);
-  for (const port of needed) {
-    if (providers.has(port)) continue;
-    const users = plugins.filter((p) => p.requires?.includes(port)).map((p) => `"${p.name}"`);
-    const hint = PROVIDER_HINTS[port];
-    throw new Error(
-      `no plugin provides "${port}"${users.length ? ` (required by ${users.join(', ')})` : ''}` +
-        (hint ? `; add ${hint} to taskmanager.config.ts` : '; add a plugin that provides it to taskmanager.config.ts'),
-    );
-  }
-}
 
 /** Providers before the plugins that require their ports; otherwise the listed order. */
 export function startOrder(plugins: readonly Plugin[]): Plugin[] {
@@ -44,7 +9,8 @@ export function startOrder(plugins: readonly Plugin[]): Plugin[] {
   const state = new Map<Plugin, 'visiting' | 'done'>();
   const visit = (plugin: Plugin, chain: string[]) => {
     if (state.get(plugin) === 'done') return;
-    if (state.get(plugin) === 'visiting') throw new Error(`plugins depend on each other in a cycle: ${[...chain, plugin.name].join(' → ')}`);
+    if (state.get(plugin) === 'visiting')
+      throw new Error(`plugins depend on each other in a cycle: ${[...chain, plugin.name].join(' → ')}`);
     state.set(plugin, 'visiting');
     for (const port of plugin.requires ?? []) {
       const provider = providerOf.get(port);

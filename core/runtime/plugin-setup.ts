@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
+import os from 'node:os';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { nodeIdOf } from '../domain/node-id.ts';
 import { systemClock, type Clock, type IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noopMetrics } from '../ports/metrics.ts';
 import { ExecutorRegistry } from '../services/executor-registry.ts';
-import { LeaderState } from '../services/leader-state.ts';
+import { LeaderState } from '../services/scheduler/leader-state.ts';
 import { LocalHandoff } from '../services/local-handoff.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { noTaskCache } from '../services/task-state.ts';
-import { nodeIdOf } from '../services/worker.ts';
-import type { TaskManagerConfigInput } from './config-schema.ts';
+import type { TaskManagerConfigInput } from './app-config.ts';
 import { InProcessEventBus } from './events.ts';
-import { createHookRegistry, type HookRegistry } from './hooks.ts';
-import type { HttpRoute } from './http-route.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
+import { createHookRegistry } from './hooks.ts';
+import { createLogger } from './logger.ts';
+import type { HttpRoute } from '../ports/http-route.ts';
 import type { CoreServices, Plugin, PluginContext } from './plugin.ts';
 import type { SectionRead } from './config-diff.ts';
-import { checkPlugins } from './plugin-order.ts';
+import { checkPlugins } from './plugin-validation.ts';
 import { resolveConfig, resolveSection, type ResolvedConfigWithEnv } from './resolve-config.ts';
-import { PORTS, TOKENS, asInjectionToken, type PortName, type Token } from './tokens.ts';
+import { PORTS, TOKENS, asInjectionToken, type PortName, type Token } from '../config/tokens.ts';
 
 export interface SetupOptions {
   /** Environment for overrides; process.env by default. */
@@ -50,15 +52,19 @@ export interface PluginSetup {
  * Validates the config, creates the app's own child container with the core's shared
  * objects, and runs every plugin's setup (registration only, no I/O).
  */
-export async function setupPlugins(input: TaskManagerConfigInput, options: SetupOptions, requiredPorts: readonly PortName[]): Promise<PluginSetup> {
+export async function setupPlugins(
+  input: TaskManagerConfigInput,
+  options: SetupOptions,
+  requiredPorts: readonly PortName[],
+): Promise<PluginSetup> {
   const config = resolveConfig(input, options.env ?? process.env);
   const plugins = config.plugins;
   checkPlugins(plugins, requiredPorts);
 
-  const nodeId = nodeIdOf(config);
+  const nodeId = nodeIdOf(config.app.nodeId, os.hostname());
   const origin = `${nodeId}:${randomUUID().slice(0, 8)}`;
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? pino({ name: config.app.name, level: config.app.logLevel });
+  const logger: Logger = options.logger ?? createLogger({ name: config.app.name, level: config.app.logLevel });
   const container = rootContainer.createChildContainer();
   const hooks = createHookRegistry();
   const events = new InProcessEventBus(clock, origin, logger);
@@ -103,6 +109,18 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
     resolve,
     tryResolve,
     registerExecutor: (executor) => executors.register(executor),
+    taskTypesServedBy: (executorType, explicit) => {
+      const served = explicit
+        ? [...explicit]
+        : config.taskTypes.filter((t) => t.executorType === executorType).map((t) => t.taskType);
+      if (served.length === 0) {
+        logger.warn(
+          { plugin: plugin.name, executorType },
+          `${plugin.name} serves no task type: declare one with executorType "${executorType}"`,
+        );
+      }
+      return served;
+    },
     registerLoadBalancer: (balancer) => balancers.register(balancer),
     registerRoute: (route) => routes.push(route),
     section: (name, schema, sectionOptions) => {
@@ -127,7 +145,6 @@ export async function setupPlugins(input: TaskManagerConfigInput, options: Setup
       throw new Error(`a plugin declares that it provides "${port}" but registered nothing for it in setup`);
     }
   }
-
 
   return {
     config,

@@ -5,11 +5,12 @@ import type { Executor } from '../ports/executor.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ClusterService } from '../services/cluster-service.ts';
-import type { TaskService } from '../services/task-service.ts';
-import type { ResolvedConfig, Role } from './config-schema.ts';
-import type { HookRegistry } from './hooks.ts';
-import type { HttpRoute } from './http-route.ts';
-import type { PortName, Token } from './tokens.ts';
+import type { TaskService } from '../services/tasks/task-service.ts';
+import type { Role } from '../config/config-schema.ts';
+import type { ResolvedConfig } from './app-config.ts';
+import type { HookRegistry } from '../ports/hooks.ts';
+import type { HttpRoute } from '../ports/http-route.ts';
+import type { PortName, Token } from '../config/tokens.ts';
 
 export interface CoreServices {
   readonly tasks: TaskService;
@@ -20,6 +21,7 @@ export interface PluginContext {
   readonly config: ResolvedConfig;
   readonly nodeId: string;
   readonly roles: readonly Role[];
+  /** Already names the plugin (`plugin: <name>` on every line): a child logger need not add it again. */
   readonly logger: Logger;
   readonly clock: Clock;
   readonly hooks: HookRegistry;
@@ -31,6 +33,12 @@ export interface PluginContext {
   resolve<T>(token: Token<T>): T;
   tryResolve<T>(token: Token<T>): T | undefined;
   registerExecutor(executor: Executor): void;
+  /**
+   * The task types an executor of `executorType` serves: `explicit` when the plugin's options
+   * list them, otherwise every configured task type whose executorType is this one. Logs a
+   * warning when that leaves none (a plugin installed for nothing).
+   */
+  taskTypesServedBy(executorType: string, explicit?: readonly string[]): string[];
   registerLoadBalancer(balancer: LoadBalancer): void;
   /** Adds a route to the HTTP API (Web-standard Request → Response; e.g. /metrics). */
   registerRoute(route: HttpRoute): void;

@@ -1,23 +1,37 @@
 // The services and runtime entry points, re-exported by core/index.ts.
-export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/task-service.ts';
-export { ClusterService, type SchedulerStatus, type WorkerView, type ReadinessReport, type LocalNodeView } from '../services/cluster-service.ts';
+export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/tasks/task-service.ts';
+export {
+  ClusterService,
+  type SchedulerStatus,
+  type WorkerView,
+  type ReadinessReport,
+  type LocalNodeView,
+} from '../services/cluster-service.ts';
 export type { CoreServices } from './plugin.ts';
 export { createTaskManager, defineConfig, migratePlugins, type TaskManager, type CreateOptions } from './app.ts';
 export { ConfigError, resolveConfig } from './resolve-config.ts';
 export type { ConfigReloadReport } from './config-reload.ts';
-export { Scheduler } from '../services/scheduler.ts';
-export { Worker } from '../services/worker.ts';
+export { Scheduler } from '../services/scheduler/scheduler.ts';
+export { Worker } from '../services/worker/worker.ts';
 export { ExecutorRegistry } from '../services/executor-registry.ts';
 export { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 export { planFailure } from '../services/retry-policy.ts';
-export { loadConfig, SEARCH_PLACES, type LoadConfigOptions, type LoadedConfig, type PluginReference, type PluginResolver } from './config-loader.ts';
+export {
+  loadConfig,
+  SEARCH_PLACES,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type PluginReference,
+  type PluginResolver,
+} from './config-loader.ts';
 export { ApiKeyCheck } from '../services/api-keys.ts';
-export { assertBatchSize } from '../services/batch-size.ts';
+export { assertBatchSize } from '../services/tasks/batch-size.ts';
 export {
   listNumberedPage,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_OFFSET,
   type NumberedPage,
   type NumberedPageRequest,
-} from '../services/numbered-pages.ts';
-export { apiAccessSchema, API_ACCESS_SECTION, type ApiAccess, type ApiAccessOptions } from './api-access.ts';
+} from '../services/tasks/numbered-pages.ts';
+export { apiAccessSchema, API_ACCESS_SECTION, type ApiAccess, type ApiAccessOptions } from '../config/api-access.ts';
+export { createLogger, type LoggerOptions } from './logger.ts';

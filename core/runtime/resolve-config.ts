@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './config-schema.ts';
+import type { z } from 'zod';
+import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './app-config.ts';
 import { readEnvOverrides, readRoles, type EnvSections } from './env-overrides.ts';
 
 export class ConfigError extends Error {
@@ -42,14 +42,19 @@ export function resolveConfig(
   // alone must just work); one set explicitly is checked instead.
   const explicit = (section: 'scheduler' | 'worker', key: string) =>
     (merged[section] as Record<string, unknown> | undefined)?.[key] !== undefined;
-  if (!explicit('scheduler', 'leaderRenewInterval') && config.scheduler.leaderRenewInterval >= config.scheduler.leaderLockTtl) {
+  if (
+    !explicit('scheduler', 'leaderRenewInterval') &&
+    config.scheduler.leaderRenewInterval >= config.scheduler.leaderLockTtl
+  ) {
     config.scheduler.leaderRenewInterval = Math.floor(config.scheduler.leaderLockTtl / 3);
   }
   if (!explicit('worker', 'heartbeatInterval') && config.worker.heartbeatInterval >= config.worker.heartbeatTimeout) {
     config.worker.heartbeatInterval = Math.floor(config.worker.heartbeatTimeout / 3);
   }
   if (config.scheduler.leaderRenewInterval >= config.scheduler.leaderLockTtl) {
-    throw new ConfigError('Invalid config at scheduler.leaderRenewInterval: must be shorter than scheduler.leaderLockTtl');
+    throw new ConfigError(
+      'Invalid config at scheduler.leaderRenewInterval: must be shorter than scheduler.leaderLockTtl',
+    );
   }
   if (config.worker.heartbeatInterval >= config.worker.heartbeatTimeout) {
     throw new ConfigError('Invalid config at worker.heartbeatInterval: must be shorter than worker.heartbeatTimeout');

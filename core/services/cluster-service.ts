@@ -2,12 +2,12 @@ import { inject, injectable } from 'tsyringe';
 import { isWorkerHealthy, type WorkerInfo } from '../domain/worker.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CoordinationPort } from '../ports/coordination.ts';
-import type { QueueLengths, TaskQueue } from '../ports/queue.ts';
+import type { QueueInspection, QueueLengths } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { TaskStatus } from '../domain/task-status.ts';
-import type { ResolvedConfig } from '../runtime/config-schema.ts';
-import { TOKENS } from '../runtime/tokens.ts';
-import { LeaderState } from './leader-state.ts';
+import type { CoreConfig } from '../config/config-schema.ts';
+import { TOKENS } from '../config/tokens.ts';
+import { LeaderState } from './scheduler/leader-state.ts';
 
 export interface SchedulerStatus {
   /** Id of the scheduler holding the lock (it contains that node's TM_NODE_ID), or null. */
@@ -48,10 +48,10 @@ export class ClusterService {
 
   constructor(
     @inject(TOKENS.Storage) private readonly storage: StoragePort,
-    @inject(TOKENS.Queue) private readonly queue: TaskQueue,
+    @inject(TOKENS.Queue) private readonly queue: QueueInspection,
     @inject(TOKENS.Coordination) private readonly coordination: CoordinationPort,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.Config) private readonly config: CoreConfig,
     @inject(LeaderState) private readonly leader: LeaderState,
   ) {}
 

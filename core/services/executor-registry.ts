@@ -1,7 +1,7 @@
 import { injectable } from 'tsyringe';
 import type { Executor } from '../ports/executor.ts';
 
-/** Maps each task type to exactly one executor (SPEC §4); a second claim on a type is an error. */
+/** Maps each task type to exactly one executor (docs/design.md#executors); a second claim on a type is an error. */
 @injectable()
 export class ExecutorRegistry {
   private readonly byTaskType = new Map<string, Executor>();
@@ -37,13 +37,20 @@ export class ExecutorRegistry {
  * Why tasks of `taskType` with this `executorType` could never run in this process, or
  * undefined when they can (or when the process has no executors and so cannot tell).
  */
-export function executorProblem(registry: ExecutorRegistry, taskType: string, executorType: string): string | undefined {
+export function executorProblem(
+  registry: ExecutorRegistry,
+  taskType: string,
+  executorType: string,
+): string | undefined {
   const executors = registry.list();
   if (executors.length === 0) return undefined;
   const installed = [...new Set(executors.map((e) => e.type))].sort();
-  if (!installed.includes(executorType)) return `no executor of type "${executorType}" is installed (installed: ${installed.join(', ')})`;
+  if (!installed.includes(executorType))
+    return `no executor of type "${executorType}" is installed (installed: ${installed.join(', ')})`;
   const serving = registry.get(taskType);
-  if (!serving) return `no "${executorType}" executor serves task type "${taskType}": add it to that executor plugin's taskTypes`;
-  if (serving.type !== executorType) return `task type "${taskType}" is served by the "${serving.type}" executor, not "${executorType}"`;
+  if (!serving)
+    return `no "${executorType}" executor serves task type "${taskType}": add it to that executor plugin's taskTypes`;
+  if (serving.type !== executorType)
+    return `task type "${taskType}" is served by the "${serving.type}" executor, not "${executorType}"`;
   return undefined;
 }

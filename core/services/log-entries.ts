@@ -23,7 +23,13 @@ export function stateLog(
   };
 }
 
-export function infoLog(taskId: string, message: string, at: Date, workerId: string | null, detail: string | null = null): NewTaskLog {
+export function infoLog(
+  taskId: string,
+  message: string,
+  at: Date,
+  workerId: string | null,
+  detail: string | null = null,
+): NewTaskLog {
   return {
     taskId,
     logType: 'INFO',

@@ -26,7 +26,7 @@ export interface FailurePlan {
 }
 
 /**
- * Decides what a failure does (SPEC §1.3): a retry scheduled durably with backoff while
+ * Decides what a failure does (docs/design.md#retry-policy): a retry scheduled durably with backoff while
  * retry_count < max_retry and the error is retryable, else a final FAILED/TIMEOUT.
  * A retry is written as one guarded step PROCESSING → FAILED|TIMEOUT → PENDING.
  */
@@ -49,7 +49,10 @@ export function planFailure(raw: FailureInput): FailurePlan {
     const retryCount = task.retryCount + 1;
     const delayMs = computeRetryDelayMs(retries, retryCount, input.random);
     const dueAt = new Date(now.getTime() + delayMs);
-    const message = status === 'TIMEOUT' ? LogMessage.timeoutRetry(retryCount, task.maxRetry) : LogMessage.failedRetry(retryCount, task.maxRetry);
+    const message =
+      status === 'TIMEOUT'
+        ? LogMessage.timeoutRetry(retryCount, task.maxRetry)
+        : LogMessage.failedRetry(retryCount, task.maxRetry);
     return {
       transition: {
         taskId: task.taskId,
@@ -57,7 +60,14 @@ export function planFailure(raw: FailureInput): FailurePlan {
         via: status,
         to: 'PENDING',
         expectedWorkerId: task.workerId ?? undefined,
-        patch: { retryCount, errorMsg: input.errorMsg, workerId: null, startedAt: null, completedAt: null, scheduledAt: dueAt },
+        patch: {
+          retryCount,
+          errorMsg: input.errorMsg,
+          workerId: null,
+          startedAt: null,
+          completedAt: null,
+          scheduledAt: dueAt,
+        },
         logs: [
           { ...failedLog, message },
           {
@@ -94,7 +104,10 @@ export function planFailure(raw: FailureInput): FailurePlan {
 
 export function describeError(error: unknown): { message: string; detail: string | null } {
   if (error instanceof Error) {
-    return { message: String(error.message || error.name), detail: error.stack?.split('\n').slice(0, 8).join('\n') ?? null };
+    return {
+      message: String(error.message || error.name),
+      detail: error.stack?.split('\n').slice(0, 8).join('\n') ?? null,
+    };
   }
   return { message: typeof error === 'string' ? error : safeStringify(error), detail: null };
 }

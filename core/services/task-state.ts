@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { assertTransition, isTerminalStatus, type Task } from '../domain/task.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
 import type { StoragePort, TaskTransition, TransitionResult } from '../ports/storage.ts';
-import { TOKENS } from '../runtime/tokens.ts';
+import { TOKENS } from '../config/tokens.ts';
 
 /**
  * Every status change goes through here: the edge is checked against the domain table and

@@ -3,9 +3,9 @@ import { UnknownTaskTypeError } from '../domain/errors.ts';
 import { normalizeRetryStrategy, TASK_TYPE_DEFAULTS, type TaskTypeConfig } from '../domain/task-type.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { TaskTypeInput } from '../runtime/config-schema.ts';
-import { taskTypeSchema } from '../runtime/config-schema.ts';
-import { TOKENS } from '../runtime/tokens.ts';
+import type { TaskTypeInput } from '../config/config-schema.ts';
+import { taskTypeSchema } from '../config/config-schema.ts';
+import { TOKENS } from '../config/tokens.ts';
 
 /** How long a node trusts its copy of task_config before reading it again (edits on other nodes). */
 const REFRESH_MS = 5_000;

@@ -60,10 +60,12 @@ describe('examples/custom-executor', () => {
   });
 
   it('counts the words of a text', async () => {
-    const { taskId } = (await app.services.tasks.create({
-      taskType: 'word_count',
-      payload: { text: 'To be, or not to be: that is the question.' },
-    })).task;
+    const { taskId } = (
+      await app.services.tasks.create({
+        taskType: 'word_count',
+        payload: { text: 'To be, or not to be: that is the question.' },
+      })
+    ).task;
     const task = await settled(taskId, ['SUCCESS', 'FAILED']);
     expect(task.status).toBe('SUCCESS');
     expect(task.result).toEqual({
@@ -81,14 +83,25 @@ describe('examples/custom-executor', () => {
   });
 
   it('streams a document from a URL', async () => {
-    const { taskId } = (await app.services.tasks.create({ taskType: 'word_count', payload: { url: `${baseUrl}/doc` } })).task;
+    const { taskId } = (await app.services.tasks.create({ taskType: 'word_count', payload: { url: `${baseUrl}/doc` } }))
+      .task;
     const task = await settled(taskId, ['SUCCESS', 'FAILED']);
     expect(task.status).toBe('SUCCESS');
-    expect(task.result).toMatchObject({ words: 11, lines: 3, top: [{ word: 'the', count: 3 }, { word: 'brown', count: 1 }, { word: 'dog', count: 1 }] });
+    expect(task.result).toMatchObject({
+      words: 11,
+      lines: 3,
+      top: [
+        { word: 'the', count: 3 },
+        { word: 'brown', count: 1 },
+        { word: 'dog', count: 1 },
+      ],
+    });
   });
 
   it('stops reading when the task is cancelled', async () => {
-    const { taskId } = (await app.services.tasks.create({ taskType: 'word_count', payload: { url: `${baseUrl}/slow` } })).task;
+    const { taskId } = (
+      await app.services.tasks.create({ taskType: 'word_count', payload: { url: `${baseUrl}/slow` } })
+    ).task;
     await settled(taskId, ['PROCESSING']);
     await waitFor(() => held.length > 0, { message: 'the executor to start reading' });
     const cancelled = await app.services.tasks.cancel(taskId);
@@ -104,7 +117,10 @@ describe('examples/custom-executor', () => {
 
   it('fails at once, without retrying, on a NonRetryableError', async () => {
     const missingInput = await app.services.tasks.create({ taskType: 'word_count', payload: { words: 3 } });
-    const notFound = await app.services.tasks.create({ taskType: 'word_count', payload: { url: `${baseUrl}/missing` } });
+    const notFound = await app.services.tasks.create({
+      taskType: 'word_count',
+      payload: { url: `${baseUrl}/missing` },
+    });
     for (const [taskId, message] of [
       [missingInput.task.taskId, 'payload needs "text"'],
       [notFound.task.taskId, 'answered 404'],

@@ -19,7 +19,11 @@ const optionsSchema = z.object({
   /** Words listed in the result, most frequent first. */
   topWords: z.coerce.number().int().min(0).max(100).default(5),
   /** Largest document fetched from `payload.url`, in bytes. */
-  maxBytes: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  maxBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 1024 * 1024),
 });
 export type WordCountOptions = z.input<typeof optionsSchema>;
 type Settings = z.output<typeof optionsSchema>;

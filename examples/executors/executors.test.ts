@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskManager, loadConfig, type JsonObject, type TaskManager } from '../../core/index.ts';
 import type { HttpApiPlugin } from '../../plugins/http-api/index.ts';
 import { createTestSchema, type TestSchema } from '../../test/helpers/postgres-test-schema.ts';
-import { NATS_URL, RABBITMQ_URL, natsAvailability, postgresAvailability, rabbitmqAvailability, uniqueSuffix } from '../../test/helpers/services.ts';
+import {
+  NATS_URL,
+  RABBITMQ_URL,
+  natsAvailability,
+  postgresAvailability,
+  rabbitmqAvailability,
+  uniqueSuffix,
+} from '../../test/helpers/services.ts';
 import { waitFor } from '../../test/helpers/wait.ts';
 import { startGreeter } from './greeter-server.ts';
 
@@ -74,7 +81,9 @@ describe.skipIf(services.some((s) => !s.available))('examples/executors', () => 
     const { task_id: id } = ((await created.json()) as { data: { task_id: string } }).data;
     return waitFor(
       async () => {
-        const task = ((await (await fetch(`${baseUrl}/api/v1/tasks/${id}`)).json()) as { data: Record<string, unknown> }).data;
+        const task = (
+          (await (await fetch(`${baseUrl}/api/v1/tasks/${id}`)).json()) as { data: Record<string, unknown> }
+        ).data;
         return ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'].includes(task.status as string) ? task : undefined;
       },
       { timeoutMs: 20_000, message: `${taskType} to finish` },
@@ -82,24 +91,45 @@ describe.skipIf(services.some((s) => !s.available))('examples/executors', () => 
   }
 
   it('greet: a gRPC call', async () => {
-    expect(await runOverHttp('greet', { name: 'Ada' })).toMatchObject({ status: 'SUCCESS', result: { message: 'Hello, Ada!' } });
+    expect(await runOverHttp('greet', { name: 'Ada' })).toMatchObject({
+      status: 'SUCCESS',
+      result: { message: 'Hello, Ada!' },
+    });
   });
 
   it('execute_sql and batch_insert on PostgreSQL', async () => {
-    expect(await runOverHttp('execute_sql', { statement: 'record_signup', params: { email: 'ada@example.com' } })).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 1 } });
-    expect(await runOverHttp('batch_insert', { rows: [{ email: 'bob@example.com' }, { email: 'cy@example.com' }] })).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 2 } });
-    expect(await runOverHttp('execute_sql', { statement: 'count_signups' })).toMatchObject({ status: 'SUCCESS', result: { rows: [{ signups: '3' }] } });
+    expect(
+      await runOverHttp('execute_sql', { statement: 'record_signup', params: { email: 'ada@example.com' } }),
+    ).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 1 } });
+    expect(
+      await runOverHttp('batch_insert', { rows: [{ email: 'bob@example.com' }, { email: 'cy@example.com' }] }),
+    ).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 2 } });
+    expect(await runOverHttp('execute_sql', { statement: 'count_signups' })).toMatchObject({
+      status: 'SUCCESS',
+      result: { rows: [{ signups: '3' }] },
+    });
   });
 
   it('publish_event on NATS and publish_event_rabbitmq on RabbitMQ', async () => {
-    expect(await runOverHttp('publish_event', { topic: `${topic}.nats`, message: { hello: 'nats' } })).toMatchObject({ status: 'SUCCESS', result: { topic: `${topic}.nats` } });
+    expect(await runOverHttp('publish_event', { topic: `${topic}.nats`, message: { hello: 'nats' } })).toMatchObject({
+      status: 'SUCCESS',
+      result: { topic: `${topic}.nats` },
+    });
     await waitFor(() => natsMessages.some((m) => m.subject === `${topic}.nats`), { message: 'the NATS message' });
-    expect(await runOverHttp('publish_event_rabbitmq', { topic: `${topic}.amqp`, message: { hello: 'rabbit' } })).toMatchObject({ status: 'SUCCESS', result: { topic: `${topic}.amqp` } });
-    await waitFor(() => rabbitMessages.some((m) => m.fields.routingKey === `${topic}.amqp`), { message: 'the RabbitMQ message' });
+    expect(
+      await runOverHttp('publish_event_rabbitmq', { topic: `${topic}.amqp`, message: { hello: 'rabbit' } }),
+    ).toMatchObject({ status: 'SUCCESS', result: { topic: `${topic}.amqp` } });
+    await waitFor(() => rabbitMessages.some((m) => m.fields.routingKey === `${topic}.amqp`), {
+      message: 'the RabbitMQ message',
+    });
   });
 
   it('fibonacci: a CPU-bound handler in a worker thread, with progress', async () => {
     const done = await runOverHttp('fibonacci', { n: 25 });
-    expect(done).toMatchObject({ status: 'SUCCESS', result: { n: 25, value: 75025 }, progress: { percent: 100, message: 'fib(25)' } });
+    expect(done).toMatchObject({
+      status: 'SUCCESS',
+      result: { n: 25, value: 75025 },
+      progress: { percent: 100, message: 'fib(25)' },
+    });
   });
 });

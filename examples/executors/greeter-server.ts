@@ -6,8 +6,13 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-export async function startGreeter(address = process.env.GREETER_ADDRESS ?? '127.0.0.1:50051'): Promise<{ address: string; stop(): Promise<void> }> {
-  const definition = protoLoader.loadSync(fileURLToPath(new URL('./greeter.proto', import.meta.url)), { keepCase: true, defaults: true });
+export async function startGreeter(
+  address = process.env.GREETER_ADDRESS ?? '127.0.0.1:50051',
+): Promise<{ address: string; stop(): Promise<void> }> {
+  const definition = protoLoader.loadSync(fileURLToPath(new URL('./greeter.proto', import.meta.url)), {
+    keepCase: true,
+    defaults: true,
+  });
   const { Greeter } = grpc.loadPackageDefinition(definition).greeter as grpc.GrpcObject;
   const server = new grpc.Server();
   server.addService((Greeter as grpc.ServiceClientConstructor).service, {
@@ -18,9 +23,14 @@ export async function startGreeter(address = process.env.GREETER_ADDRESS ?? '127
   });
   const [host] = address.split(':');
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
-  return { address: `${host}:${port}`, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
+  return {
+    address: `${host}:${port}`,
+    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -29,7 +29,10 @@ type PayloadFields = Omit<AlertPayload, 'text' | 'at'>;
 
 export function makeAlert(key: string, fields: PayloadFields, at: Date): Alert {
   const detail = fields.error ? ` (${fields.error})` : '';
-  return { key, payload: { ...fields, at: at.toISOString(), text: `[${fields.level}] ${fields.title}: ${fields.message}${detail}` } };
+  return {
+    key,
+    payload: { ...fields, at: at.toISOString(), text: `[${fields.level}] ${fields.title}: ${fields.message}${detail}` },
+  };
 }
 
 export function taskFailedAlert(event: EventOf<'task_failed'>): Alert {

@@ -24,7 +24,7 @@ export interface AlertWebhookPlugin extends Plugin {
 }
 
 /**
- * Alerts to a webhook (the seeds' AlertPlugin): a task that failed for good, a worker found
+ * Alerts to a webhook: a task that failed for good, a worker found
  * dead, and the thresholds of threshold-monitor.ts. Event alerts are sent by the process where
  * the event happened (events from other processes are ignored), threshold alerts by the
  * leader, so a cluster sends each alert once. Off while `alert.webhookUrl` is unset.
@@ -39,7 +39,7 @@ export function alertWebhook(options: AlertWebhookOptions = {}): AlertWebhookPlu
 
   const start = (ctx: PluginContext, s: AlertSettings & { webhookUrl: string }) => {
     const metrics = ctx.tryResolve(TOKENS.Metrics) ?? noopMetrics;
-    const logger = ctx.logger.child({ plugin: 'alert-webhook' });
+    const logger = ctx.logger;
     const activeSender = new WebhookSender(
       {
         url: s.webhookUrl,
@@ -66,9 +66,15 @@ export function alertWebhook(options: AlertWebhookOptions = {}): AlertWebhookPlu
 
     // Listeners only queue: nothing here waits on the webhook.
     if (s.taskFailed) {
-      offs.push(ctx.events.on('task_failed', (e) => {
-        if (e.final) raise(taskFailedAlert(e));
-      }, { localOnly: true }));
+      offs.push(
+        ctx.events.on(
+          'task_failed',
+          (e) => {
+            if (e.final) raise(taskFailedAlert(e));
+          },
+          { localOnly: true },
+        ),
+      );
     }
     if (s.workerOffline) {
       offs.push(ctx.events.on('worker_offline', (e) => raise(workerOfflineAlert(e)), { localOnly: true }));

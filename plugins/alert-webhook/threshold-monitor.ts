@@ -1,4 +1,11 @@
-import { isWorkerHealthy, type Clock, type Logger, type QueueLengths, type Role, type WorkerInfo } from '../../core/index.ts';
+import {
+  isWorkerHealthy,
+  type Clock,
+  type Logger,
+  type QueueLengths,
+  type Role,
+  type WorkerInfo,
+} from '../../core/index.ts';
 import { makeAlert, type Alert } from './alert.ts';
 import type { AlertSettings } from './options.ts';
 import type { OutcomeWindow } from './outcome-window.ts';
@@ -81,12 +88,30 @@ export class ThresholdMonitor {
     const waiting = lengths.high + lengths.normal + lengths.claimed;
     const change = this.backlog.update(waiting > threshold, now.getTime(), this.settings.backlogFor);
     const forSeconds = Math.round(this.settings.backlogFor / 1000);
-    const details = { waiting, high: lengths.high, normal: lengths.normal, claimed: lengths.claimed, threshold, for_seconds: forSeconds };
+    const details = {
+      waiting,
+      high: lengths.high,
+      normal: lengths.normal,
+      claimed: lengths.claimed,
+      threshold,
+      for_seconds: forSeconds,
+    };
     if (change === 'fire') {
       const message = `${waiting} tasks waiting for a worker (high ${lengths.high}, normal ${lengths.normal}, claimed ${lengths.claimed}), above ${threshold} for ${forSeconds}s`;
       this.raise(makeAlert('queue_backlog', { level: 'WARNING', title: 'Queue Backlog', message, details }, now));
     } else if (change === 'resolve') {
-      this.raise(makeAlert('queue_backlog:resolved', { level: 'INFO', title: 'Queue Backlog Resolved', message: `${waiting} tasks waiting, at or below ${threshold}`, details }, now));
+      this.raise(
+        makeAlert(
+          'queue_backlog:resolved',
+          {
+            level: 'INFO',
+            title: 'Queue Backlog Resolved',
+            message: `${waiting} tasks waiting, at or below ${threshold}`,
+            details,
+          },
+          now,
+        ),
+      );
     }
   }
 
@@ -100,13 +125,39 @@ export class ThresholdMonitor {
     const change = this.failureRate.update(holds, now.getTime(), 0);
     const windowSeconds = Math.round(this.settings.failureRateWindow / 1000);
     const rounded = Math.round(percent * 10) / 10;
-    const details = { failure_rate_percent: rounded, failed, finished, threshold_percent: threshold, window_seconds: windowSeconds };
+    const details = {
+      failure_rate_percent: rounded,
+      failed,
+      finished,
+      threshold_percent: threshold,
+      window_seconds: windowSeconds,
+    };
     if (change === 'fire') {
       this.raise(
-        makeAlert('failure_rate', { level: 'ERROR', title: 'High Failure Rate', message: `${rounded}% of task attempts failed over the last ${windowSeconds}s (${failed} of ${finished})`, details }, now),
+        makeAlert(
+          'failure_rate',
+          {
+            level: 'ERROR',
+            title: 'High Failure Rate',
+            message: `${rounded}% of task attempts failed over the last ${windowSeconds}s (${failed} of ${finished})`,
+            details,
+          },
+          now,
+        ),
       );
     } else if (change === 'resolve') {
-      this.raise(makeAlert('failure_rate:resolved', { level: 'INFO', title: 'Failure Rate Resolved', message: `${rounded}% of task attempts failed over the last ${windowSeconds}s`, details }, now));
+      this.raise(
+        makeAlert(
+          'failure_rate:resolved',
+          {
+            level: 'INFO',
+            title: 'Failure Rate Resolved',
+            message: `${rounded}% of task attempts failed over the last ${windowSeconds}s`,
+            details,
+          },
+          now,
+        ),
+      );
     }
   }
 
@@ -125,10 +176,25 @@ export class ThresholdMonitor {
     const forSeconds = Math.round(this.settings.noLeaderFor / 1000);
     if (change === 'fire') {
       this.raise(
-        makeAlert('no_leader', { level: 'ERROR', title: 'No Leader', message: `No scheduler has held the leader lock for ${forSeconds}s: nothing is being dispatched`, details: { for_seconds: forSeconds } }, now),
+        makeAlert(
+          'no_leader',
+          {
+            level: 'ERROR',
+            title: 'No Leader',
+            message: `No scheduler has held the leader lock for ${forSeconds}s: nothing is being dispatched`,
+            details: { for_seconds: forSeconds },
+          },
+          now,
+        ),
       );
     } else {
-      this.raise(makeAlert('no_leader:resolved', { level: 'INFO', title: 'Leader Elected', message: `Scheduler ${leader} is leader again` }, now));
+      this.raise(
+        makeAlert(
+          'no_leader:resolved',
+          { level: 'INFO', title: 'Leader Elected', message: `Scheduler ${leader} is leader again` },
+          now,
+        ),
+      );
     }
   }
 

@@ -48,7 +48,10 @@ export class WebhookSender {
       const dropped = this.buffer.shift()!;
       this.stats.dropped++;
       this.metrics.recordAlertNotification('dropped');
-      this.logger.warn({ title: dropped.title, bufferSize: this.options.bufferSize }, 'alert buffer full: dropped the oldest alert');
+      this.logger.warn(
+        { title: dropped.title, bufferSize: this.options.bufferSize },
+        'alert buffer full: dropped the oldest alert',
+      );
     }
     this.buffer.push(payload);
     this.stats.queued = this.buffer.length;
@@ -100,16 +103,26 @@ export class WebhookSender {
     for (let attempt = 1; ; attempt++) {
       const result = await this.post(body);
       if (result.done) {
-        if (!result.ok) this.logger.error({ title: payload.title, status: result.status }, 'alert webhook refused the alert; not retried');
+        if (!result.ok)
+          this.logger.error(
+            { title: payload.title, status: result.status },
+            'alert webhook refused the alert; not retried',
+          );
         return result.ok;
       }
       if (attempt >= maxAttempts) {
-        this.logger.error({ title: payload.title, status: result.status, attempts: attempt }, 'alert webhook unreachable; alert given up');
+        this.logger.error(
+          { title: payload.title, status: result.status, attempts: attempt },
+          'alert webhook unreachable; alert given up',
+        );
         return false;
       }
       const backoff = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** (attempt - 1));
       const wait = Math.min(maxRetryDelayMs, Math.max(backoff, result.retryAfterMs ?? 0));
-      this.logger.warn({ title: payload.title, status: result.status, attempt, retryInMs: wait }, 'alert webhook failed; retrying');
+      this.logger.warn(
+        { title: payload.title, status: result.status, attempt, retryInMs: wait },
+        'alert webhook failed; retrying',
+      );
       if (!(await this.pause(wait))) return undefined;
     }
   }
@@ -119,7 +132,11 @@ export class WebhookSender {
     try {
       const response = await fetch(this.options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'async-task-manager-alerts', ...this.options.headers },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'async-task-manager-alerts',
+          ...this.options.headers,
+        },
         body,
         signal: AbortSignal.any([timeout, this.stopping.signal]),
       });
@@ -128,7 +145,11 @@ export class WebhookSender {
       if (response.ok) return { done: true, ok: true, status };
       if (response.status === 408 || response.status === 429 || response.status >= 500) {
         const retryAfter = Number(response.headers.get('retry-after'));
-        return { done: false, status, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
+        return {
+          done: false,
+          status,
+          ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+        };
       }
       return { done: true, ok: false, status };
     } catch (error) {

@@ -22,7 +22,11 @@ describe('dashboard plugin', () => {
   async function start(apiKeys: string[] = [], env: Record<string, string> = {}): Promise<HttpApiPlugin> {
     const api = httpApi({ apiKeys });
     manager = await createTaskManager(
-      { app: { port: 0, host: '127.0.0.1', logLevel: 'silent' }, roles: ['api'], plugins: [memoryStorage(), memoryQueue(), api, dashboard()] },
+      {
+        app: { port: 0, host: '127.0.0.1', logLevel: 'silent' },
+        roles: ['api'],
+        plugins: [memoryStorage(), memoryQueue(), api, dashboard()],
+      },
       { env, logger: silentLogger() },
     );
     await manager.start();
@@ -81,7 +85,9 @@ describe('dashboard plugin', () => {
 
   it('keeps the OpenAPI document valid with its routes in it', async () => {
     const app = (await start(['dash-key'])).app!;
-    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, { get?: { security?: unknown[] } }> };
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, { get?: { security?: unknown[] } }>;
+    };
     expect(doc.paths['/ui']?.get?.security).toEqual([]);
     expect(doc.paths['/ui/assets/{file}']?.get).toBeDefined();
     expect(doc.paths['/api/v1/events']?.get).toBeDefined();

@@ -1,5 +1,5 @@
 import type { HttpRoute, Logger } from '../../core/index.ts';
-import type { DashboardAssets } from './assets.ts';
+import type { Asset, DashboardAssets } from './assets.ts';
 import { ASSETS_PATH, CONTENT_SECURITY_POLICY, pageHtml, UI_PATH } from './page.ts';
 
 const SECURITY_HEADERS = {
@@ -14,7 +14,10 @@ const SECURITY_HEADERS = {
 export function dashboardRoutes(assets: () => Promise<DashboardAssets>, logger: Logger): HttpRoute[] {
   const failed = (error: unknown) => {
     logger.error({ err: error }, 'the dashboard could not be built');
-    return new Response('The dashboard could not be built; the server log says why.', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response('The dashboard could not be built; the server log says why.', {
+      status: 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   };
   return [
     {
@@ -51,15 +54,21 @@ export function dashboardRoutes(assets: () => Promise<DashboardAssets>, logger: 
       summary: "The dashboard's script and stylesheet",
       async handle(request) {
         const name = decodeURIComponent(new URL(request.url).pathname.slice(ASSETS_PATH.length));
-        let found;
+        let found: Asset | undefined;
         try {
           found = (await assets()).get(name);
         } catch (error) {
           return failed(error);
         }
-        if (!found) return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+        if (!found)
+          return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
         const etag = `"${found.hash}"`;
-        const headers = { 'content-type': found.type, etag, 'cache-control': 'public, max-age=31536000, immutable', ...SECURITY_HEADERS };
+        const headers = {
+          'content-type': found.type,
+          etag,
+          'cache-control': 'public, max-age=31536000, immutable',
+          ...SECURITY_HEADERS,
+        };
         if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
         return new Response(found.body, { headers });
       },

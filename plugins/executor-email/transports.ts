@@ -70,7 +70,9 @@ export function smtpTransport(smtp: SmtpOptions, from: string): EmailTransport {
           transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.body }),
           aborted,
         ]);
-        const accepted = (info.accepted as unknown[]).map((a) => (typeof a === 'string' ? a : String((a as { address?: unknown }).address)));
+        const accepted = (info.accepted as unknown[]).map((a) =>
+          typeof a === 'string' ? a : String((a as { address?: unknown }).address),
+        );
         return { message_id: String(info.messageId), accepted };
       } catch (error) {
         throw classifySmtpError(error);

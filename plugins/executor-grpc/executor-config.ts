@@ -24,7 +24,9 @@ export function readGrpcCallConfig(executorConfig: JsonObject, taskType: string)
   const parsed = grpcCallSchema.safeParse(executorConfig);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new NonRetryableError(`task type ${taskType}: executorConfig.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  throw new NonRetryableError(
+    `task type ${taskType}: executorConfig.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+  );
 }
 
 /** Inline proto text is told from a path by its braces (a file name has none). */

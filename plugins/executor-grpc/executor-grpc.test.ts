@@ -17,17 +17,28 @@ const PROTO_FILE = 'test/fixtures/grpc/calculator.proto';
 /** A real gRPC server on a free port, recording what it saw. */
 async function startCalculator() {
   const definition = protoLoader.loadSync(PROTO_FILE, { keepCase: true, defaults: true });
-  const service = (grpc.loadPackageDefinition(definition).calc as grpc.GrpcObject).Calculator as grpc.ServiceClientConstructor;
+  const service = (grpc.loadPackageDefinition(definition).calc as grpc.GrpcObject)
+    .Calculator as grpc.ServiceClientConstructor;
   const peers: string[] = [];
   const cancelled: number[] = [];
   const server = new grpc.Server();
   server.addService(service.service, {
     Add(call: grpc.ServerUnaryCall<{ a: number; b: number }, unknown>, callback: grpc.sendUnaryData<unknown>) {
       peers.push(call.getPeer());
-      callback(null, { sum: call.request.a + call.request.b, task_id: String(call.metadata.get('tm-task-id')[0] ?? ''), tags: ['x'] });
+      callback(null, {
+        sum: call.request.a + call.request.b,
+        task_id: String(call.metadata.get('tm-task-id')[0] ?? ''),
+        tags: ['x'],
+      });
     },
-    Fail(call: grpc.ServerUnaryCall<{ code: string; message: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
-      callback({ code: grpc.status[call.request.code as keyof typeof grpc.status] as number, details: call.request.message });
+    Fail(
+      call: grpc.ServerUnaryCall<{ code: string; message: string }, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) {
+      callback({
+        code: grpc.status[call.request.code as keyof typeof grpc.status] as number,
+        details: call.request.message,
+      });
     },
     Slow(call: grpc.ServerUnaryCall<{ ms: number }, unknown>, callback: grpc.sendUnaryData<unknown>) {
       const timer = setTimeout(() => callback(null, {}), call.request.ms);
@@ -41,9 +52,16 @@ async function startCalculator() {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
-  return { address: `127.0.0.1:${port}`, peers, cancelled, stop: () => new Promise<void>((r) => server.tryShutdown(() => r())) };
+  return {
+    address: `127.0.0.1:${port}`,
+    peers,
+    cancelled,
+    stop: () => new Promise<void>((r) => server.tryShutdown(() => r())),
+  };
 }
 
 /** A port with nothing listening: bound, then released. */
@@ -63,7 +81,12 @@ describe('executor-grpc against a real gRPC server', () => {
   beforeAll(async () => {
     server = await startCalculator();
     const inlineProto = await readFile(PROTO_FILE, 'utf8');
-    const call = (method: string, extra: Partial<TaskTypeInput> = {}, proto = inlineProto, address = server.address): TaskTypeInput => ({
+    const call = (
+      method: string,
+      extra: Partial<TaskTypeInput> = {},
+      proto = inlineProto,
+      address = server.address,
+    ): TaskTypeInput => ({
       taskType: `calc_${method.toLowerCase()}`,
       executorType: 'grpc',
       executorConfig: { address, service: 'calc.Calculator', method, proto },
@@ -83,7 +106,10 @@ describe('executor-grpc against a real gRPC server', () => {
           call('Slow', { defaultTimeout: 1, defaultMaxRetry: 0 }),
           call('Count'),
           { ...call('Divide'), taskType: 'calc_unknown_method' },
-          { ...call('Add', { defaultMaxRetry: 1 }, inlineProto, `127.0.0.1:${await closedPort()}`), taskType: 'calc_nowhere' },
+          {
+            ...call('Add', { defaultMaxRetry: 1 }, inlineProto, `127.0.0.1:${await closedPort()}`),
+            taskType: 'calc_nowhere',
+          },
         ],
         plugins: [memoryStorage(), memoryQueue(), loadBalancers(), grpcExecutor()],
       },
@@ -110,7 +136,11 @@ describe('executor-grpc against a real gRPC server', () => {
 
   it('loads the proto from a file path too, and shares one connection per address', async () => {
     const before = server.peers.length;
-    const results = await Promise.all([run('calc_add_from_file', { a: 1, b: 1 }), run('calc_add', { a: 2, b: 2 }), run('calc_add_from_file', { a: 3 })]);
+    const results = await Promise.all([
+      run('calc_add_from_file', { a: 1, b: 1 }),
+      run('calc_add', { a: 2, b: 2 }),
+      run('calc_add_from_file', { a: 3 }),
+    ]);
     expect(results.map((t) => (t.result as { sum: string }).sum)).toEqual(['2', '4', '3']);
     expect(new Set(server.peers.slice(before)).size).toBe(1);
     expect(new Set(server.peers).size).toBe(1);
@@ -122,13 +152,19 @@ describe('executor-grpc against a real gRPC server', () => {
       retryCount: 0,
       errorMsg: expect.stringContaining('gRPC INVALID_ARGUMENT: a is negative'),
     });
-    expect(await run('calc_fail', { code: 'NOT_FOUND', message: 'no such account' })).toMatchObject({ status: 'FAILED', retryCount: 0 });
+    expect(await run('calc_fail', { code: 'NOT_FOUND', message: 'no such account' })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+    });
     expect(await run('calc_fail', { code: 'UNAVAILABLE', message: 'try later' })).toMatchObject({
       status: 'FAILED',
       retryCount: 2,
       errorMsg: expect.stringContaining('gRPC UNAVAILABLE: try later'),
     });
-    expect(await run('calc_fail', { code: 'RESOURCE_EXHAUSTED', message: 'quota' })).toMatchObject({ status: 'FAILED', retryCount: 2 });
+    expect(await run('calc_fail', { code: 'RESOURCE_EXHAUSTED', message: 'quota' })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 2,
+    });
   });
 
   it('a server that is not there is UNAVAILABLE: retried', async () => {
@@ -152,8 +188,16 @@ describe('executor-grpc against a real gRPC server', () => {
   });
 
   it('a streaming method or an unknown method fails at once', async () => {
-    expect(await run('calc_count', { ms: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('streaming') });
-    expect(await run('calc_unknown_method')).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('no method "Divide"') });
+    expect(await run('calc_count', { ms: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('streaming'),
+    });
+    expect(await run('calc_unknown_method')).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('no method "Divide"'),
+    });
   });
 });
 

@@ -1,5 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { NonRetryableError, type ExecutionContext, type Executor, type JsonValue, type Task } from '../../core/index.ts';
+import {
+  NonRetryableError,
+  type ExecutionContext,
+  type Executor,
+  type JsonValue,
+  type Task,
+} from '../../core/index.ts';
 import type { ChannelPool } from './channel-pool.ts';
 import { readGrpcCallConfig } from './executor-config.ts';
 import { callError } from './grpc-status.ts';
@@ -13,7 +19,7 @@ import type { ProtoDefinitions } from './proto-definitions.ts';
 const DEADLINE_MARGIN_MS = 250;
 
 /**
- * A unary gRPC call per task (the seeds' RPC executor): the payload is the request message,
+ * A unary gRPC call per task (the RPC executor): the payload is the request message,
  * the response message is the result. The deadline is the task's timeout; a cancel or a
  * timeout cancels the call on the wire.
  */
@@ -32,7 +38,9 @@ export class GrpcExecutor implements Executor {
     try {
       request = method.serialize(task.payload);
     } catch (error) {
-      throw new NonRetryableError(`payload is not a valid ${config.service}/${config.method} request: ${(error as Error).message}`);
+      throw new NonRetryableError(
+        `payload is not a valid ${config.service}/${config.method} request: ${(error as Error).message}`,
+      );
     }
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(config.metadata)) metadata.set(key, value);

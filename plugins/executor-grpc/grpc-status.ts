@@ -25,5 +25,7 @@ export class NonRetryableGrpcStatusError extends NonRetryableError {
 
 /** UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED are retried; every other status is final. */
 export function callError(error: ServiceError): Error {
-  return RETRYABLE.has(error.code) ? new GrpcStatusError(error.code, error.details) : new NonRetryableGrpcStatusError(error.code, error.details);
+  return RETRYABLE.has(error.code)
+    ? new GrpcStatusError(error.code, error.details)
+    : new NonRetryableGrpcStatusError(error.code, error.details);
 }

@@ -20,8 +20,7 @@ export function grpcExecutor(options: GrpcExecutorOptions = {}): Plugin {
     name: options.type === undefined || options.type === 'grpc' ? 'executor-grpc' : `executor-grpc:${options.type}`,
     setup(ctx) {
       const settings = ctx.section('grpcExecutor', optionsSchema, options);
-      const taskTypes = settings.taskTypes ?? ctx.config.taskTypes.filter((t) => t.executorType === settings.type).map((t) => t.taskType);
-      if (taskTypes.length === 0) ctx.logger.warn({ type: settings.type }, 'executor-grpc serves no task type: declare one with this executorType');
+      const taskTypes = ctx.taskTypesServedBy(settings.type, settings.taskTypes);
       ctx.registerExecutor(new GrpcExecutor(settings.type, taskTypes, new ProtoDefinitions(), new ChannelPool()));
     },
   });

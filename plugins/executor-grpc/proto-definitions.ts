@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import { NonRetryableError } from '../../core/index.ts';
@@ -41,20 +41,27 @@ export class ProtoDefinitions {
     const method = definition[config.method];
     if (!method) throw new NonRetryableError(`service "${config.service}" has no method "${config.method}"`);
     if (method.requestStream || method.responseStream) {
-      throw new NonRetryableError(`${config.service}/${config.method} is a streaming method; only unary calls are supported`);
+      throw new NonRetryableError(
+        `${config.service}/${config.method} is a streaming method; only unary calls are supported`,
+      );
     }
     return { path: method.path, serialize: method.requestSerialize, deserialize: method.responseDeserialize };
   }
 
   private load(config: GrpcCallConfig): protoLoader.PackageDefinition {
     const inline = isInlineProto(config.proto);
-    const key = inline ? `text:${createHash('sha256').update(config.proto).digest('hex')}` : `file:${config.proto}|${config.includeDirs.join(',')}`;
+    const key = inline
+      ? `text:${createHash('sha256').update(config.proto).digest('hex')}`
+      : `file:${config.proto}|${config.includeDirs.join(',')}`;
     let definition = this.packages.get(key);
     if (!definition) {
       try {
         definition = inline ? fromText(config.proto) : fromFile(config.proto, config.includeDirs);
       } catch (error) {
-        throw new NonRetryableError(`cannot load the proto (${inline ? 'inline text' : config.proto}): ${(error as Error).message}`, { cause: error });
+        throw new NonRetryableError(
+          `cannot load the proto (${inline ? 'inline text' : config.proto}): ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       this.packages.set(key, definition);
     }
@@ -64,7 +71,10 @@ export class ProtoDefinitions {
 
 function fromFile(path: string, includeDirs: string[]): protoLoader.PackageDefinition {
   const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
-  return protoLoader.loadSync(absolute, { ...LOADER_OPTIONS, includeDirs: includeDirs.map((d) => resolve(process.cwd(), d)) });
+  return protoLoader.loadSync(absolute, {
+    ...LOADER_OPTIONS,
+    includeDirs: includeDirs.map((d) => resolve(process.cwd(), d)),
+  });
 }
 
 function fromText(text: string): protoLoader.PackageDefinition {
@@ -72,7 +82,9 @@ function fromText(text: string): protoLoader.PackageDefinition {
   return protoLoader.fromJSON(root.toJSON(), LOADER_OPTIONS);
 }
 
-function isServiceDefinition(value: unknown): value is grpc.ServiceDefinition & Record<string, protoLoader.MethodDefinition<object, object>> {
+function isServiceDefinition(
+  value: unknown,
+): value is grpc.ServiceDefinition & Record<string, protoLoader.MethodDefinition<object, object>> {
   // Messages and enums carry a `format`; services are plain maps of method definitions.
   return typeof value === 'object' && value !== null && !('format' in value);
 }

@@ -54,7 +54,9 @@ function compile(policy: AddressPolicy): CompiledPolicy {
 export function validHostEntry(entry: string): boolean {
   const value = entry.trim();
   if (value.includes('/')) return ipaddr.isValidCIDR(value);
-  return ipaddr.isValid(value) || /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(value);
+  return (
+    ipaddr.isValid(value) || /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(value)
+  );
 }
 
 function allowedByName(policy: CompiledPolicy, host: string): boolean {
@@ -86,7 +88,11 @@ export function guardedAgent(policy: AddressPolicy): Agent {
     const host = options.hostname.replace(/^\[|\]$/g, '');
     if (compiled.any || allowedByName(compiled, host)) return connect(options, callback);
     resolveChecked(compiled, host).then(
-      (address) => connect({ ...options, hostname: address, servername: options.servername ?? (isIP(host) ? undefined : host) }, callback),
+      (address) =>
+        connect(
+          { ...options, hostname: address, servername: options.servername ?? (isIP(host) ? undefined : host) },
+          callback,
+        ),
       (error: Error) => callback(error, null),
     );
   };

@@ -33,7 +33,7 @@ export class NonRetryableHttpStatusError extends NonRetryableError {
 }
 
 /**
- * Sends each task as an HTTP request (SPEC §4 http executor). 2xx → `{ status_code, body }`;
+ * Sends each task as an HTTP request (docs/design.md#executors; options in plugins/executor-http/README.md). 2xx → `{ status_code, body }`;
  * 4xx → non-retryable except 408/429; 5xx and network errors → retryable.
  */
 export class HttpExecutor implements Executor {

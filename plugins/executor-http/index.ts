@@ -8,7 +8,12 @@ const optionsSchema = z.object({
   /** Task types this executor serves. */
   taskTypes: z.array(z.string().min(1)).min(1).default(['http_request', 'webhook']),
   /** Bytes of response body kept in the result; the rest is dropped. */
-  maxResponseBytes: z.coerce.number().int().min(1).max(16 * 1024 * 1024).default(DEFAULT_MAX_RESPONSE_BYTES),
+  maxResponseBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .default(DEFAULT_MAX_RESPONSE_BYTES),
   /** Reach loopback, private and link-local addresses too (off: only public addresses). */
   allowPrivateNetworks: boolean().default(false),
   /** Exceptions to the public-only rule: host names, `*.suffix`, IPs or CIDR ranges ("a,b" from env). */
@@ -25,8 +30,14 @@ export function httpExecutor(options: HttpExecutorOptions = {}): Plugin {
   return definePlugin({
     name: 'executor-http',
     setup(ctx) {
-      const { taskTypes, maxResponseBytes, allowPrivateNetworks, allowedHosts } = ctx.section('httpExecutor', optionsSchema, options);
-      ctx.registerExecutor(new HttpExecutor(taskTypes, maxResponseBytes, guardedAgent({ allowPrivateNetworks, allowedHosts })));
+      const { taskTypes, maxResponseBytes, allowPrivateNetworks, allowedHosts } = ctx.section(
+        'httpExecutor',
+        optionsSchema,
+        options,
+      );
+      ctx.registerExecutor(
+        new HttpExecutor(taskTypes, maxResponseBytes, guardedAgent({ allowPrivateNetworks, allowedHosts })),
+      );
     },
   });
 }

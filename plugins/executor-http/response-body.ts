@@ -6,7 +6,10 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
  * Reads at most `limit` bytes of the body (a huge answer must not bloat the task row),
  * then cancels the rest of the stream.
  */
-export async function readLimitedText(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+export async function readLimitedText(
+  response: Response,
+  limit: number,
+): Promise<{ text: string; truncated: boolean }> {
   if (!response.body) return { text: '', truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -58,7 +58,9 @@ describe.skipIf(!nats.available)('executor-nats against the real NATS server', (
 
   beforeAll(async () => {
     subscriber = await connect({ servers: NATS_URL });
-    await jetstreamManager(subscriber).then((jsm) => jsm.streams.add({ name: stream, subjects: [`${prefix}.stored.>`] }));
+    await jetstreamManager(subscriber).then((jsm) =>
+      jsm.streams.add({ name: stream, subjects: [`${prefix}.stored.>`] }),
+    );
     app = await natsApp(NATS_URL, [
       publishType('publish_event'),
       publishType('publish_stored', { executorConfig: { jetstream: true } }),
@@ -69,14 +71,19 @@ describe.skipIf(!nats.available)('executor-nats against the real NATS server', (
 
   afterAll(async () => {
     await app?.stop();
-    await jetstreamManager(subscriber).then((jsm) => jsm.streams.delete(stream)).catch(() => undefined);
+    await jetstreamManager(subscriber)
+      .then((jsm) => jsm.streams.delete(stream))
+      .catch(() => undefined);
     await subscriber?.close();
   });
 
   it('publish_event: {topic, message} is published (flushed) and the result is {topic}', async () => {
     const received = collect(subscriber, `${prefix}.orders`);
     await subscriber.flush();
-    const done = await run(app, 'publish_event', { topic: `${prefix}.orders`, message: { order_id: 'A-1', total: 12.5 } });
+    const done = await run(app, 'publish_event', {
+      topic: `${prefix}.orders`,
+      message: { order_id: 'A-1', total: 12.5 },
+    });
     expect(done).toMatchObject({ status: 'SUCCESS', result: { topic: `${prefix}.orders` } });
     await waitFor(() => received.length === 1, { message: 'the message on the subscriber' });
     const [msg] = received;
@@ -96,8 +103,15 @@ describe.skipIf(!nats.available)('executor-nats against the real NATS server', (
   it('JetStream: the stream acks and stores it; the task id is the message id', async () => {
     const done = await run(app, 'publish_stored', { topic: `${prefix}.stored.invoice`, message: { n: 1 } });
     expect(done.status).toBe('SUCCESS');
-    expect(done.result).toMatchObject({ topic: `${prefix}.stored.invoice`, stream, seq: expect.any(Number), duplicate: false });
-    const stored = await (await jetstreamManager(subscriber)).streams.getMessage(stream, { seq: (done.result as { seq: number }).seq });
+    expect(done.result).toMatchObject({
+      topic: `${prefix}.stored.invoice`,
+      stream,
+      seq: expect.any(Number),
+      duplicate: false,
+    });
+    const stored = await (await jetstreamManager(subscriber)).streams.getMessage(stream, {
+      seq: (done.result as { seq: number }).seq,
+    });
     expect(stored?.json()).toEqual({ n: 1 });
     expect(stored?.header.get('Nats-Msg-Id')).toBe(done.taskId);
     // The same message id again (a retried attempt) is stored once.
@@ -107,18 +121,39 @@ describe.skipIf(!nats.available)('executor-nats against the real NATS server', (
 
   it('JetStream with no stream for the subject fails (retryable: a stream may be added)', async () => {
     const failed = await run(app, 'publish_unstored', { topic: `${prefix}.nowhere`, message: 1 });
-    expect(failed).toMatchObject({ status: 'FAILED', errorMsg: expect.stringContaining(`no JetStream stream takes subject "${prefix}.nowhere"`) });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      errorMsg: expect.stringContaining(`no JetStream stream takes subject "${prefix}.nowhere"`),
+    });
   });
 
   it('a task type can fix the topic; bad input fails at once', async () => {
     const received = collect(subscriber, `${prefix}.audit`);
     await subscriber.flush();
-    expect(await run(app, 'publish_audit', { message: { who: 'ann' } })).toMatchObject({ status: 'SUCCESS', result: { topic: `${prefix}.audit` } });
+    expect(await run(app, 'publish_audit', { message: { who: 'ann' } })).toMatchObject({
+      status: 'SUCCESS',
+      result: { topic: `${prefix}.audit` },
+    });
     await waitFor(() => received.length === 1, { message: 'the audit message' });
-    expect(await run(app, 'publish_audit', { topic: `${prefix}.other`, message: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0 });
-    expect(await run(app, 'publish_event', { topic: `${prefix}.*`, message: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('wildcards') });
-    expect(await run(app, 'publish_event', { message: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('payload.topic is required') });
-    expect(await run(app, 'publish_event', { topic: `${prefix}.x` })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('payload.message is required') });
+    expect(await run(app, 'publish_audit', { topic: `${prefix}.other`, message: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+    });
+    expect(await run(app, 'publish_event', { topic: `${prefix}.*`, message: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('wildcards'),
+    });
+    expect(await run(app, 'publish_event', { message: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('payload.topic is required'),
+    });
+    expect(await run(app, 'publish_event', { topic: `${prefix}.x` })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('payload.message is required'),
+    });
   });
 });
 
@@ -149,7 +184,10 @@ describe.skipIf(!nats.available)('executor-nats keeps its one connection across 
     let server = startNatsServer(port);
     let app: TaskManager | undefined;
     try {
-      const subscriber = await waitFor(() => connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 }).catch(() => undefined), { message: 'the private nats-server' });
+      const subscriber = await waitFor(
+        () => connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 }).catch(() => undefined),
+        { message: 'the private nats-server' },
+      );
       const received = collect(subscriber, 'restart.test');
       await subscriber.flush();
       app = await natsApp(url, [publishType('publish_event')]);
@@ -159,7 +197,10 @@ describe.skipIf(!nats.available)('executor-nats keeps its one connection across 
       await stopNatsServer(server);
       server = startNatsServer(port);
       expect((await run(app, 'publish_event', { topic: 'restart.test', message: 'after' })).status).toBe('SUCCESS');
-      await waitFor(() => received.some((m) => m.string() === 'after'), { message: 'the message after the restart', timeoutMs: 10_000 });
+      await waitFor(() => received.some((m) => m.string() === 'after'), {
+        message: 'the message after the restart',
+        timeoutMs: 10_000,
+      });
       await subscriber.close();
     } finally {
       await app?.stop();

@@ -33,11 +33,15 @@ export function natsExecutor(options: NatsExecutorOptions = {}): Plugin {
     name: options.type === undefined || options.type === 'nats' ? 'executor-nats' : `executor-nats:${options.type}`,
     setup(ctx) {
       const settings = ctx.section('nats', optionsSchema, options);
-      const taskTypes = settings.taskTypes ?? ctx.config.taskTypes.filter((t) => t.executorType === settings.type).map((t) => t.taskType);
-      if (taskTypes.length === 0) ctx.logger.warn({ type: settings.type }, 'executor-nats serves no task type: declare one with this executorType');
+      const taskTypes = ctx.taskTypesServedBy(settings.type, settings.taskTypes);
       const { servers: list, name, user, pass, token } = settings;
       const connection = new NatsConnectionHolder({ servers: list, name, user, pass, token }, () => ctx.logger);
-      ctx.registerExecutor(new NatsExecutor(settings.type, taskTypes, connection, { jetstream: settings.jetstream, ackTimeoutMs: settings.ackTimeout }));
+      ctx.registerExecutor(
+        new NatsExecutor(settings.type, taskTypes, connection, {
+          jetstream: settings.jetstream,
+          ackTimeoutMs: settings.ackTimeout,
+        }),
+      );
       // Credentials stay out of the log.
       ctx.logger.info({ servers: list, jetstream: settings.jetstream }, 'executor-nats');
     },

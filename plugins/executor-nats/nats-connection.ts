@@ -81,7 +81,8 @@ export class NatsConnectionHolder {
 
   private async watch(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
-      if (status.type === 'disconnect') this.logger().warn({ server: status.server }, 'NATS disconnected; reconnecting');
+      if (status.type === 'disconnect')
+        this.logger().warn({ server: status.server }, 'NATS disconnected; reconnecting');
       else if (status.type === 'reconnect') this.logger().info({ server: status.server }, 'NATS reconnected');
     }
   }

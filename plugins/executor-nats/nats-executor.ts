@@ -25,7 +25,10 @@ export class NatsExecutor implements Executor {
 
   async execute(task: Task, ctx: ExecutionContext): Promise<JsonObject> {
     const { topic, message } = readPublishRequest(task.payload, ctx.taskType.executorConfig);
-    const useJetStream = typeof ctx.taskType.executorConfig.jetstream === 'boolean' ? ctx.taskType.executorConfig.jetstream : this.defaults.jetstream;
+    const useJetStream =
+      typeof ctx.taskType.executorConfig.jetstream === 'boolean'
+        ? ctx.taskType.executorConfig.jetstream
+        : this.defaults.jetstream;
     const { bytes, json } = encodeMessage(message);
     const signal = ctx.signal;
     const nc = await this.connection.get(signal);
@@ -36,12 +39,18 @@ export class NatsExecutor implements Executor {
 
     if (useJetStream) {
       try {
-        const ack = await jetstream(nc).publish(topic, bytes, { msgID: task.taskId, headers: meta, timeout: this.defaults.ackTimeoutMs });
+        const ack = await jetstream(nc).publish(topic, bytes, {
+          msgID: task.taskId,
+          headers: meta,
+          timeout: this.defaults.ackTimeoutMs,
+        });
         return { topic, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
         // Nobody answered the publish: the client words it "jetstream is not enabled".
         if ((error as Error).name === 'JetStreamNotEnabled') {
-          throw new Error(`no JetStream stream takes subject "${topic}" (or JetStream is off on the server)`, { cause: error });
+          throw new Error(`no JetStream stream takes subject "${topic}" (or JetStream is off on the server)`, {
+            cause: error,
+          });
         }
         throw error;
       }

@@ -14,7 +14,8 @@ export interface PublishRequest {
  */
 export function readPublishRequest(payload: JsonObject, executorConfig: JsonObject): PublishRequest {
   const fixed = executorConfig.topic;
-  if (fixed !== undefined && typeof fixed !== 'string') throw new NonRetryableError('executorConfig.topic must be a string');
+  if (fixed !== undefined && typeof fixed !== 'string')
+    throw new NonRetryableError('executorConfig.topic must be a string');
   const asked = payload.topic;
   if (asked !== undefined && typeof asked !== 'string') throw new NonRetryableError('payload.topic must be a string');
   if (fixed !== undefined && asked !== undefined && asked !== fixed) {
@@ -23,7 +24,9 @@ export function readPublishRequest(payload: JsonObject, executorConfig: JsonObje
   const topic = fixed ?? asked;
   if (topic === undefined) throw new NonRetryableError('payload.topic is required');
   if (topic.length > 255 || !SUBJECT.test(topic)) {
-    throw new NonRetryableError(`"${topic}" is not a subject to publish on: dot-separated tokens without spaces or wildcards (* >)`);
+    throw new NonRetryableError(
+      `"${topic}" is not a subject to publish on: dot-separated tokens without spaces or wildcards (* >)`,
+    );
   }
   if (payload.message === undefined) throw new NonRetryableError('payload.message is required');
   return { topic, message: payload.message };

@@ -101,8 +101,16 @@ describe('executor-process', () => {
   });
 
   it('a thrown error is retryable; retryable:false is not; an uncaught error crashes the thread (retryable)', async () => {
-    expect(await run('throws')).toMatchObject({ status: 'FAILED', retryCount: 1, errorMsg: expect.stringContaining('boom') });
-    expect(await run('throws', { permanent: true })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('never valid') });
+    expect(await run('throws')).toMatchObject({
+      status: 'FAILED',
+      retryCount: 1,
+      errorMsg: expect.stringContaining('boom'),
+    });
+    expect(await run('throws', { permanent: true })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('never valid'),
+    });
     const crashed = await run('uncaught');
     expect(crashed.status).toBe('FAILED');
     expect(crashed.errorMsg).toMatch(/escaped the handler/);

@@ -48,7 +48,9 @@ export class HandlerThread {
       resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
     });
     this.worker.on('message', (message: ThreadMessage) => this.onMessage(message));
-    this.worker.on('error', (error) => this.onDeath(new HandlerCrashError(`handler crashed: ${error.message}`, { cause: error })));
+    this.worker.on('error', (error) =>
+      this.onDeath(new HandlerCrashError(`handler crashed: ${error.message}`, { cause: error })),
+    );
     this.worker.on('exit', (code) => this.onDeath(new HandlerCrashError(`handler thread exited with code ${code}`)));
   }
 

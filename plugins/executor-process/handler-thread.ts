@@ -32,11 +32,15 @@ async function loadHandler(request: RunRequest): Promise<ProcessHandler> {
     module = await loading;
   } catch (error) {
     modules.delete(request.moduleUrl);
-    throw new UnusableHandlerError(`cannot load handler module ${request.moduleUrl}: ${(error as Error).message}`, { cause: error });
+    throw new UnusableHandlerError(`cannot load handler module ${request.moduleUrl}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const handler = module[request.exportName];
   if (typeof handler !== 'function') {
-    throw new UnusableHandlerError(`handler module ${request.moduleUrl} has no function export "${request.exportName}"`);
+    throw new UnusableHandlerError(
+      `handler module ${request.moduleUrl} has no function export "${request.exportName}"`,
+    );
   }
   return handler as ProcessHandler;
 }
@@ -64,8 +68,15 @@ async function run(request: RunRequest): Promise<void> {
   const { runId } = request;
   const ctx: ProcessHandlerContext = {
     ...request.task,
-    progress: (percent, message) => send({ kind: 'progress', runId, percent, ...(message !== undefined ? { message: String(message) } : {}) }),
-    log: (message, detail) => send({ kind: 'log', runId, message: String(message), ...(detail !== undefined ? { detail: String(detail) } : {}) }),
+    progress: (percent, message) =>
+      send({ kind: 'progress', runId, percent, ...(message !== undefined ? { message: String(message) } : {}) }),
+    log: (message, detail) =>
+      send({
+        kind: 'log',
+        runId,
+        message: String(message),
+        ...(detail !== undefined ? { detail: String(detail) } : {}),
+      }),
   };
   try {
     const handler = await loadHandler(request);

@@ -23,11 +23,13 @@ export type ProcessExecutorOptions = z.input<typeof optionsSchema>;
 /** Handler modules run in a pool of worker threads: isolation from the worker's event loop. */
 export function processExecutor(options: ProcessExecutorOptions = {}): Plugin {
   return definePlugin({
-    name: options.type === undefined || options.type === 'process' ? 'executor-process' : `executor-process:${options.type}`,
+    name:
+      options.type === undefined || options.type === 'process'
+        ? 'executor-process'
+        : `executor-process:${options.type}`,
     setup(ctx) {
       const settings = ctx.section('process', optionsSchema, options);
-      const taskTypes = settings.taskTypes ?? ctx.config.taskTypes.filter((t) => t.executorType === settings.type).map((t) => t.taskType);
-      if (taskTypes.length === 0) ctx.logger.warn({ type: settings.type }, 'executor-process serves no task type: declare one with this executorType');
+      const taskTypes = ctx.taskTypesServedBy(settings.type, settings.taskTypes);
       const source = threadBootstrapSource();
       const pool = new ThreadPool(settings.poolSize, () => new HandlerThread(source, settings.maxMemoryMb));
       ctx.registerExecutor(new ProcessExecutor(settings.type, taskTypes, pool));

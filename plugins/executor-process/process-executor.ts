@@ -35,7 +35,9 @@ export class ProcessExecutor implements Executor {
     const config = executorConfigSchema.safeParse(ctx.taskType.executorConfig);
     if (!config.success) {
       const issue = config.error.issues[0];
-      throw new NonRetryableError(`executorConfig.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'} (task type ${task.taskType})`);
+      throw new NonRetryableError(
+        `executorConfig.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'} (task type ${task.taskType})`,
+      );
     }
     const modulePath = isAbsolute(config.data.module) ? config.data.module : resolve(process.cwd(), config.data.module);
     const signal = ctx.signal;
@@ -63,7 +65,8 @@ export class ProcessExecutor implements Executor {
       );
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (error instanceof HandlerFailedError && !error.detail.retryable) throw new NonRetryableError(error.message, { cause: error });
+      if (error instanceof HandlerFailedError && !error.detail.retryable)
+        throw new NonRetryableError(error.message, { cause: error });
       throw error;
     } finally {
       signal.removeEventListener('abort', kill);

@@ -21,7 +21,9 @@ function tsxEsmApiUrl(): string {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
   const manifestPath = require.resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } | string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } | string }>;
+  };
   const target = manifest.exports['./esm/api']?.import;
   const relative = typeof target === 'string' ? target : target?.default;
   if (!relative) throw new Error('executor-process: tsx has no ./esm/api export');

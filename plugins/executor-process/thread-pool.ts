@@ -1,4 +1,4 @@
-import { HandlerThread } from './handler-thread-handle.ts';
+import type { HandlerThread } from './handler-thread-handle.ts';
 
 interface Waiter {
   resolve(thread: HandlerThread): void;

@@ -48,7 +48,13 @@ export class ConfirmPublisher {
     this.connection.catch(() => undefined);
   }
 
-  async publish(exchange: string, exchangeType: ExchangeType, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+  async publish(
+    exchange: string,
+    exchangeType: ExchangeType,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+  ): Promise<void> {
     if (this.closed) throw new Error('executor-rabbitmq is closed');
     const open = await this.openChannel();
     if (!exchange.startsWith('amq.') && exchange !== '' && !open.declared.has(exchange)) {
@@ -57,7 +63,8 @@ export class ConfirmPublisher {
     }
     await new Promise<void>((resolve, reject) => {
       open.channel.publish(exchange, routingKey, content, options, (error: unknown) => {
-        if (error) reject(error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`));
+        if (error)
+          reject(error instanceof Error ? error : new Error(`the broker refused the message (${String(error)})`));
         else resolve();
       });
     });

@@ -33,7 +33,13 @@ describe.skipIf(!rabbitmq.available)('executor-rabbitmq against the real RabbitM
   let channel: Channel;
   const received: ConsumeMessage[] = [];
 
-  const type = (taskType: string, extra: Partial<TaskTypeInput> = {}): TaskTypeInput => ({ taskType, executorType: 'rabbitmq', retryDelay: 0, maxConcurrent: 0, ...extra });
+  const type = (taskType: string, extra: Partial<TaskTypeInput> = {}): TaskTypeInput => ({
+    taskType,
+    executorType: 'rabbitmq',
+    retryDelay: 0,
+    maxConcurrent: 0,
+    ...extra,
+  });
 
   beforeAll(async () => {
     consumer = await amqplib.connect(RABBITMQ_URL);
@@ -54,7 +60,12 @@ describe.skipIf(!rabbitmq.available)('executor-rabbitmq against the real RabbitM
           type('publish_event'),
           type('publish_billing', { executorConfig: { exchange: ownExchange, topic: 'billing.invoice' } }),
         ],
-        plugins: [memoryStorage(), memoryQueue(), loadBalancers(), rabbitmqExecutor({ url: RABBITMQ_URL, connectionName })],
+        plugins: [
+          memoryStorage(),
+          memoryQueue(),
+          loadBalancers(),
+          rabbitmqExecutor({ url: RABBITMQ_URL, connectionName }),
+        ],
       },
       { env: {}, logger: pino({ level: 'silent' }) },
     );
@@ -71,14 +82,26 @@ describe.skipIf(!rabbitmq.available)('executor-rabbitmq against the real RabbitM
     const { task } = await app.services.tasks.create({ taskType, payload });
     return waitForStatus(app, task.taskId, ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'], 15_000);
   };
-  const arrived = (body: string) => waitFor(() => received.find((m) => m.content.toString() === body), { message: `message ${body}`, timeoutMs: 10_000 });
+  const arrived = (body: string) =>
+    waitFor(() => received.find((m) => m.content.toString() === body), {
+      message: `message ${body}`,
+      timeoutMs: 10_000,
+    });
 
   it('publish_event: the topic is the routing key on amq.topic; confirmed; result {topic, exchange}', async () => {
     const done = await runTask('publish_event', { topic: `${suffix}.orders.created`, message: { order_id: 'A-1' } });
-    expect(done).toMatchObject({ status: 'SUCCESS', result: { topic: `${suffix}.orders.created`, exchange: 'amq.topic' } });
+    expect(done).toMatchObject({
+      status: 'SUCCESS',
+      result: { topic: `${suffix}.orders.created`, exchange: 'amq.topic' },
+    });
     const msg = await arrived('{"order_id":"A-1"}');
     expect(msg.fields.routingKey).toBe(`${suffix}.orders.created`);
-    expect(msg.properties).toMatchObject({ contentType: 'application/json', messageId: done.taskId, deliveryMode: 2, appId: 'async-task-manager' });
+    expect(msg.properties).toMatchObject({
+      contentType: 'application/json',
+      messageId: done.taskId,
+      deliveryMode: 2,
+      appId: 'async-task-manager',
+    });
     expect(msg.properties.headers).toMatchObject({ 'tm-task-id': done.taskId, 'tm-task-type': 'publish_event' });
   });
 
@@ -87,17 +110,33 @@ describe.skipIf(!rabbitmq.available)('executor-rabbitmq against the real RabbitM
     expect(done).toMatchObject({ status: 'SUCCESS', result: { topic: 'billing.invoice', exchange: ownExchange } });
     const msg = await arrived('invoice 7 paid');
     expect(msg.properties.contentType).toBe('text/plain; charset=utf-8');
-    expect(await runTask('publish_billing', { topic: 'billing.refund', message: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0 });
+    expect(await runTask('publish_billing', { topic: 'billing.refund', message: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+    });
   });
 
   it('bad input fails at once', async () => {
-    expect(await runTask('publish_event', { message: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('payload.topic is required') });
-    expect(await runTask('publish_event', { topic: `${suffix}.#`, message: 1 })).toMatchObject({ status: 'FAILED', retryCount: 0 });
-    expect(await runTask('publish_event', { topic: `${suffix}.x` })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('payload.message is required') });
+    expect(await runTask('publish_event', { message: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('payload.topic is required'),
+    });
+    expect(await runTask('publish_event', { topic: `${suffix}.#`, message: 1 })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+    });
+    expect(await runTask('publish_event', { topic: `${suffix}.x` })).toMatchObject({
+      status: 'FAILED',
+      retryCount: 0,
+      errorMsg: expect.stringContaining('payload.message is required'),
+    });
   });
 
   it('reconnects when the broker drops the connection, and publishes again', async () => {
-    expect((await runTask('publish_event', { topic: `${suffix}.before`, message: 'before the cut' })).status).toBe('SUCCESS');
+    expect((await runTask('publish_event', { topic: `${suffix}.before`, message: 'before the cut' })).status).toBe(
+      'SUCCESS',
+    );
     await forceCloseConnection(connectionName);
     const after = await runTask('publish_event', { topic: `${suffix}.after`, message: 'after the cut' });
     // A publish racing the cut fails retryably and the retry goes through the new connection.

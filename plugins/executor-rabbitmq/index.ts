@@ -22,13 +22,20 @@ export type RabbitMqExecutorOptions = z.input<typeof optionsSchema>;
 /** The `rabbitmq` executor: publish_event on RabbitMQ with publisher confirms. */
 export function rabbitmqExecutor(options: RabbitMqExecutorOptions = {}): Plugin {
   return definePlugin({
-    name: options.type === undefined || options.type === 'rabbitmq' ? 'executor-rabbitmq' : `executor-rabbitmq:${options.type}`,
+    name:
+      options.type === undefined || options.type === 'rabbitmq'
+        ? 'executor-rabbitmq'
+        : `executor-rabbitmq:${options.type}`,
     setup(ctx) {
       const settings = ctx.section('rabbitmq', optionsSchema, options);
-      const taskTypes = settings.taskTypes ?? ctx.config.taskTypes.filter((t) => t.executorType === settings.type).map((t) => t.taskType);
-      if (taskTypes.length === 0) ctx.logger.warn({ type: settings.type }, 'executor-rabbitmq serves no task type: declare one with this executorType');
+      const taskTypes = ctx.taskTypesServedBy(settings.type, settings.taskTypes);
       const publisher = new ConfirmPublisher(settings.url, settings.connectionName, () => ctx.logger);
-      ctx.registerExecutor(new RabbitMqExecutor(settings.type, taskTypes, publisher, { exchange: settings.exchange, exchangeType: settings.exchangeType }));
+      ctx.registerExecutor(
+        new RabbitMqExecutor(settings.type, taskTypes, publisher, {
+          exchange: settings.exchange,
+          exchangeType: settings.exchangeType,
+        }),
+      );
     },
   });
 }

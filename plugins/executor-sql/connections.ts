@@ -5,7 +5,7 @@ import { NonRetryableError } from '../../core/index.ts';
 import type { SqlDialect } from './named-params.ts';
 
 /** Tables are unknown to the executor: rows are plain records. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kysely's "any table" database type
+// biome-ignore lint/suspicious/noExplicitAny: kysely's "any table" database type
 export type AnyDatabase = Record<string, any>;
 
 export interface SqlConnection {
@@ -17,7 +17,9 @@ export function dialectOf(url: string): SqlDialect {
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
   if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
-  throw new Error(`executor-sql: unsupported database URL scheme "${scheme}:" (mysql://, mariadb://, postgres:// or postgresql://)`);
+  throw new Error(
+    `executor-sql: unsupported database URL scheme "${scheme}:" (mysql://, mariadb://, postgres:// or postgresql://)`,
+  );
 }
 
 /**
@@ -60,13 +62,23 @@ function connect(url: string, poolSize: number): SqlConnection {
     return { dialect, db: new Kysely<AnyDatabase>({ dialect: new PostgresDialect({ pool }) }) };
   }
   const mysqlUrl = url.replace(/^mariadb:/i, 'mysql:');
-  const pool = createPool({ uri: mysqlUrl, connectionLimit: poolSize, maxIdle: poolSize, idleTimeout: 60_000, enableKeepAlive: true, timezone: 'Z' });
+  const pool = createPool({
+    uri: mysqlUrl,
+    connectionLimit: poolSize,
+    maxIdle: poolSize,
+    idleTimeout: 60_000,
+    enableKeepAlive: true,
+    timezone: 'Z',
+  });
   return { dialect, db: new Kysely<AnyDatabase>({ dialect: new MysqlDialect({ pool }) }) };
 }
 
 /** The server's id of the session behind `db` (a single-connection Kysely), for cancelling its statement. */
 export async function sessionId(db: Kysely<AnyDatabase>, dialect: SqlDialect): Promise<number> {
-  const query = dialect === 'postgres' ? sql<{ id: number }>`SELECT pg_backend_pid() AS id` : sql<{ id: number }>`SELECT CONNECTION_ID() AS id`;
+  const query =
+    dialect === 'postgres'
+      ? sql<{ id: number }>`SELECT pg_backend_pid() AS id`
+      : sql<{ id: number }>`SELECT CONNECTION_ID() AS id`;
   const { rows } = await query.execute(db);
   return Number(rows[0]?.id);
 }

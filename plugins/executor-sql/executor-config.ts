@@ -48,17 +48,26 @@ export type SqlTaskConfig = ExecuteConfig | BatchInsertConfig;
  * from a task's payload, unless `allowRawSql` says so.
  */
 export function readSqlTaskConfig(executorConfig: JsonObject, taskType: string): SqlTaskConfig {
-  const isInsert = executorConfig.operation === 'batch_insert' || (executorConfig.operation === undefined && executorConfig.table !== undefined);
+  const isInsert =
+    executorConfig.operation === 'batch_insert' ||
+    (executorConfig.operation === undefined && executorConfig.table !== undefined);
   const parsed = isInsert ? batchInsertSchema.safeParse(executorConfig) : executeSchema.safeParse(executorConfig);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new NonRetryableError(`task type ${taskType}: executorConfig.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new NonRetryableError(
+      `task type ${taskType}: executorConfig.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return { ...parsed.data, operation: isInsert ? 'batch_insert' : 'execute_sql' } as SqlTaskConfig;
 }
 
-export function statementOf(config: ExecuteConfig, name: string): { sql: string; maxRows: number | undefined } | undefined {
+export function statementOf(
+  config: ExecuteConfig,
+  name: string,
+): { sql: string; maxRows: number | undefined } | undefined {
   const statement = Object.hasOwn(config.statements, name) ? config.statements[name] : undefined;
   if (statement === undefined) return undefined;
-  return typeof statement === 'string' ? { sql: statement, maxRows: undefined } : { sql: statement.sql, maxRows: statement.maxRows };
+  return typeof statement === 'string'
+    ? { sql: statement, maxRows: undefined }
+    : { sql: statement.sql, maxRows: statement.maxRows };
 }

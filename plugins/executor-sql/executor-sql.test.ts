@@ -69,7 +69,11 @@ for (const server of SERVERS) {
 
     beforeAll(async () => {
       database = await server.prepare();
-      const sqlType = (taskType: string, executorConfig: JsonObject, extra: Partial<TaskTypeInput> = {}): TaskTypeInput => ({
+      const sqlType = (
+        taskType: string,
+        executorConfig: JsonObject,
+        extra: Partial<TaskTypeInput> = {},
+      ): TaskTypeInput => ({
         taskType,
         executorType: 'sql',
         executorConfig,
@@ -112,10 +116,19 @@ for (const server of SERVERS) {
     };
 
     it('execute_sql runs named statements with bound parameters: {rows_affected}, and capped rows for a SELECT', async () => {
-      for (const [id, email, balance] of [[1, 'ann@example.com', 10], [2, 'bob@example.com', 50], [3, 'cy@example.com', 70]] as const) {
-        expect(await run('execute_sql', { statement: 'open_account', params: { id, email, balance } })).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 1 } });
+      for (const [id, email, balance] of [
+        [1, 'ann@example.com', 10],
+        [2, 'bob@example.com', 50],
+        [3, 'cy@example.com', 70],
+      ] as const) {
+        expect(await run('execute_sql', { statement: 'open_account', params: { id, email, balance } })).toMatchObject({
+          status: 'SUCCESS',
+          result: { rows_affected: 1 },
+        });
       }
-      expect((await run('execute_sql', { statement: 'credit', params: { email: 'ann@example.com', amount: 45 } })).result).toEqual({ rows_affected: 1 });
+      expect(
+        (await run('execute_sql', { statement: 'credit', params: { email: 'ann@example.com', amount: 45 } })).result,
+      ).toEqual({ rows_affected: 1 });
       const rich = await run('execute_sql', { statement: 'rich', params: { min: 50 } });
       expect(rich.result).toEqual({
         rows_affected: 0,
@@ -129,29 +142,57 @@ for (const server of SERVERS) {
 
     it('a parameter is a value, never SQL', async () => {
       const hostile = "x', 0); DROP TABLE accounts; --";
-      expect((await run('execute_sql', { statement: 'open_account', params: { id: 9, email: hostile, balance: 0 } })).status).toBe('SUCCESS');
+      expect(
+        (await run('execute_sql', { statement: 'open_account', params: { id: 9, email: hostile, balance: 0 } })).status,
+      ).toBe('SUCCESS');
       expect(await database.query('SELECT email FROM accounts WHERE id = 9')).toEqual([{ email: hostile }]);
     });
 
     it('SQL text from a task is refused unless the task type allows raw SQL', async () => {
       const refused = await run('execute_sql', { sql: 'DELETE FROM accounts' });
-      expect(refused).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('allowRawSql') });
+      expect(refused).toMatchObject({
+        status: 'FAILED',
+        retryCount: 0,
+        errorMsg: expect.stringContaining('allowRawSql'),
+      });
       expect((await database.query('SELECT COUNT(*) AS n FROM accounts'))[0]).toMatchObject({ n: expect.anything() });
       expect(Number((await database.query('SELECT COUNT(*) AS n FROM accounts'))[0]?.n)).toBeGreaterThan(0);
 
-      const raw = await run('raw_sql', { sql: 'SELECT COUNT(*) AS n FROM accounts WHERE balance > :min', params: { min: 1_000 } });
+      const raw = await run('raw_sql', {
+        sql: 'SELECT COUNT(*) AS n FROM accounts WHERE balance > :min',
+        params: { min: 1_000 },
+      });
       expect(raw).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 0, rows: [{ n: expect.anything() }] } });
     });
 
     it('fails at once on what a retry cannot fix: an unknown statement, a missing parameter, a duplicate key', async () => {
-      expect(await run('execute_sql', { statement: 'drop_everything' })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining('unknown statement') });
-      expect(await run('execute_sql', { statement: 'credit', params: { email: 'x' } })).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringContaining(':amount is missing') });
-      const duplicate = await run('execute_sql', { statement: 'open_account', params: { id: 1, email: 'again@example.com', balance: 0 } });
-      expect(duplicate).toMatchObject({ status: 'FAILED', retryCount: 0, errorMsg: expect.stringMatching(/SQL error 23/) });
+      expect(await run('execute_sql', { statement: 'drop_everything' })).toMatchObject({
+        status: 'FAILED',
+        retryCount: 0,
+        errorMsg: expect.stringContaining('unknown statement'),
+      });
+      expect(await run('execute_sql', { statement: 'credit', params: { email: 'x' } })).toMatchObject({
+        status: 'FAILED',
+        retryCount: 0,
+        errorMsg: expect.stringContaining(':amount is missing'),
+      });
+      const duplicate = await run('execute_sql', {
+        statement: 'open_account',
+        params: { id: 1, email: 'again@example.com', balance: 0 },
+      });
+      expect(duplicate).toMatchObject({
+        status: 'FAILED',
+        retryCount: 0,
+        errorMsg: expect.stringMatching(/SQL error 23/),
+      });
     });
 
     it('batch_insert puts the rows in the configured table and columns, defaults for the rest', async () => {
-      const rows: JsonObject[] = [{ kind: 'signup', data: 'ann' }, { kind: 'login' }, { kind: 'order', data: { id: 7 } }];
+      const rows: JsonObject[] = [
+        { kind: 'signup', data: 'ann' },
+        { kind: 'login' },
+        { kind: 'order', data: { id: 7 } },
+      ];
       expect(await run('batch_insert', { rows })).toMatchObject({ status: 'SUCCESS', result: { rows_affected: 3 } });
       expect(await database.query('SELECT kind, data, source FROM events ORDER BY id')).toEqual([
         { kind: 'signup', data: 'ann', source: 'api' },
@@ -166,14 +207,20 @@ for (const server of SERVERS) {
         retryCount: 0,
         errorMsg: expect.stringContaining('rows[1].source is not one of the columns'),
       });
-      expect(await run('batch_insert', { rows: Array.from({ length: 6 }, () => ({ kind: 'x' })) })).toMatchObject({ status: 'FAILED', retryCount: 0 });
+      expect(await run('batch_insert', { rows: Array.from({ length: 6 }, () => ({ kind: 'x' })) })).toMatchObject({
+        status: 'FAILED',
+        retryCount: 0,
+      });
       expect(await database.query("SELECT kind FROM events WHERE kind IN ('a', 'x')")).toEqual([]);
     });
 
     it('a timeout stops the statement on the server, not only in the worker', async () => {
       const timedOut = await run('slow_sql', { statement: 'nap', params: { seconds: 30 } });
       expect(timedOut.status).toBe('TIMEOUT');
-      await waitFor(async () => (await database.query(server.runningSleeps)).length === 0, { timeoutMs: 5_000, message: 'the sleeping statement to be cancelled' });
+      await waitFor(async () => (await database.query(server.runningSleeps)).length === 0, {
+        timeoutMs: 5_000,
+        message: 'the sleeping statement to be cancelled',
+      });
     });
   });
 }

@@ -25,10 +25,11 @@ export function sqlExecutor(options: SqlExecutorOptions = {}): Plugin {
     name: options.type === undefined || options.type === 'sql' ? 'executor-sql' : `executor-sql:${options.type}`,
     setup(ctx) {
       const settings = ctx.section('sql', optionsSchema, options);
-      const taskTypes = settings.taskTypes ?? ctx.config.taskTypes.filter((t) => t.executorType === settings.type).map((t) => t.taskType);
-      if (taskTypes.length === 0) ctx.logger.warn({ type: settings.type }, 'executor-sql serves no task type: declare one with this executorType');
+      const taskTypes = ctx.taskTypesServedBy(settings.type, settings.taskTypes);
       const urls = { ...settings.connections, ...(settings.url ? { default: settings.url } : {}) };
-      ctx.registerExecutor(new SqlExecutor(settings.type, taskTypes, new SqlConnections(urls, settings.poolSize), settings.maxRows));
+      ctx.registerExecutor(
+        new SqlExecutor(settings.type, taskTypes, new SqlConnections(urls, settings.poolSize), settings.maxRows),
+      );
     },
   });
 }

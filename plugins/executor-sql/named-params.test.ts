@@ -4,7 +4,13 @@ import { bindNamedParameters } from './named-params.ts';
 
 describe('bindNamedParameters', () => {
   it('MySQL: one ? per occurrence, values in order', () => {
-    expect(bindNamedParameters('UPDATE t SET a = :a, b = :b WHERE id = :id OR parent = :id', { a: 1, b: 'x', id: 7 }, 'mysql')).toEqual({
+    expect(
+      bindNamedParameters(
+        'UPDATE t SET a = :a, b = :b WHERE id = :id OR parent = :id',
+        { a: 1, b: 'x', id: 7 },
+        'mysql',
+      ),
+    ).toEqual({
       text: 'UPDATE t SET a = ?, b = ? WHERE id = ? OR parent = ?',
       values: [1, 'x', 7, 7],
     });
@@ -21,12 +27,19 @@ describe('bindNamedParameters', () => {
     const mysql = "SELECT ':no', `:no`, \"it\\'s :no\" -- :no\n, :yes /* :no */ # :no\n";
     expect(bindNamedParameters(mysql, { yes: 1 }, 'mysql')).toEqual({ text: mysql.replace(':yes', '?'), values: [1] });
     const postgres = "SELECT 'a '':no''', \":no\", $$ :no $$, $tag$ :no $tag$, :yes";
-    expect(bindNamedParameters(postgres, { yes: 1 }, 'postgres')).toEqual({ text: postgres.replace(':yes', '$1'), values: [1] });
+    expect(bindNamedParameters(postgres, { yes: 1 }, 'postgres')).toEqual({
+      text: postgres.replace(':yes', '$1'),
+      values: [1],
+    });
   });
 
   it('values never enter the text; objects travel as JSON text; scalar arrays stay lists', () => {
     const hostile = "x'); DROP TABLE users; --";
-    const bound = bindNamedParameters('INSERT INTO t (a, doc, tags) VALUES (:a, :doc, :tags)', { a: hostile, doc: { id: 1 }, tags: ['p', 'q'] }, 'mysql');
+    const bound = bindNamedParameters(
+      'INSERT INTO t (a, doc, tags) VALUES (:a, :doc, :tags)',
+      { a: hostile, doc: { id: 1 }, tags: ['p', 'q'] },
+      'mysql',
+    );
     expect(bound.text).toBe('INSERT INTO t (a, doc, tags) VALUES (?, ?, ?)');
     expect(bound.values).toEqual([hostile, '{"id":1}', ['p', 'q']]);
   });

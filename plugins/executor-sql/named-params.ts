@@ -40,7 +40,8 @@ export function bindNamedParameters(sql: string, params: JsonObject, dialect: Sq
       let end = i + 2;
       while (end < sql.length && NAME_PART.test(sql[end] as string)) end++;
       const name = sql.slice(i + 1, end);
-      if (!Object.hasOwn(params, name)) throw new NonRetryableError(`parameter :${name} is missing from payload.params`);
+      if (!Object.hasOwn(params, name))
+        throw new NonRetryableError(`parameter :${name} is missing from payload.params`);
       used.add(name);
       const value = bindableValue(params[name] as JsonValue, dialect);
       if (dialect === 'postgres') {
@@ -62,14 +63,18 @@ export function bindNamedParameters(sql: string, params: JsonObject, dialect: Sq
     i++;
   }
   const unused = Object.keys(params).filter((name) => !used.has(name));
-  if (unused.length > 0) throw new NonRetryableError(`payload.params has no placeholder in the statement: ${unused.map((n) => `:${n}`).join(', ')}`);
+  if (unused.length > 0)
+    throw new NonRetryableError(
+      `payload.params has no placeholder in the statement: ${unused.map((n) => `:${n}`).join(', ')}`,
+    );
   return { text, values };
 }
 
 /** Where the quoted string, quoted identifier or comment starting at `i` ends (or `i` when none starts). */
 function skipQuotedOrComment(sql: string, i: number, dialect: SqlDialect): number {
   const char = sql[i];
-  if (char === "'" || char === '"' || (char === '`' && dialect === 'mysql')) return endOfQuoted(sql, i, char, dialect === 'mysql');
+  if (char === "'" || char === '"' || (char === '`' && dialect === 'mysql'))
+    return endOfQuoted(sql, i, char, dialect === 'mysql');
   if (char === '-' && sql[i + 1] === '-') return lineEnd(sql, i);
   if (char === '#' && dialect === 'mysql') return lineEnd(sql, i);
   if (char === '/' && sql[i + 1] === '*') {
@@ -120,7 +125,8 @@ function lineEnd(sql: string, start: number): number {
 export function bindableValue(value: JsonValue, dialect: SqlDialect): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object')) {
-    if (dialect === 'mysql' && value.length === 0) throw new NonRetryableError('an empty list cannot be bound on MySQL');
+    if (dialect === 'mysql' && value.length === 0)
+      throw new NonRetryableError('an empty list cannot be bound on MySQL');
     return value;
   }
   return JSON.stringify(value);

@@ -7,7 +7,7 @@ import { classifySqlError } from './sql-errors.ts';
 import { batchInsert, runStatement } from './statements.ts';
 
 /**
- * The seeds' database executor: `execute_sql` (a named statement, parameters bound) and
+ * The database executor: `execute_sql` (a named statement, parameters bound) and
  * `batch_insert` (rows into a configured table), on MySQL / MariaDB or PostgreSQL.
  */
 export class SqlExecutor implements Executor {
@@ -43,7 +43,12 @@ export class SqlExecutor implements Executor {
  * Runs `work` on one pooled session whose statement a timeout or cancel stops on the server
  * (not only in this process), so an aborted task does not leave a query running.
  */
-async function onOneSession<T>(db: Kysely<AnyDatabase>, dialect: SqlDialect, signal: AbortSignal, work: (session: Kysely<AnyDatabase>) => Promise<T>): Promise<T> {
+async function onOneSession<T>(
+  db: Kysely<AnyDatabase>,
+  dialect: SqlDialect,
+  signal: AbortSignal,
+  work: (session: Kysely<AnyDatabase>) => Promise<T>,
+): Promise<T> {
   signal.throwIfAborted();
   return db.connection().execute(async (session) => {
     const id = await sessionId(session, dialect);

@@ -10,7 +10,8 @@ const MAX_PARAMETERS_PER_INSERT = 30_000;
 
 function objectOrEmpty(value: JsonValue | undefined, what: string): JsonObject {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NonRetryableError(`${what} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new NonRetryableError(`${what} must be an object`);
   return value;
 }
 
@@ -20,23 +21,36 @@ function objectOrEmpty(value: JsonValue | undefined, what: string): JsonObject {
  * placeholders. → `{rows_affected}`, plus `rows` (at most maxRows, `truncated` when cut) for a
  * statement that returns rows.
  */
-export async function runStatement(db: Kysely<AnyDatabase>, dialect: SqlDialect, config: ExecuteConfig, payload: JsonObject, defaultMaxRows: number): Promise<JsonObject> {
+export async function runStatement(
+  db: Kysely<AnyDatabase>,
+  dialect: SqlDialect,
+  config: ExecuteConfig,
+  payload: JsonObject,
+  defaultMaxRows: number,
+): Promise<JsonObject> {
   let text: string;
   let maxRows = config.maxRows ?? defaultMaxRows;
   if (payload.sql !== undefined) {
     if (!config.allowRawSql) {
-      throw new NonRetryableError('this task type runs named statements only (payload.statement); SQL text in payload.sql needs allowRawSql: true on the task type');
+      throw new NonRetryableError(
+        'this task type runs named statements only (payload.statement); SQL text in payload.sql needs allowRawSql: true on the task type',
+      );
     }
-    if (typeof payload.sql !== 'string' || payload.sql.trim() === '') throw new NonRetryableError('payload.sql must be SQL text');
+    if (typeof payload.sql !== 'string' || payload.sql.trim() === '')
+      throw new NonRetryableError('payload.sql must be SQL text');
     if (payload.statement !== undefined) throw new NonRetryableError('give payload.statement or payload.sql, not both');
     text = payload.sql;
   } else {
     if (typeof payload.statement !== 'string') {
-      throw new NonRetryableError(`payload.statement must name a statement of this task type (${Object.keys(config.statements).join(', ') || 'none configured'})`);
+      throw new NonRetryableError(
+        `payload.statement must name a statement of this task type (${Object.keys(config.statements).join(', ') || 'none configured'})`,
+      );
     }
     const statement = statementOf(config, payload.statement);
     if (!statement) {
-      throw new NonRetryableError(`unknown statement "${payload.statement}"; this task type has: ${Object.keys(config.statements).join(', ') || 'none'}`);
+      throw new NonRetryableError(
+        `unknown statement "${payload.statement}"; this task type has: ${Object.keys(config.statements).join(', ') || 'none'}`,
+      );
     }
     text = statement.sql;
     maxRows = statement.maxRows ?? maxRows;
@@ -56,18 +70,30 @@ export async function runStatement(db: Kysely<AnyDatabase>, dialect: SqlDialect,
  * type names; a column a row leaves out gets its default. One multi-row INSERT, or several in
  * one transaction when the batch is large, so the batch lands whole or not at all.
  */
-export async function batchInsert(db: Kysely<AnyDatabase>, dialect: SqlDialect, config: BatchInsertConfig, payload: JsonObject, defaultMaxRows: number): Promise<JsonObject> {
+export async function batchInsert(
+  db: Kysely<AnyDatabase>,
+  dialect: SqlDialect,
+  config: BatchInsertConfig,
+  payload: JsonObject,
+  defaultMaxRows: number,
+): Promise<JsonObject> {
   const maxRows = config.maxRows ?? defaultMaxRows;
   const { rows } = payload;
-  if (!Array.isArray(rows)) throw new NonRetryableError('payload.rows must be an array of rows (objects keyed by column)');
-  if (rows.length > maxRows) throw new NonRetryableError(`payload.rows has ${rows.length} rows; this task type accepts at most ${maxRows}`);
+  if (!Array.isArray(rows))
+    throw new NonRetryableError('payload.rows must be an array of rows (objects keyed by column)');
+  if (rows.length > maxRows)
+    throw new NonRetryableError(`payload.rows has ${rows.length} rows; this task type accepts at most ${maxRows}`);
   if (rows.length === 0) return { rows_affected: 0 };
   const allowed = new Set(config.columns);
   const values = rows.map((row, index) => {
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new NonRetryableError(`payload.rows[${index}] must be an object keyed by column`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new NonRetryableError(`payload.rows[${index}] must be an object keyed by column`);
     const record: Record<string, unknown> = {};
     for (const [column, value] of Object.entries(row)) {
-      if (!allowed.has(column)) throw new NonRetryableError(`payload.rows[${index}].${column} is not one of the columns ${config.columns.join(', ')}`);
+      if (!allowed.has(column))
+        throw new NonRetryableError(
+          `payload.rows[${index}].${column} is not one of the columns ${config.columns.join(', ')}`,
+        );
       record[column] = bindableValue(value, dialect);
     }
     if (Object.keys(record).length === 0) throw new NonRetryableError(`payload.rows[${index}] has no column`);
@@ -77,7 +103,10 @@ export async function batchInsert(db: Kysely<AnyDatabase>, dialect: SqlDialect, 
   const insertAll = async (target: Kysely<AnyDatabase>) => {
     let affected = 0;
     for (let start = 0; start < values.length; start += perStatement) {
-      const result = await target.insertInto(config.table).values(values.slice(start, start + perStatement)).executeTakeFirst();
+      const result = await target
+        .insertInto(config.table)
+        .values(values.slice(start, start + perStatement))
+        .executeTakeFirst();
       affected += Number(result.numInsertedOrUpdatedRows ?? 0n);
     }
     return affected;

@@ -12,7 +12,10 @@ export function withDeclaredImports(definition: PackageDefinition): PackageDefin
   const originals = new Set<Buffer>();
   for (const entry of Object.values(definition)) for (const bytes of protosOf(entry) ?? []) originals.add(bytes);
 
-  const files = [...originals].map((bytes) => ({ bytes, file: descriptor.FileDescriptorProto.toObject(descriptor.FileDescriptorProto.decode(bytes)) as IFileDescriptorProto }));
+  const files = [...originals].map((bytes) => ({
+    bytes,
+    file: descriptor.FileDescriptorProto.toObject(descriptor.FileDescriptorProto.decode(bytes)) as IFileDescriptorProto,
+  }));
   const fileOfType = new Map<string, string>();
   for (const { file } of files) for (const name of definedTypes(file)) fileOfType.set(name, file.name ?? '');
 
@@ -24,13 +27,22 @@ export function withDeclaredImports(definition: PackageDefinition): PackageDefin
       if (home && home !== file.name) imports.add(home);
     }
     file.dependency = [...imports].sort();
-    rewritten.set(bytes, Buffer.from(descriptor.FileDescriptorProto.encode(descriptor.FileDescriptorProto.fromObject(file as Record<string, unknown>)).finish()));
+    rewritten.set(
+      bytes,
+      Buffer.from(
+        descriptor.FileDescriptorProto.encode(
+          descriptor.FileDescriptorProto.fromObject(file as Record<string, unknown>),
+        ).finish(),
+      ),
+    );
   }
 
   const patched: PackageDefinition = {};
   for (const [name, entry] of Object.entries(definition)) {
     const protos = protosOf(entry);
-    patched[name] = protos ? ({ ...entry, fileDescriptorProtos: protos.map((bytes) => rewritten.get(bytes) ?? bytes) } as typeof entry) : entry;
+    patched[name] = protos
+      ? ({ ...entry, fileDescriptorProtos: protos.map((bytes) => rewritten.get(bytes) ?? bytes) } as typeof entry)
+      : entry;
   }
   return patched;
 }
@@ -65,6 +77,7 @@ function referencedTypes(file: IFileDescriptorProto): string[] {
     for (const nested of message.nestedType ?? []) walk(nested);
   };
   for (const message of file.messageType ?? []) walk(message);
-  for (const service of file.service ?? []) for (const method of service.method ?? []) types.push(method.inputType ?? '', method.outputType ?? '');
+  for (const service of file.service ?? [])
+    for (const method of service.method ?? []) types.push(method.inputType ?? '', method.outputType ?? '');
   return types.filter(Boolean);
 }

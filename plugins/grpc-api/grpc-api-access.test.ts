@@ -26,7 +26,11 @@ describe('gRPC API keys', () => {
     address = `127.0.0.1:${port}`;
     app = await memoryApp({
       handlers: { echo: (payload) => payload },
-      config: { app: { host: '127.0.0.1', port: 0 }, grpc: { port }, plugins: [httpApi({ apiKeys: ['key-one', 'key-two'] }), grpcApi()] },
+      config: {
+        app: { host: '127.0.0.1', port: 0 },
+        grpc: { port },
+        plugins: [httpApi({ apiKeys: ['key-one', 'key-two'] }), grpcApi()],
+      },
     });
     await app.start();
     client = taskServiceClient(address);
@@ -77,7 +81,10 @@ describe('gRPC API lifecycle', () => {
   it('ends a WaitTask in flight with UNAVAILABLE / 50301 when the app stops, and stops promptly', async () => {
     const port = await freePort();
     const app = await memoryApp({
-      handlers: { hold: (_payload, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))) },
+      handlers: {
+        hold: (_payload, ctx) =>
+          new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+      },
       config: {
         app: { host: '127.0.0.1', port: 0 },
         // The running task is handed back at once instead of after the default 30 s drain.
@@ -112,7 +119,10 @@ describe('gRPC API lifecycle', () => {
     await app.stop();
 
     const workerOnly = grpcApi({ port: await freePort() });
-    const worker = await memoryApp({ handlers: { echo: (p) => p }, config: { roles: ['worker'], plugins: [workerOnly] } });
+    const worker = await memoryApp({
+      handlers: { echo: (p) => p },
+      config: { roles: ['worker'], plugins: [workerOnly] },
+    });
     await worker.start();
     expect(workerOnly.port).toBeUndefined();
     await worker.stop();
@@ -121,7 +131,11 @@ describe('gRPC API lifecycle', () => {
   it('takes its port from TM_GRPC_PORT', async () => {
     const port = await freePort();
     const plugin = grpcApi();
-    const app = await memoryApp({ handlers: { echo: (p) => p }, config: { app: { host: '127.0.0.1' }, plugins: [plugin] }, env: { TM_GRPC_PORT: String(port) } });
+    const app = await memoryApp({
+      handlers: { echo: (p) => p },
+      config: { app: { host: '127.0.0.1' }, plugins: [plugin] },
+      env: { TM_GRPC_PORT: String(port) },
+    });
     await app.start();
     try {
       expect(plugin.port).toBe(port);

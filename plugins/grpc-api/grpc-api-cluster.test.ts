@@ -76,16 +76,26 @@ describe.skipIf(!mysql.available || !redis.available)('gRPC API across processes
     const { task } = await client.ok('CreateTask', { task_type: 'gated', payload: { from: 'grpc' } });
     const messages: { task: { status: string; json_result: unknown } }[] = [];
     const ended = collect(client.stream('WaitTask', { task_id: task.task_id }, { timeoutMs: 20_000 }), messages);
-    await waitFor(() => messages.some((m) => m.task.status === 'PROCESSING'), { timeoutMs: 10_000, message: 'PROCESSING from the worker process' });
+    await waitFor(() => messages.some((m) => m.task.status === 'PROCESSING'), {
+      timeoutMs: 10_000,
+      message: 'PROCESSING from the worker process',
+    });
     release.open();
     const { error } = await ended;
     expect(error).toBeUndefined();
     expect(messages.map((m) => m.task.status)).toEqual(['PENDING', 'PROCESSING', 'SUCCESS'].slice(3 - messages.length));
-    expect(messages.at(-1)?.task.json_result).toMatchObject({ structValue: { fields: { released: { boolValue: true } } } });
+    expect(messages.at(-1)?.task.json_result).toMatchObject({
+      structValue: { fields: { released: { boolValue: true } } },
+    });
   });
 
   it('creates, lists and reads logs on MySQL through gRPC', async () => {
-    const batch = await client.ok('CreateTasks', { tasks: [{ task_type: 'echo', payload: { i: '1' } }, { task_type: 'echo', payload: { i: '2' } }] });
+    const batch = await client.ok('CreateTasks', {
+      tasks: [
+        { task_type: 'echo', payload: { i: '1' } },
+        { task_type: 'echo', payload: { i: '2' } },
+      ],
+    });
     const ids = batch.results.map((r: { task: { task_id: string } }) => r.task.task_id);
     for (const id of ids) {
       const { messages } = await collect(client.stream('WaitTask', { task_id: id }, { timeoutMs: 20_000 }));

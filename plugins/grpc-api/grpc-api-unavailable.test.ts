@@ -17,7 +17,8 @@ import { memoryStorage } from '../storage-memory/index.ts';
 import { grpcApi } from './index.ts';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.CI === 'true') throw new Error('redis-server is not installed, and CI=true requires it');
+if (!hasRedisServer && process.env.CI === 'true')
+  throw new Error('redis-server is not installed, and CI=true requires it');
 
 describe.skipIf(!hasRedisServer)('gRPC API while Redis is down', () => {
   let redis: OwnRedis;
@@ -34,7 +35,11 @@ describe.skipIf(!hasRedisServer)('gRPC API while Redis is down', () => {
         app: { logLevel: 'silent', host: '127.0.0.1', port: 0 },
         roles: ['api'],
         taskTypes: [{ taskType: 'echo', executorType: 'demo' }],
-        plugins: [memoryStorage(), redisQueue({ url: redis.url, prefix: 'tm:test:grpc-down:', commandTimeout: '1s' }), grpcApi({ port })],
+        plugins: [
+          memoryStorage(),
+          redisQueue({ url: redis.url, prefix: 'tm:test:grpc-down:', commandTimeout: '1s' }),
+          grpcApi({ port }),
+        ],
       },
       { env: {}, logger: pino({ level: 'silent' }) },
     );
@@ -59,7 +64,11 @@ describe.skipIf(!hasRedisServer)('gRPC API while Redis is down', () => {
 
     const health = healthClient(address);
     try {
-      await waitFor(async () => (await health.check('')).status === 'NOT_SERVING', { timeoutMs: 15_000, intervalMs: 200, message: 'NOT_SERVING' });
+      await waitFor(async () => (await health.check('')).status === 'NOT_SERVING', {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+        message: 'NOT_SERVING',
+      });
     } finally {
       health.close();
     }

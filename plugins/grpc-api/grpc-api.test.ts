@@ -25,7 +25,8 @@ beforeAll(async () => {
     handlers: {
       echo: (payload) => payload,
       // Runs until cancelled.
-      hold: (_payload, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+      hold: (_payload, ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
       fail: () => {
         throw new NonRetryableError('boom');
       },
@@ -68,7 +69,11 @@ async function waitUntilStatus(taskId: string, wanted: string) {
 
 describe('gRPC TaskService: the original RPCs', () => {
   it('CreateTask with the original fields, then GetTask, runs it to SUCCESS', async () => {
-    const created = await client.ok('CreateTask', { task_type: 'echo', priority: 1, payload: { to: 'user@example.com', n: '1' } });
+    const created = await client.ok('CreateTask', {
+      task_type: 'echo',
+      priority: 1,
+      payload: { to: 'user@example.com', n: '1' },
+    });
     expect(created.created).toBe(true);
     expect(created.task).toMatchObject({
       task_type: 'echo',
@@ -100,7 +105,12 @@ describe('gRPC TaskService: the original RPCs', () => {
       'PENDING>PROCESSING',
       'PROCESSING>SUCCESS',
     ]);
-    expect(logs[0]).toMatchObject({ task_id: task.task_id, log_type: 'STATE_CHANGE', message: 'Task created', worker_id: '' });
+    expect(logs[0]).toMatchObject({
+      task_id: task.task_id,
+      log_type: 'STATE_CHANGE',
+      message: 'Task created',
+      worker_id: '',
+    });
     expect(logs[0].log_id).toMatch(/^\d+$/);
     expect(logs[1].worker_id).not.toBe('');
   });
@@ -109,7 +119,11 @@ describe('gRPC TaskService: the original RPCs', () => {
     const task = await create({ task_type: 'hold' });
     await waitUntilStatus(task.task_id, 'PROCESSING');
     const answer = await client.ok('CancelTask', { task_id: task.task_id });
-    expect(answer).toMatchObject({ success: true, message: 'Task cancelled successfully', task: { task_id: task.task_id, status: 'CANCELLED' } });
+    expect(answer).toMatchObject({
+      success: true,
+      message: 'Task cancelled successfully',
+      task: { task_id: task.task_id, status: 'CANCELLED' },
+    });
 
     const again = await client.call('CancelTask', { task_id: task.task_id });
     expect(again.error?.code).toBe(status.FAILED_PRECONDITION);
@@ -198,10 +212,17 @@ describe('gRPC TaskService: extensions', () => {
     expect(batch.results[1].task.priority).toBe(1);
 
     const before = (await client.ok('ListTasks', { task_type: 'parked', priority: -1 })).total;
-    const bad = await client.call('CreateTasks', { tasks: [{ task_type: 'parked', delay: 3600 }, { task_type: 'parked', priority: 9 }] });
+    const bad = await client.call('CreateTasks', {
+      tasks: [
+        { task_type: 'parked', delay: 3600 },
+        { task_type: 'parked', priority: 9 },
+      ],
+    });
     expect(bad.error?.code).toBe(status.INVALID_ARGUMENT);
     expect(tmCode(bad.error)).toBe(40001);
-    expect(JSON.parse(bad.error!.metadata.get('tm-details-bin')[0]!.toString())).toMatchObject({ field: 'tasks[1].priority' });
+    expect(JSON.parse(bad.error!.metadata.get('tm-details-bin')[0]!.toString())).toMatchObject({
+      field: 'tasks[1].priority',
+    });
     expect((await client.ok('ListTasks', { task_type: 'parked', priority: -1 })).total).toBe(before);
 
     for (const tasks of [[], Array.from({ length: BATCH_LIMIT + 1 }, () => ({ task_type: 'parked', delay: 3600 }))]) {
@@ -268,25 +289,158 @@ describe('gRPC TaskService: extensions', () => {
 
 describe('gRPC TaskService: errors', () => {
   const cases: { name: string; method: string; request: object; code: status; tm: number; message: RegExp }[] = [
-    { name: 'an out-of-range priority', method: 'CreateTask', request: { task_type: 'echo', priority: 2 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /priority must be 0 \(NORMAL\) or 1 \(HIGH\)/ },
-    { name: 'an unknown task type', method: 'CreateTask', request: { task_type: 'nope' }, code: status.INVALID_ARGUMENT, tm: 40002, message: /unknown task type "nope"/ },
-    { name: 'a malformed task type', method: 'CreateTask', request: { task_type: 'bad type!' }, code: status.INVALID_ARGUMENT, tm: 40001, message: /task_type: must be 1–64 characters/ },
-    { name: 'a missing task type', method: 'CreateTask', request: {}, code: status.INVALID_ARGUMENT, tm: 40001, message: /task_type is required/ },
-    { name: 'both payload forms', method: 'CreateTask', request: { task_type: 'echo', payload: { a: '1' }, json_payload: { fields: {} } }, code: status.INVALID_ARGUMENT, tm: 40001, message: /payload or json_payload, not both/ },
-    { name: 'a timeout of 0', method: 'CreateTask', request: { task_type: 'echo', timeout: 0 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /timeout must be an integer/ },
-    { name: 'a delay over a year', method: 'CreateTask', request: { task_type: 'echo', delay: 400 * 86_400 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /delay must be a number of seconds from 0 to one year/ },
-    { name: 'delay and run_at together', method: 'CreateTask', request: { task_type: 'echo', delay: 1, run_at: { seconds: 4_000_000_000 } }, code: status.INVALID_ARGUMENT, tm: 40001, message: /either delay or run_at/ },
-    { name: 'a bad idempotency key', method: 'CreateTask', request: { task_type: 'echo', idempotency_key: 'has space' }, code: status.INVALID_ARGUMENT, tm: 40001, message: /idempotency_key/ },
-    { name: 'a missing task id', method: 'GetTask', request: {}, code: status.INVALID_ARGUMENT, tm: 40001, message: /task_id: is required/ },
-    { name: 'an unknown task id', method: 'GetTask', request: { task_id: 'missing' }, code: status.NOT_FOUND, tm: 40401, message: /task "missing" not found/ },
-    { name: 'logs of an unknown task', method: 'GetTaskLogs', request: { task_id: 'missing' }, code: status.NOT_FOUND, tm: 40401, message: /not found/ },
-    { name: 'cancel of an unknown task', method: 'CancelTask', request: { task_id: 'missing' }, code: status.NOT_FOUND, tm: 40401, message: /not found/ },
-    { name: 'an unknown status filter', method: 'ListTasks', request: { status: 'DONE' }, code: status.INVALID_ARGUMENT, tm: 40001, message: /status: must be a comma-separated list/ },
-    { name: 'a priority filter of 5', method: 'ListTasks', request: { priority: 5 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /-1 \(any\), 0 \(NORMAL\) or 1 \(HIGH\)/ },
-    { name: 'a page size over 1000', method: 'ListTasks', request: { priority: -1, page_size: 5000 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /page_size: must be an integer from 1 to 1000/ },
-    { name: 'a negative page', method: 'ListTasks', request: { priority: -1, page: -2 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /page: must be an integer/ },
-    { name: 'a page beyond the offset limit', method: 'ListTasks', request: { priority: -1, page: 1000, page_size: 1000 }, code: status.INVALID_ARGUMENT, tm: 40001, message: /page further with the cursor/ },
-    { name: 'a cursor it did not issue', method: 'ListTasks', request: { priority: -1, cursor: 'garbage' }, code: status.INVALID_ARGUMENT, tm: 40001, message: /invalid cursor/ },
+    {
+      name: 'an out-of-range priority',
+      method: 'CreateTask',
+      request: { task_type: 'echo', priority: 2 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /priority must be 0 \(NORMAL\) or 1 \(HIGH\)/,
+    },
+    {
+      name: 'an unknown task type',
+      method: 'CreateTask',
+      request: { task_type: 'nope' },
+      code: status.INVALID_ARGUMENT,
+      tm: 40002,
+      message: /unknown task type "nope"/,
+    },
+    {
+      name: 'a malformed task type',
+      method: 'CreateTask',
+      request: { task_type: 'bad type!' },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /task_type: must be 1–64 characters/,
+    },
+    {
+      name: 'a missing task type',
+      method: 'CreateTask',
+      request: {},
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /task_type is required/,
+    },
+    {
+      name: 'both payload forms',
+      method: 'CreateTask',
+      request: { task_type: 'echo', payload: { a: '1' }, json_payload: { fields: {} } },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /payload or json_payload, not both/,
+    },
+    {
+      name: 'a timeout of 0',
+      method: 'CreateTask',
+      request: { task_type: 'echo', timeout: 0 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /timeout must be an integer/,
+    },
+    {
+      name: 'a delay over a year',
+      method: 'CreateTask',
+      request: { task_type: 'echo', delay: 400 * 86_400 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /delay must be a number of seconds from 0 to one year/,
+    },
+    {
+      name: 'delay and run_at together',
+      method: 'CreateTask',
+      request: { task_type: 'echo', delay: 1, run_at: { seconds: 4_000_000_000 } },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /either delay or run_at/,
+    },
+    {
+      name: 'a bad idempotency key',
+      method: 'CreateTask',
+      request: { task_type: 'echo', idempotency_key: 'has space' },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /idempotency_key/,
+    },
+    {
+      name: 'a missing task id',
+      method: 'GetTask',
+      request: {},
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /task_id: is required/,
+    },
+    {
+      name: 'an unknown task id',
+      method: 'GetTask',
+      request: { task_id: 'missing' },
+      code: status.NOT_FOUND,
+      tm: 40401,
+      message: /task "missing" not found/,
+    },
+    {
+      name: 'logs of an unknown task',
+      method: 'GetTaskLogs',
+      request: { task_id: 'missing' },
+      code: status.NOT_FOUND,
+      tm: 40401,
+      message: /not found/,
+    },
+    {
+      name: 'cancel of an unknown task',
+      method: 'CancelTask',
+      request: { task_id: 'missing' },
+      code: status.NOT_FOUND,
+      tm: 40401,
+      message: /not found/,
+    },
+    {
+      name: 'an unknown status filter',
+      method: 'ListTasks',
+      request: { status: 'DONE' },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /status: must be a comma-separated list/,
+    },
+    {
+      name: 'a priority filter of 5',
+      method: 'ListTasks',
+      request: { priority: 5 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /-1 \(any\), 0 \(NORMAL\) or 1 \(HIGH\)/,
+    },
+    {
+      name: 'a page size over 1000',
+      method: 'ListTasks',
+      request: { priority: -1, page_size: 5000 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /page_size: must be an integer from 1 to 1000/,
+    },
+    {
+      name: 'a negative page',
+      method: 'ListTasks',
+      request: { priority: -1, page: -2 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /page: must be an integer/,
+    },
+    {
+      name: 'a page beyond the offset limit',
+      method: 'ListTasks',
+      request: { priority: -1, page: 1000, page_size: 1000 },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /page further with the cursor/,
+    },
+    {
+      name: 'a cursor it did not issue',
+      method: 'ListTasks',
+      request: { priority: -1, cursor: 'garbage' },
+      code: status.INVALID_ARGUMENT,
+      tm: 40001,
+      message: /invalid cursor/,
+    },
   ];
 
   for (const c of cases) {
@@ -300,14 +454,20 @@ describe('gRPC TaskService: errors', () => {
 
   it('answers a request over http.maxPayloadBytes with RESOURCE_EXHAUSTED / 41301, and writes nothing', async () => {
     const before = (await client.ok('ListTasks', { task_type: 'echo', priority: -1 })).total;
-    const { error } = await client.call('CreateTask', { task_type: 'echo', payload: { blob: 'x'.repeat(MAX_PAYLOAD) } });
+    const { error } = await client.call('CreateTask', {
+      task_type: 'echo',
+      payload: { blob: 'x'.repeat(MAX_PAYLOAD) },
+    });
     expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(tmCode(error)).toBe(41301);
     expect(error?.details).toBe(`request body exceeds ${MAX_PAYLOAD} bytes`);
     expect((await client.ok('ListTasks', { task_type: 'echo', priority: -1 })).total).toBe(before);
 
     // Far beyond the limit, the transport refuses to read it at all (no product code then).
-    const huge = await client.call('CreateTask', { task_type: 'echo', payload: { blob: 'x'.repeat(MAX_PAYLOAD * 100) } });
+    const huge = await client.call('CreateTask', {
+      task_type: 'echo',
+      payload: { blob: 'x'.repeat(MAX_PAYLOAD * 100) },
+    });
     expect(huge.error?.code).toBe(status.RESOURCE_EXHAUSTED);
   });
 });
@@ -333,7 +493,9 @@ describe('gRPC health and reflection', () => {
     const address = `127.0.0.1:${port}`;
     const service = await reflect(address, { file_containing_symbol: 'taskservice.TaskService' });
     expect(service.error_response).toBeUndefined();
-    const files = (service.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) => fileDescriptor(Buffer.from(bytes)));
+    const files = (service.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) =>
+      fileDescriptor(Buffer.from(bytes)),
+    );
     const own = files.find((file) => file.text.includes('WaitTask'));
     expect(own).toBeDefined();
     // proto-loader names files by package; what matters is that every dependency resolves.
@@ -341,8 +503,12 @@ describe('gRPC health and reflection', () => {
     for (const dependency of own!.dependencies) {
       const answer = await reflect(address, { file_by_filename: dependency });
       expect(answer.error_response, dependency).toBeUndefined();
-      const texts = (answer.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) => Buffer.from(bytes).toString('latin1'));
-      expect(texts.some((text) => text.includes('Timestamp')) || texts.some((text) => text.includes('Struct'))).toBe(true);
+      const texts = (answer.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) =>
+        Buffer.from(bytes).toString('latin1'),
+      );
+      expect(texts.some((text) => text.includes('Timestamp')) || texts.some((text) => text.includes('Struct'))).toBe(
+        true,
+      );
     }
   });
 });

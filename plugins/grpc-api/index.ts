@@ -31,7 +31,7 @@ export function grpcApi(options: GrpcApiOptions = {}): GrpcApiPlugin {
     async start(ctx) {
       const { port, waitRecheckInterval } = settings ?? grpcOptionsSchema.parse(options);
       if (port === 0 || !ctx.roles.includes('api')) return;
-      const logger = ctx.logger.child({ plugin: 'grpc-api' });
+      const logger = ctx.logger;
       // The HTTP API's resolved settings when it runs here (its factory options included), else the section.
       const access = ctx.tryResolve(TOKENS.ApiAccess) ?? ctx.section(API_ACCESS_SECTION, apiAccessSchema);
       const { host } = ctx.config.app;

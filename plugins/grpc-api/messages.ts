@@ -55,7 +55,8 @@ export function dateOf(value: ProtoTimestamp | { seconds?: number | string; nano
 /** The original proto's map<string,string> form: strings as they are, anything else as JSON text. */
 export function stringMap(object: JsonObject): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const [key, value] of Object.entries(object)) map[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(object))
+    map[key] = typeof value === 'string' ? value : JSON.stringify(value);
   return map;
 }
 
@@ -86,7 +87,11 @@ export function taskMessage(task: Task): TaskMessage {
     scheduled_at: timestamp(task.scheduledAt),
     updated_at: timestamp(task.updatedAt),
     progress: task.progress
-      ? { percent: task.progress.percent, message: task.progress.message ?? '', updated_at: timestamp(task.progress.updatedAt) }
+      ? {
+          percent: task.progress.percent,
+          message: task.progress.message ?? '',
+          updated_at: timestamp(task.progress.updatedAt),
+        }
       : null,
   };
 }

@@ -19,6 +19,8 @@ export interface LoadedProtos {
 
 export function loadProtos(): LoadedProtos {
   const definition = withDeclaredImports(loadSync([TASK_SERVICE_PROTO, healthProtoPath], LOADER_OPTIONS));
-  const loaded = loadPackageDefinition(definition) as unknown as { taskservice: { TaskService: { service: ServiceDefinition } } };
+  const loaded = loadPackageDefinition(definition) as unknown as {
+    taskservice: { TaskService: { service: ServiceDefinition } };
+  };
   return { definition, taskService: loaded.taskservice.TaskService.service };
 }

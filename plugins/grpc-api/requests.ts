@@ -19,7 +19,9 @@ export function createTaskInput(request: CreateTaskRequestMessage, field = ''): 
   const at = (name: string) => (field ? `${field}.${name}` : name);
   const flat = request.payload ?? {};
   if (request.json_payload && Object.keys(flat).length > 0) {
-    throw new InvalidParameterError(`invalid parameter ${at('payload')}: give payload or json_payload, not both`, { field: at('payload') });
+    throw new InvalidParameterError(`invalid parameter ${at('payload')}: give payload or json_payload, not both`, {
+      field: at('payload'),
+    });
   }
   const input: CreateTaskInput = {
     taskType: request.task_type ?? '',

@@ -10,7 +10,8 @@ import { TaskChanges } from './task-changes.ts';
 /** How long calls in flight may finish on stop before the rest are cut. */
 const CLOSE_GRACE_MS = 5_000;
 /** grpc-js reads nothing larger than this; between maxPayloadBytes and it, the answer carries 41301. */
-const hardReceiveLimit = (maxPayloadBytes: number) => Math.min(2 ** 31 - 1, Math.max(2 * maxPayloadBytes, maxPayloadBytes + 64 * 1024));
+const hardReceiveLimit = (maxPayloadBytes: number) =>
+  Math.min(2 ** 31 - 1, Math.max(2 * maxPayloadBytes, maxPayloadBytes + 64 * 1024));
 
 export interface GrpcServerDeps {
   host: string;
@@ -40,14 +41,24 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpc
   const server = new Server({ 'grpc.max_receive_message_length': hardReceiveLimit(deps.access.maxPayloadBytes) });
   server.addService(
     sizes.track(protos.taskService),
-    taskServiceImplementation({ tasks: deps.tasks, changes, access: deps.access, sizes, logger: deps.logger, streams, recheckMs: deps.recheckMs }),
+    taskServiceImplementation({
+      tasks: deps.tasks,
+      changes,
+      access: deps.access,
+      sizes,
+      logger: deps.logger,
+      streams,
+      recheckMs: deps.recheckMs,
+    }),
   );
   health.implementation.addToServer(server);
   new ReflectionService(protos.definition).addToServer(server);
 
   const address = deps.host.includes(':') ? `[${deps.host}]:${deps.port}` : `${deps.host}:${deps.port}`;
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   await health.start();
 

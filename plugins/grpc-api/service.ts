@@ -60,7 +60,8 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
   const admit = (metadata: Metadata, request: unknown) => {
     const authorization = metadata.get('authorization')[0];
     keys.verify(typeof authorization === 'string' ? authorization : undefined);
-    if (deps.sizes.of(request) > deps.access.maxPayloadBytes) throw new PayloadTooLargeError(deps.access.maxPayloadBytes);
+    if (deps.sizes.of(request) > deps.access.maxPayloadBytes)
+      throw new PayloadTooLargeError(deps.access.maxPayloadBytes);
   };
 
   function unary<Req, Res>(method: string, handle: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
@@ -89,14 +90,18 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
       return { results: results.map(({ task, created }) => ({ task: taskMessage(task), created })) };
     }),
 
-    GetTask: unary('GetTask', async (request: TaskIdRequest) => ({ task: taskMessage(await tasks.get(requireTaskId(request.task_id))) })),
+    GetTask: unary('GetTask', async (request: TaskIdRequest) => ({
+      task: taskMessage(await tasks.get(requireTaskId(request.task_id))),
+    })),
 
     CancelTask: unary('CancelTask', async (request: TaskIdRequest) => {
       const task = await tasks.cancel(requireTaskId(request.task_id));
       return { success: true, message: 'Task cancelled successfully', task: taskMessage(task) };
     }),
 
-    RetryTask: unary('RetryTask', async (request: TaskIdRequest) => ({ task: taskMessage(await tasks.retry(requireTaskId(request.task_id))) })),
+    RetryTask: unary('RetryTask', async (request: TaskIdRequest) => ({
+      task: taskMessage(await tasks.retry(requireTaskId(request.task_id))),
+    })),
 
     GetTaskLogs: unary('GetTaskLogs', async (request: TaskIdRequest) => ({
       logs: (await tasks.logs(requireTaskId(request.task_id))).map(taskLogMessage),
@@ -122,7 +127,10 @@ function listFilter(request: ListTasksRequest): TaskFilter {
   if (statuses) filter.status = statuses;
   const priority = request.priority ?? -1;
   if (priority === 0 || priority === 1) filter.priority = priority;
-  else if (priority !== -1) throw new InvalidParameterError('invalid parameter priority: must be -1 (any), 0 (NORMAL) or 1 (HIGH)', { field: 'priority' });
+  else if (priority !== -1)
+    throw new InvalidParameterError('invalid parameter priority: must be -1 (any), 0 (NORMAL) or 1 (HIGH)', {
+      field: 'priority',
+    });
   if (request.task_type) filter.taskType = request.task_type;
   return filter;
 }
@@ -138,9 +146,15 @@ function waitTask(
     (async () => {
       admit(call.metadata, call.request);
       const taskId = requireTaskId(call.request.task_id);
-      const outcome = await followTask(taskId, deps, (task) => call.write({ task: taskMessage(task) }), controller.signal);
+      const outcome = await followTask(
+        taskId,
+        deps,
+        (task) => call.write({ task: taskMessage(task) }),
+        controller.signal,
+      );
       if (outcome === 'finished') call.end();
-      else if (controller.signal.reason === SHUTDOWN) call.emit('error', serviceError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'the server is shutting down; wait again'));
+      else if (controller.signal.reason === SHUTDOWN)
+        call.emit('error', serviceError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'the server is shutting down; wait again'));
     })()
       .catch((error: unknown) => {
         if (!controller.signal.aborted) call.emit('error', toServiceError(error, deps.logger, 'WaitTask'));

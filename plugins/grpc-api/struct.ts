@@ -40,7 +40,10 @@ export function fromProtoValue(value: ProtoValue | null | undefined): JsonValue 
     case 'numberValue': {
       const number = value.numberValue ?? 0;
       // JSON has no NaN or Infinity; storing one would silently turn it into null.
-      if (!Number.isFinite(number)) throw new InvalidParameterError('invalid parameter json_payload: numbers must be finite', { field: 'json_payload' });
+      if (!Number.isFinite(number))
+        throw new InvalidParameterError('invalid parameter json_payload: numbers must be finite', {
+          field: 'json_payload',
+        });
       return number;
     }
     case 'stringValue':

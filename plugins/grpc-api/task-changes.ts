@@ -1,7 +1,14 @@
 import type { EventBus, EventName } from '../../core/index.ts';
 
 /** Events that may come with a status change; progress reports do not. */
-const STATUS_EVENTS = new Set<EventName>(['task_created', 'task_assigned', 'task_completed', 'task_failed', 'task_cancelled', 'task_retried']);
+const STATUS_EVENTS = new Set<EventName>([
+  'task_created',
+  'task_assigned',
+  'task_completed',
+  'task_failed',
+  'task_cancelled',
+  'task_retried',
+]);
 
 /**
  * One subscription to the event bus for every waiting call, fanned out by task id. On a Redis

@@ -1,10 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { ErrorCode, type ClusterService, type HttpRoute, type Logger, type TaskService } from '../../core/index.ts';
+import type { ClusterService, HttpRoute, Logger, TaskService } from '../../core/index.ts';
 import { accessLog } from './access-log.ts';
 import { apiKeyAuth } from './auth.ts';
-import { sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
 import { jsonGuard } from './json-guard.ts';
 import { requestSizeLimit } from './request-size-limit.ts';
@@ -14,7 +13,7 @@ import type { EventStreamHub } from './events/event-stream-hub.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
-import { type ApiApp, type ApiEnv } from './routes/shared.ts';
+import type { ApiApp, ApiEnv } from './routes/shared.ts';
 import { registerTaskTypeRoutes } from './routes/task-types.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 
@@ -74,7 +73,9 @@ function publicRouteMatcher(routes: readonly HttpRoute[]): (method: string, path
   const patterns = routes
     .filter((route) => route.public)
     .map((route) => {
-      const segments = route.path.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      const segments = route.path
+        .split('/')
+        .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       return { method: route.method, pattern: new RegExp(`^${segments.join('/')}$`) };
     });
   return (method, path) => patterns.some((p) => p.method === method && p.pattern.test(path));

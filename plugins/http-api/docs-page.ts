@@ -66,7 +66,8 @@ class DocsAssets {
   private readonly loaded = new Map<string, Promise<Asset>>();
 
   get(file: string): Promise<Asset> | undefined {
-    if (file === 'docs.js') return Promise.resolve(asset(new TextEncoder().encode(INIT_SCRIPT), 'text/javascript; charset=utf-8'));
+    if (file === 'docs.js')
+      return Promise.resolve(asset(new TextEncoder().encode(INIT_SCRIPT), 'text/javascript; charset=utf-8'));
     const type = VENDOR_FILES[file];
     if (!type) return undefined;
     let pending = this.loaded.get(file);
@@ -97,7 +98,11 @@ export function registerDocsPage(app: ApiApp, openApiPath: string): void {
     tags: ['docs'],
     summary: 'The scripts and styles of the API reference page',
     security: [],
-    request: { params: z.object({ file: z.string().openapi({ param: { name: 'file', in: 'path' }, example: 'swagger-ui.css' }) }) },
+    request: {
+      params: z.object({
+        file: z.string().openapi({ param: { name: 'file', in: 'path' }, example: 'swagger-ui.css' }),
+      }),
+    },
     responses: { 200: { description: 'The file' }, 404: { description: 'No such file' } },
   });
 

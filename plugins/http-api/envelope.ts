@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 
-/** SPEC §5: every JSON answer is `{code, message, data}`; errors carry a non-zero code. */
+/** docs/api.md#conventions: every JSON answer is `{code, message, data}`; errors carry a non-zero code. */
 export function envelopeSchema<T extends z.ZodType>(data: T) {
   return z.object({
     code: z.literal(0),

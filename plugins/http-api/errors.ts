@@ -53,7 +53,9 @@ export function asCodedError(error: unknown): TaskManagerError | undefined {
   if (error instanceof TaskManagerError) return error;
   if (!(error instanceof Error)) return undefined;
   const candidate = error as Partial<TaskManagerError>;
-  return typeof candidate.code === 'number' && typeof candidate.httpStatus === 'number' ? (error as TaskManagerError) : undefined;
+  return typeof candidate.code === 'number' && typeof candidate.httpStatus === 'number'
+    ? (error as TaskManagerError)
+    : undefined;
 }
 
 /**
@@ -78,7 +80,12 @@ function fromHttpException(c: Context, error: HTTPException) {
   switch (error.status) {
     case 400:
       // Hono's JSON validator reports an unparsable body this way.
-      return sendError(c, 400, ErrorCode.INVALID_PARAMETER, /json/i.test(error.message) ? 'request body is not valid JSON' : error.message || 'bad request');
+      return sendError(
+        c,
+        400,
+        ErrorCode.INVALID_PARAMETER,
+        /json/i.test(error.message) ? 'request body is not valid JSON' : error.message || 'bad request',
+      );
     case 401:
       return sendError(c, 401, ErrorCode.UNAUTHORIZED, 'unauthorized');
     case 413:
@@ -87,7 +94,8 @@ function fromHttpException(c: Context, error: HTTPException) {
       return sendError(c, 415, ErrorCode.INVALID_PARAMETER, 'Content-Type must be application/json');
     default: {
       const status = error.status as ContentfulStatusCode;
-      const code = status >= 500 ? ErrorCode.INTERNAL : status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_PARAMETER;
+      const code =
+        status >= 500 ? ErrorCode.INTERNAL : status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_PARAMETER;
       return sendError(c, status, code, status >= 500 ? 'internal error' : error.message || 'bad request');
     }
   }

@@ -18,7 +18,7 @@ export interface HttpApiPlugin extends Plugin {
   readonly eventStream: EventStreamHub | undefined;
 }
 
-/** The HTTP API (SPEC §5): tasks, task types, cluster views, health, OpenAPI and docs. */
+/** The HTTP API (docs/api.md): tasks, task types, cluster views, health, OpenAPI and docs. */
 export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
   let settings: ResolvedHttpApiOptions | undefined;
   let app: ApiApp | undefined;
@@ -42,7 +42,7 @@ export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
       ctx.provide(TOKENS.ApiAccess, { apiKeys, maxPayloadBytes, batchLimit });
     },
     async start(ctx) {
-      const logger = ctx.logger.child({ plugin: 'http-api' });
+      const logger = ctx.logger;
       events = new EventStreamHub(ctx.events, { logger });
       app = createHttpApp({
         events,

@@ -17,7 +17,8 @@ const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'
 
 /** Serves the document built from the routes' own zod schemas, and a browsable page for it. */
 export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], secured: boolean): void {
-  if (secured) app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  if (secured)
+    app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
   for (const route of contributed) {
     const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
@@ -27,7 +28,13 @@ export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], 
       tags: ['plugins'],
       summary: `${route.summary ?? 'Contributed by a plugin'}${route.public ? ' (no API key needed)' : ''}`,
       ...(params.length > 0
-        ? { request: { params: z.object(Object.fromEntries(params.map((name) => [name, z.string().openapi({ param: { name, in: 'path' } })]))) } }
+        ? {
+            request: {
+              params: z.object(
+                Object.fromEntries(params.map((name) => [name, z.string().openapi({ param: { name, in: 'path' } })])),
+              ),
+            },
+          }
         : {}),
       ...(route.public ? { security: [] } : {}),
       responses: { 200: { description: 'Plugin-defined response' } },
@@ -40,7 +47,9 @@ export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], 
     tags: ['docs'],
     summary: 'This OpenAPI 3.1 document',
     security: [],
-    responses: { 200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } } },
+    responses: {
+      200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } },
+    },
   });
 
   app.doc31(OPENAPI_PATH, (c) => ({

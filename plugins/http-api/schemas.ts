@@ -1,6 +1,6 @@
 /**
  * The API's shapes, written once: they validate requests, type the handlers and produce the
- * OpenAPI document. Field names are snake_case (SPEC §1.1); messages name the rule, the error
+ * OpenAPI document. Field names are snake_case (docs/design.md#task-model); messages name the rule, the error
  * mapping adds the field path.
  */
 import { z } from '@hono/zod-openapi';
@@ -17,10 +17,13 @@ const dateTime = () => z.iso.datetime({ offset: true, error: RFC3339 });
 const TIME_RANGE = 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
 /** A time filter every storage can compare exactly (MySQL's DATETIME misreads years before 1000). */
 const filterTime = () =>
-  dateTime().refine((value) => {
-    const ms = Date.parse(value);
-    return ms >= 0 && ms <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-  }, { error: TIME_RANGE });
+  dateTime().refine(
+    (value) => {
+      const ms = Date.parse(value);
+      return ms >= 0 && ms <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    },
+    { error: TIME_RANGE },
+  );
 
 // ---------------------------------------------------------------- requests
 
@@ -29,7 +32,9 @@ export const createTaskBodySchema = z
     task_type: z.string({ error: `is required and ${NAME_RULE}` }).regex(TASK_TYPE_PATTERN, { error: NAME_RULE }),
     priority: integerIn(0, 1, 'must be 0 (NORMAL) or 1 (HIGH)').nullish().openapi({ example: 0 }),
     payload: jsonObject().openapi({ example: { to: 'user@example.com' } }),
-    timeout: integerIn(1, MAX_TIMEOUT_SECONDS).nullish().openapi({ description: 'Seconds; overrides the type default.' }),
+    timeout: integerIn(1, MAX_TIMEOUT_SECONDS)
+      .nullish()
+      .openapi({ description: 'Seconds; overrides the type default.' }),
     max_retry: integerIn(0, 1000).nullish().openapi({ description: 'Overrides the type default.' }),
     delay: z
       .number({ error: 'must be a number of seconds ≥ 0' })
@@ -50,7 +55,9 @@ export type CreateTaskBody = z.infer<typeof createTaskBodySchema>;
 export function batchBodySchema(limit: number) {
   const rule = `must hold 1 to ${limit} tasks`;
   return z
-    .strictObject({ tasks: z.array(createTaskBodySchema, { error: rule }).min(1, { error: rule }).max(limit, { error: rule }) })
+    .strictObject({
+      tasks: z.array(createTaskBodySchema, { error: rule }).min(1, { error: rule }).max(limit, { error: rule }),
+    })
     .openapi('CreateTasksBatchRequest');
 }
 
@@ -77,11 +84,18 @@ export const listTasksQuerySchema = z.object({
 });
 
 export const taskIdParamSchema = z.object({
-  id: z.string().min(1).max(255).openapi({ param: { name: 'id', in: 'path' }, example: '3f0c…' }),
+  id: z
+    .string()
+    .min(1)
+    .max(255)
+    .openapi({ param: { name: 'id', in: 'path' }, example: '3f0c…' }),
 });
 
 export const taskTypeParamSchema = z.object({
-  type: z.string().regex(TASK_TYPE_PATTERN, { error: NAME_RULE }).openapi({ param: { name: 'type', in: 'path' }, example: 'send_email' }),
+  type: z
+    .string()
+    .regex(TASK_TYPE_PATTERN, { error: NAME_RULE })
+    .openapi({ param: { name: 'type', in: 'path' }, example: 'send_email' }),
 });
 
 /** PUT creates or updates: fields left out keep their current value (or the default for a new type). */
@@ -118,7 +132,10 @@ const progressSchema = z
     message: z.string().nullable(),
     updated_at: timestamp,
   })
-  .openapi('TaskProgress', { description: "The running attempt's last reported progress (ctx.progress); null when none was reported or the task went back to PENDING" });
+  .openapi('TaskProgress', {
+    description:
+      "The running attempt's last reported progress (ctx.progress); null when none was reported or the task went back to PENDING",
+  });
 
 export const taskSchema = z
   .object({
@@ -144,7 +161,11 @@ export const taskSchema = z
 export type TaskJson = z.infer<typeof taskSchema>;
 
 export const createdTaskSchema = z
-  .object({ task_id: z.string(), status, created: z.boolean().openapi({ description: 'false when the idempotency key matched an existing task' }) })
+  .object({
+    task_id: z.string(),
+    status,
+    created: z.boolean().openapi({ description: 'false when the idempotency key matched an existing task' }),
+  })
   .openapi('CreatedTask');
 
 export const batchCreatedSchema = z
@@ -231,7 +252,10 @@ export const queuesSchema = z
   })
   .openapi('QueueLengths');
 
-const countsByStatus = Object.fromEntries(ALL_STATUSES.map((status) => [status, z.int()])) as Record<(typeof ALL_STATUSES)[number], z.ZodInt>;
+const countsByStatus = Object.fromEntries(ALL_STATUSES.map((status) => [status, z.int()])) as Record<
+  (typeof ALL_STATUSES)[number],
+  z.ZodInt
+>;
 
 export const statsSchema = z
   .object({

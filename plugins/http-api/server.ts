@@ -11,7 +11,11 @@ export interface RunningServer {
 const CLOSE_GRACE_MS = 5_000;
 
 /** Listens and resolves once the socket is bound (or rejects, e.g. EADDRINUSE). */
-export function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<RunningServer> {
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, (info: AddressInfo) => {
       server.off('error', reject);

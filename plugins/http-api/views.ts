@@ -1,5 +1,13 @@
 /** Domain objects (camelCase, Date) → API JSON (snake_case, RFC 3339 UTC with milliseconds). */
-import type { QueueLengths, SchedulerStatus, Task, TaskLog, TaskStatus, TaskTypeConfig, WorkerView } from '../../core/index.ts';
+import type {
+  QueueLengths,
+  SchedulerStatus,
+  Task,
+  TaskLog,
+  TaskStatus,
+  TaskTypeConfig,
+  WorkerView,
+} from '../../core/index.ts';
 import type { TaskJson, TaskLogJson, TaskTypeJson, WorkerJson } from './schemas.ts';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
@@ -22,7 +30,13 @@ export function taskJson(task: Task): TaskJson {
     completed_at: iso(task.completedAt),
     created_at: task.createdAt.toISOString(),
     updated_at: task.updatedAt.toISOString(),
-    progress: task.progress ? { percent: task.progress.percent, message: task.progress.message, updated_at: task.progress.updatedAt.toISOString() } : null,
+    progress: task.progress
+      ? {
+          percent: task.progress.percent,
+          message: task.progress.message,
+          updated_at: task.progress.updatedAt.toISOString(),
+        }
+      : null,
   };
 }
 
@@ -87,7 +101,13 @@ export function schedulerJson(status: SchedulerStatus) {
 }
 
 export function queuesJson(lengths: QueueLengths) {
-  return { high: lengths.high, normal: lengths.normal, delayed: lengths.delayed, claimed: lengths.claimed, workers: lengths.workers };
+  return {
+    high: lengths.high,
+    normal: lengths.normal,
+    delayed: lengths.delayed,
+    claimed: lengths.claimed,
+    workers: lengths.workers,
+  };
 }
 
 export function statsJson(countsByStatus: Record<TaskStatus, number>) {

@@ -21,8 +21,14 @@ export class ClusterGauges {
       'Workers in the registry: healthy (ONLINE, heartbeat within the timeout) or unhealthy (about to be recovered); exported by the leader',
       ['state'],
     );
-    this.heartbeatAge = gauge('worker_heartbeat_age_seconds', 'Seconds since each registered worker\'s last heartbeat; exported by the leader', ['worker_id']);
-    this.capacity = gauge('worker_capacity', 'Tasks each registered worker may run at once; exported by the leader', ['worker_id']);
+    this.heartbeatAge = gauge(
+      'worker_heartbeat_age_seconds',
+      "Seconds since each registered worker's last heartbeat; exported by the leader",
+      ['worker_id'],
+    );
+    this.capacity = gauge('worker_capacity', 'Tasks each registered worker may run at once; exported by the leader', [
+      'worker_id',
+    ]);
   }
 
   setQueues(lengths: QueueLengths): void {
@@ -39,7 +45,10 @@ export class ClusterGauges {
     let healthy = 0;
     for (const worker of workers) {
       if (isWorkerHealthy(worker, now, heartbeatTimeoutMs)) healthy++;
-      this.heartbeatAge.set({ worker_id: worker.workerId }, Math.max(0, (now.getTime() - worker.lastHeartbeat.getTime()) / 1000));
+      this.heartbeatAge.set(
+        { worker_id: worker.workerId },
+        Math.max(0, (now.getTime() - worker.lastHeartbeat.getTime()) / 1000),
+      );
       this.capacity.set({ worker_id: worker.workerId }, worker.capacity);
     }
     this.workers.set({ state: 'healthy' }, healthy);

@@ -13,7 +13,10 @@ const optionsSchema = z.object({
   /** Node process metrics (CPU, memory, event loop lag, GC). */
   defaultMetrics: z.boolean().default(true),
   /** Prepended to every metric name, e.g. "taskmanager_". */
-  prefix: z.string().regex(/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/, 'a Prometheus metric name prefix').default(''),
+  prefix: z
+    .string()
+    .regex(/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/, 'a Prometheus metric name prefix')
+    .default(''),
   durationBuckets: z.array(z.number().positive()).min(1).default(DEFAULT_BUCKETS),
 });
 export type PrometheusMetricsOptions = z.input<typeof optionsSchema>;
@@ -41,7 +44,8 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
       const settings = ctx.section('metrics', optionsSchema, options);
       const registryMetrics = new PrometheusMetrics({
         ...settings,
-        onCollectError: (error) => ctx.logger.warn({ err: error }, 'sampling queue and worker metrics failed; the previous samples stay'),
+        onCollectError: (error) =>
+          ctx.logger.warn({ err: error }, 'sampling queue and worker metrics failed; the previous samples stay'),
       });
       metrics = registryMetrics;
       ctx.provide(TOKENS.Metrics, registryMetrics);

@@ -21,7 +21,9 @@ export class MetricsServer {
       );
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new Error(`metrics port ${host}:${port}: ${error.message}`, { cause: error })));
+      server.once('error', (error) =>
+        reject(new Error(`metrics port ${host}:${port}: ${error.message}`, { cause: error })),
+      );
       server.listen(port, host, () => resolve());
     });
     this.server = server;

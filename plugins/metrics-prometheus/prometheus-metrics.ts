@@ -78,16 +78,35 @@ export class PrometheusMetrics implements MetricsPort {
       ['task_type', 'status'],
       settings.durationBuckets,
     );
-    this.taskCompleted = counter('task_completed_total', 'Task attempts finished, by outcome status', ['task_type', 'status']);
-    this.taskFailed = counter('task_failed_total', 'Failed task attempts, by reason (error, non_retryable, timeout)', ['task_type', 'reason']);
-    this.workerLoad = gauge('worker_load', 'Tasks running on this process\'s worker, at its last heartbeat', ['worker_id']);
+    this.taskCompleted = counter('task_completed_total', 'Task attempts finished, by outcome status', [
+      'task_type',
+      'status',
+    ]);
+    this.taskFailed = counter('task_failed_total', 'Failed task attempts, by reason (error, non_retryable, timeout)', [
+      'task_type',
+      'reason',
+    ]);
+    this.workerLoad = gauge('worker_load', "Tasks running on this process's worker, at its last heartbeat", [
+      'worker_id',
+    ]);
     this.workerOnline = gauge('worker_online', '1 while a worker is online, 0 once it went offline', ['worker_id']);
-    this.queueLength = gauge('queue_length', 'Task ids waiting in a queue (high, normal, delayed, claimed); exported by the leader', ['queue']);
-    this.schedulerIsLeader = gauge('scheduler_is_leader', '1 while this scheduler holds the leader lock', ['scheduler_id']);
-    this.elections = counter('scheduler_leader_elections_total', 'Times this process\'s scheduler became leader');
+    this.queueLength = gauge(
+      'queue_length',
+      'Task ids waiting in a queue (high, normal, delayed, claimed); exported by the leader',
+      ['queue'],
+    );
+    this.schedulerIsLeader = gauge('scheduler_is_leader', '1 while this scheduler holds the leader lock', [
+      'scheduler_id',
+    ]);
+    this.elections = counter('scheduler_leader_elections_total', "Times this process's scheduler became leader");
     this.rounds = counter('scheduler_rounds_total', 'Dispatch rounds run by the leader');
     this.roundErrors = counter('scheduler_round_errors_total', 'Dispatch rounds that failed (and were retried)');
-    this.roundDuration = histogram('scheduler_round_duration_seconds', 'Time one dispatch round took', [], FAST_BUCKETS);
+    this.roundDuration = histogram(
+      'scheduler_round_duration_seconds',
+      'Time one dispatch round took',
+      [],
+      FAST_BUCKETS,
+    );
     this.dispatched = counter('scheduler_dispatched_tasks_total', 'Tasks the leader dispatched to workers');
     this.storageQueryDuration = histogram(
       'storage_query_duration_seconds',
@@ -95,17 +114,33 @@ export class PrometheusMetrics implements MetricsPort {
       ['storage', 'operation'],
       FAST_BUCKETS,
     );
-    this.storageQueryErrors = counter('storage_query_errors_total', 'Storage round trips that failed', ['storage', 'operation']);
-    this.poolConnections = gauge('storage_pool_connections', 'Connections of the storage pool, in use or idle', ['storage', 'state']);
+    this.storageQueryErrors = counter('storage_query_errors_total', 'Storage round trips that failed', [
+      'storage',
+      'operation',
+    ]);
+    this.poolConnections = gauge('storage_pool_connections', 'Connections of the storage pool, in use or idle', [
+      'storage',
+      'state',
+    ]);
     this.poolMax = gauge('storage_pool_max_connections', 'Size limit of the storage pool', ['storage']);
     this.poolWaiting = gauge('storage_pool_waiting_requests', 'Callers waiting for a storage connection', ['storage']);
-    this.dependencyErrors = counter('dependency_errors_total', 'Failed calls to a dependency (redis, mysql), by kind', ['dependency', 'kind']);
-    this.dependencyReconnects = counter('dependency_reconnects_total', 'Dependency connections re-established after a drop', [
+    this.dependencyErrors = counter('dependency_errors_total', 'Failed calls to a dependency (redis, mysql), by kind', [
       'dependency',
-      'connection',
+      'kind',
     ]);
-    this.alertNotifications = counter('alert_notifications_total', 'Alert notifications, by result (sent, failed, dropped, suppressed)', ['result']);
-    this.tasksDeleted = counter('tasks_deleted_total', 'Finished tasks deleted by retention, with their logs', ['status']);
+    this.dependencyReconnects = counter(
+      'dependency_reconnects_total',
+      'Dependency connections re-established after a drop',
+      ['dependency', 'connection'],
+    );
+    this.alertNotifications = counter(
+      'alert_notifications_total',
+      'Alert notifications, by result (sent, failed, dropped, suppressed)',
+      ['result'],
+    );
+    this.tasksDeleted = counter('tasks_deleted_total', 'Finished tasks deleted by retention, with their logs', [
+      'status',
+    ]);
     this.events = new EventCounters(counter, histogram, WAIT_BUCKETS);
     this.cluster = new ClusterGauges(gauge, this.queueLength);
   }

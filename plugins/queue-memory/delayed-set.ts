@@ -26,14 +26,13 @@ export class DelayedSet {
 
   add(entry: DelayedEntry): void {
     const node: HeapNode = { dueMs: entry.dueAt.getTime(), seq: this.nextSeq++, taskId: entry.taskId };
-    this.byId.set(entry.taskId, { entry: { taskId: entry.taskId, priority: entry.priority }, dueMs: node.dueMs, seq: node.seq });
+    this.byId.set(entry.taskId, {
+      entry: { taskId: entry.taskId, priority: entry.priority },
+      dueMs: node.dueMs,
+      seq: node.seq,
+    });
     this.heap.push(node);
     this.siftUp(this.heap.length - 1);
-  }
-
-  nextDueMs(): number | null {
-    this.dropStaleTop();
-    return this.heap[0]?.dueMs ?? null;
   }
 
   /** Removes and returns up to `limit` entries due at or before `nowMs`, earliest first. */

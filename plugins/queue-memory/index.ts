@@ -4,7 +4,7 @@ import type { Plugin } from '../../core/index.ts';
 import { createMemoryQueuePair } from './memory-queue-pair.ts';
 
 const optionsSchema = z.object({
-  /** How long a cancel mark lives (SPEC §3: one hour). */
+  /** How long a cancel mark lives (one hour by default, as on Redis). */
   cancelMarkTtl: duration().default(3_600_000),
 });
 
@@ -18,7 +18,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Plugin {
     provides: ['queue', 'coordination'],
     setup(ctx) {
       const settings = ctx.section('memoryQueue', optionsSchema, options);
-      const logger = ctx.logger.child({ plugin: 'queue-memory' });
+      const logger = ctx.logger;
       pair = createMemoryQueuePair(ctx.clock, {
         cancelMarkTtlMs: settings.cancelMarkTtl,
         onHandlerError: (error, where) => logger.error({ err: error, where }, 'subscriber failed'),

@@ -130,7 +130,8 @@ export class MemoryCancelSignals implements CancelSignals {
     this.marks.set(taskId, nowMs + this.markTtlMs);
     if (this.marks.size >= this.sweepAtSize) this.sweepExpired(nowMs);
     if (workerId === null) return;
-    for (const handler of this.channels.get(workerId) ?? []) deliver(handler, taskId, `cancel:${workerId}`, this.report);
+    for (const handler of this.channels.get(workerId) ?? [])
+      deliver(handler, taskId, `cancel:${workerId}`, this.report);
   }
 
   async findCancelled(taskIds: readonly string[]): Promise<Set<string>> {
@@ -189,7 +190,7 @@ class MemoryEventBridge implements EventBridge {
 }
 
 export interface MemoryCoordinationOptions {
-  /** How long a cancel mark lives; SPEC §3 says one hour. */
+  /** How long a cancel mark lives; one hour by default, as on Redis. */
   cancelMarkTtlMs: number;
   onHandlerError: HandlerErrorReporter;
 }

@@ -1,6 +1,14 @@
 import { WakeList } from '../../core/index.ts';
 import { performance } from 'node:perf_hooks';
-import type { ClaimedForWorkers, DelayedEntry, DispatchResult, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
+import type {
+  ClaimedForWorkers,
+  DelayedEntry,
+  DispatchResult,
+  QueueEntry,
+  QueueLengths,
+  TaskQueue,
+  WorkerRoom,
+} from '../../core/index.ts';
 import { DelayedSet } from './delayed-set.ts';
 import { Deque } from './deque.ts';
 
@@ -60,12 +68,14 @@ export class MemoryQueue implements TaskQueue {
     return due.length;
   }
 
-  async nextDueAt(): Promise<Date | null> {
-    const dueMs = this.delayed.nextDueMs();
-    return dueMs === null ? null : new Date(dueMs);
+  async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
+    const loads = this.loadsOf(workers.map((w) => w.workerId));
+    const room = workers.reduce((sum, w) => sum + Math.max(0, w.maxLoad - (loads.get(w.workerId) ?? 0)), 0);
+    return { loads, claimed: this.claimUpTo(Math.min(limit, room)) };
   }
 
-  async claim(limit: number): Promise<QueueEntry[]> {
+  /** Moves up to `limit` entries from the heads of the ready queues, HIGH first, into the claimed list. */
+  private claimUpTo(limit: number): QueueEntry[] {
     const out: QueueEntry[] = [];
     for (const queue of [this.high, this.normal]) {
       while (out.length < limit && queue.length > 0) {
@@ -76,12 +86,6 @@ export class MemoryQueue implements TaskQueue {
       }
     }
     return out;
-  }
-
-  async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
-    const loads = this.loadsOf(workers.map((w) => w.workerId));
-    const room = workers.reduce((sum, w) => sum + Math.max(0, w.maxLoad - (loads.get(w.workerId) ?? 0)), 0);
-    return { loads, claimed: await this.claim(Math.min(limit, room)) };
   }
 
   async unclaim(entries: readonly QueueEntry[]): Promise<void> {
@@ -120,11 +124,13 @@ export class MemoryQueue implements TaskQueue {
     return { dispatched, cancelled, refused: [] };
   }
 
-  take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
-    return this.ackAndTake(workerId, [], max, waitMs, signal);
-  }
-
-  async ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs = 0, signal?: AbortSignal): Promise<string[]> {
+  async ackAndTake(
+    workerId: string,
+    ackIds: readonly string[],
+    max: number,
+    waitMs = 0,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
     this.removeProcessing(workerId, ackIds);
     if (max <= 0) return [];
     const deadline = performance.now() + waitMs;

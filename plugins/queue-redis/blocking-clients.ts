@@ -27,7 +27,13 @@ export class BlockingClients {
   ) {}
 
   /** BLMOVE source(right) → destination(left); the moved id, or null on timeout or abort. */
-  async moveOne(workerId: string, source: string, destination: string, waitMs: number, signal?: AbortSignal): Promise<string | null> {
+  async moveOne(
+    workerId: string,
+    source: string,
+    destination: string,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | null> {
     if (signal?.aborted) return null;
     const entry = await this.acquire(workerId);
     let aborted = false;

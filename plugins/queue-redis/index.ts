@@ -11,7 +11,7 @@ import { RedisTaskCache } from './redis-task-cache.ts';
 export type { RedisQueueOptions } from './options.ts';
 
 /**
- * Queue, coordination and task cache on Redis (SPEC §3): the distributed deployment's
+ * Queue, coordination and task cache on Redis (docs/operations.md#key-layout): the distributed deployment's
  * shared state between API, scheduler and worker processes.
  */
 export function redisQueue(options: RedisQueueOptions = {}): Plugin {
@@ -22,7 +22,7 @@ export function redisQueue(options: RedisQueueOptions = {}): Plugin {
     setup(ctx) {
       const settings = ctx.section('redis', redisOptionsSchema, options);
       if (settings.cluster) assertClusterPrefix(settings.prefix);
-      const logger = ctx.logger.child({ plugin: 'queue-redis' });
+      const logger = ctx.logger;
       connections = new RedisConnections(
         createKeys(settings.prefix, ctx.config.scheduler.leaderLockKey),
         {
@@ -43,7 +43,10 @@ export function redisQueue(options: RedisQueueOptions = {}): Plugin {
           publishEvents: settings.publishEvents,
           clock: ctx.clock,
           reportBadMessage: (message, error) =>
-            logger.warn({ err: error, message: message.slice(0, 200) }, 'ignored a malformed message on the events channel'),
+            logger.warn(
+              { err: error, message: message.slice(0, 200) },
+              'ignored a malformed message on the events channel',
+            ),
         }),
       );
       ctx.provide(TOKENS.TaskCache, new RedisTaskCache(connections, settings.cacheTtl));

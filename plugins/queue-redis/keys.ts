@@ -1,7 +1,7 @@
 import { InvalidParameterError } from '../../core/index.ts';
 
 /**
- * The key layout of SPEC §3, behind one optional prefix. Pub/sub channels carry the
+ * The key layout of docs/operations.md#key-layout, behind one optional prefix. Pub/sub channels carry the
  * prefix too, so two deployments sharing one Redis never hear each other.
  */
 export interface RedisKeys {

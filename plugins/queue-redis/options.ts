@@ -11,14 +11,14 @@ const hostPort = z.preprocess(
   z.object({ host: z.string().min(1), port: z.coerce.number().int().min(1).max(65_535) }),
 );
 
-/** SPEC §4.1 spells Sentinel as `{ master, nodes }`; ioredis as `{ name, sentinels }`. Both are accepted. */
+/** docs/configuration.md spells Sentinel as `{ master, nodes }`; ioredis as `{ name, sentinels }`. Both are accepted. */
 function sentinelAliases(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const { master, nodes, ...rest } = value as Record<string, unknown>;
   return { name: master, sentinels: nodes, ...rest };
 }
 
-/** The `redis` config section (SPEC §4.1); TM_REDIS_URL and TM_REDIS_PREFIX override it. */
+/** The `redis` config section (docs/configuration.md#redis-queue-redis); TM_REDIS_URL and TM_REDIS_PREFIX override it. */
 export const redisOptionsSchema = z.object({
   url: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Prepended to every key and channel; in cluster mode it must carry a hash tag like "{tm}:". */

@@ -13,14 +13,16 @@ import { guard } from './connection.ts';
 import type { RedisConnections } from './redis-connections.ts';
 import { decodeWorker, encodeWorker } from './worker-hash.ts';
 
-/** SPEC §3: a cancel mark lives one hour. */
+/** A cancel mark lives one hour (docs/design.md#queues-and-redis-keys). */
 const CANCEL_MARK_TTL_SECONDS = 3600;
 
 class RedisLeaderElection implements LeaderElection {
   constructor(private readonly redis: RedisConnections) {}
 
   async tryAcquire(candidateId: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.scripts.run<number>('leader-acquire', [this.redis.keys.leader], [candidateId, ttlMs])) === 1;
+    return (
+      (await this.redis.scripts.run<number>('leader-acquire', [this.redis.keys.leader], [candidateId, ttlMs])) === 1
+    );
   }
 
   async renew(candidateId: string, ttlMs: number): Promise<boolean> {
@@ -28,7 +30,11 @@ class RedisLeaderElection implements LeaderElection {
   }
 
   async release(candidateId: string): Promise<void> {
-    await this.redis.scripts.run('leader-release', [this.redis.keys.leader], [candidateId, this.redis.keys.vacancyChannel]);
+    await this.redis.scripts.run(
+      'leader-release',
+      [this.redis.keys.leader],
+      [candidateId, this.redis.keys.vacancyChannel],
+    );
   }
 
   async currentLeader(): Promise<string | null> {
@@ -51,13 +57,17 @@ class RedisWorkerRegistry implements WorkerRegistry {
   async register(worker: WorkerInfo, ttlMs: number): Promise<void> {
     const { keys } = this.redis;
     const fields = encodeWorker(worker, this.clock.now());
-    await this.redis.scripts.run('worker-register', [keys.worker(worker.workerId), keys.workers, keys.workerTypes], [
-      worker.workerId,
-      this.ttlOverrideMs ?? ttlMs,
-      keys.workerTypePrefix,
-      worker.supportedTypes.join(','),
-      ...Object.entries(fields).flat(),
-    ]);
+    await this.redis.scripts.run(
+      'worker-register',
+      [keys.worker(worker.workerId), keys.workers, keys.workerTypes],
+      [
+        worker.workerId,
+        this.ttlOverrideMs ?? ttlMs,
+        keys.workerTypePrefix,
+        worker.supportedTypes.join(','),
+        ...Object.entries(fields).flat(),
+      ],
+    );
   }
 
   async heartbeat(workerId: string, load: number, at: Date, ttlMs: number): Promise<boolean> {
@@ -85,10 +95,11 @@ class RedisWorkerRegistry implements WorkerRegistry {
 
   async removeWorker(workerId: string): Promise<void> {
     const { keys } = this.redis;
-    await this.redis.scripts.run('worker-remove', [keys.worker(workerId), keys.workers, keys.workerTypes], [
-      workerId,
-      keys.workerTypePrefix,
-    ]);
+    await this.redis.scripts.run(
+      'worker-remove',
+      [keys.worker(workerId), keys.workers, keys.workerTypes],
+      [workerId, keys.workerTypePrefix],
+    );
   }
 }
 

@@ -1,4 +1,13 @@
-import type { ClaimedForWorkers, DispatchResult, DelayedEntry, PriorityValue, QueueEntry, QueueLengths, TaskQueue, WorkerRoom } from '../../core/index.ts';
+import type {
+  ClaimedForWorkers,
+  DispatchResult,
+  DelayedEntry,
+  PriorityValue,
+  QueueEntry,
+  QueueLengths,
+  TaskQueue,
+  WorkerRoom,
+} from '../../core/index.ts';
 import { guard } from './connection.ts';
 import type { RedisConnections } from './redis-connections.ts';
 
@@ -25,7 +34,7 @@ function decodeMember(member: string): QueueEntry {
 }
 
 /**
- * TaskQueue over Redis lists (SPEC §3). Producers LPUSH, consumers take from the right,
+ * TaskQueue over Redis lists (docs/operations.md#key-layout). Producers LPUSH, consumers take from the right,
  * so every list is FIFO; each move between lists is one Lua script, so an id is always in
  * exactly one place. See scripts/*.lua for the KEYS/ARGV of each step.
  */
@@ -39,7 +48,11 @@ export class RedisQueue implements TaskQueue {
   async enqueue(entries: readonly QueueEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const args = entries.flatMap((e) => [e.priority === 1 ? '1' : '0', e.taskId]);
-    await this.redis.scripts.run('enqueue', [this.keys.queueHigh, this.keys.queueNormal], [this.keys.notifyChannel, ...args]);
+    await this.redis.scripts.run(
+      'enqueue',
+      [this.keys.queueHigh, this.keys.queueNormal],
+      [this.keys.notifyChannel, ...args],
+    );
   }
 
   async schedule(entries: readonly DelayedEntry[]): Promise<void> {
@@ -51,27 +64,26 @@ export class RedisQueue implements TaskQueue {
   async promoteDue(now: Date, limit: number): Promise<number> {
     if (limit <= 0) return 0;
     const { queueDelayed, queueHigh, queueNormal, notifyChannel } = this.keys;
-    return this.redis.scripts.run<number>('promote-due', [queueDelayed, queueHigh, queueNormal], [now.getTime(), limit, notifyChannel]);
-  }
-
-  async nextDueAt(): Promise<Date | null> {
-    // RESP2 (see connection.ts): a flat [member, score] array.
-    const [, score] = (await guard(this.redis.command.zrange(this.keys.queueDelayed, 0, '0', 'WITHSCORES'))) as string[];
-    return score === undefined ? null : new Date(Number(score));
-  }
-
-  async claim(limit: number): Promise<QueueEntry[]> {
-    if (limit <= 0) return [];
-    const { queueHigh, queueNormal, claimed } = this.keys;
-    const [, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', [queueHigh, queueNormal, claimed], [limit]);
-    return toEntries(flat);
+    return this.redis.scripts.run<number>(
+      'promote-due',
+      [queueDelayed, queueHigh, queueNormal],
+      [now.getTime(), limit, notifyChannel],
+    );
   }
 
   async claimFor(workers: readonly WorkerRoom[], limit: number): Promise<ClaimedForWorkers> {
     if (workers.length === 0) return { loads: new Map(), claimed: [] };
     const { queueHigh, queueNormal, claimed } = this.keys;
-    const keys = [queueHigh, queueNormal, claimed, ...workers.flatMap((w) => [this.keys.workerQueue(w.workerId), this.keys.workerProcessing(w.workerId)])];
-    const [loads, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', keys, [Math.max(0, limit), ...workers.map((w) => w.maxLoad)]);
+    const keys = [
+      queueHigh,
+      queueNormal,
+      claimed,
+      ...workers.flatMap((w) => [this.keys.workerQueue(w.workerId), this.keys.workerProcessing(w.workerId)]),
+    ];
+    const [loads, flat] = await this.redis.scripts.run<[number[], string[]]>('claim', keys, [
+      Math.max(0, limit),
+      ...workers.map((w) => w.maxLoad),
+    ]);
     return { loads: new Map(workers.map((w, i) => [w.workerId, loads[i] ?? 0])), claimed: toEntries(flat) };
   }
 
@@ -95,16 +107,12 @@ export class RedisQueue implements TaskQueue {
   async dispatch(workerId: string, taskIds: readonly string[]): Promise<DispatchResult> {
     if (taskIds.length === 0) return { dispatched: [], cancelled: [], refused: [] };
     const keys = [this.keys.claimed, this.keys.workerQueue(workerId), this.keys.queueWorkers, this.keys.workers];
-    const [dispatched, cancelled, refused] = await this.redis.scripts.run<[string[], string[], string[]]>('dispatch', keys, [
-      this.keys.cancelMarkPrefix,
-      workerId,
-      ...taskIds,
-    ]);
+    const [dispatched, cancelled, refused] = await this.redis.scripts.run<[string[], string[], string[]]>(
+      'dispatch',
+      keys,
+      [this.keys.cancelMarkPrefix, workerId, ...taskIds],
+    );
     return { dispatched, cancelled, refused };
-  }
-
-  take(workerId: string, max: number, waitMs: number, signal?: AbortSignal): Promise<string[]> {
-    return this.ackAndTake(workerId, [], max, waitMs, signal);
   }
 
   async ack(workerId: string, taskIds: readonly string[]): Promise<void> {
@@ -112,7 +120,13 @@ export class RedisQueue implements TaskQueue {
     await this.runAckTake(workerId, taskIds, 0);
   }
 
-  async ackAndTake(workerId: string, ackIds: readonly string[], max: number, waitMs = 0, signal?: AbortSignal): Promise<string[]> {
+  async ackAndTake(
+    workerId: string,
+    ackIds: readonly string[],
+    max: number,
+    waitMs = 0,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
     const take = signal?.aborted ? 0 : max;
     if (ackIds.length === 0 && take <= 0) return [];
     const ready = await this.runAckTake(workerId, ackIds, take);
@@ -161,7 +175,16 @@ export class RedisQueue implements TaskQueue {
     const { queueHigh, queueNormal, queueDelayed, claimed, workers, queueWorkers } = this.keys;
     const command = this.redis.command;
     const [high, normal, delayed, claimedCount, workerIds] = values<number | string[]>(
-      await guard(command.pipeline().llen(queueHigh).llen(queueNormal).zcard(queueDelayed).llen(claimed).sunion(workers, queueWorkers).exec()),
+      await guard(
+        command
+          .pipeline()
+          .llen(queueHigh)
+          .llen(queueNormal)
+          .zcard(queueDelayed)
+          .llen(claimed)
+          .sunion(workers, queueWorkers)
+          .exec(),
+      ),
     ) as [number, number, number, number, string[]];
     const perWorker: QueueLengths['workers'] = {};
     if (workerIds.length > 0) {
@@ -185,5 +208,4 @@ export class RedisQueue implements TaskQueue {
     const keys = [this.keys.workerQueue(workerId), this.keys.workerProcessing(workerId)];
     return this.redis.scripts.run<string[]>('ack-take', keys, [this.keys.notifyChannel, Math.max(0, max), ...ackIds]);
   }
-
 }

@@ -2,7 +2,7 @@ import { WorkerStatus } from '../../core/index.ts';
 import type { WorkerInfo } from '../../core/index.ts';
 
 /**
- * The `worker:{id}` hash (SPEC §3). Times are milliseconds since the epoch; supported
+ * The `worker:{id}` hash (docs/operations.md#key-layout). Times are milliseconds since the epoch; supported
  * types are comma-joined (task type names cannot contain a comma).
  */
 export function encodeWorker(worker: WorkerInfo, now: Date): Record<string, string> {

@@ -39,7 +39,12 @@ export class FinishedIndex {
    * the entry is still current (it returns false for stale ones, which are dropped) and fewer
    * than `limit` were accepted.
    */
-  takeOlderThan(status: TaskStatus, beforeMs: number, limit: number, accept: (taskId: string, completedAtMs: number) => boolean): string[] {
+  takeOlderThan(
+    status: TaskStatus,
+    beforeMs: number,
+    limit: number,
+    accept: (taskId: string, completedAtMs: number) => boolean,
+  ): string[] {
     const list = this.byStatus.get(status);
     if (!list) return [];
     const taken: string[] = [];

@@ -45,7 +45,11 @@ export function listTasksPage(
 }
 
 /** How many tasks match the filter, over the same created_at window as the listing. */
-export function countTasks(byCreated: readonly TimeKey[], lookup: (taskId: string) => Task, filter: TaskFilter): number {
+export function countTasks(
+  byCreated: readonly TimeKey[],
+  lookup: (taskId: string) => Task,
+  filter: TaskFilter,
+): number {
   let end = byCreated.length;
   if (filter.createdTo) end = Math.min(end, lowerBound(byCreated, { ms: filter.createdTo.getTime(), id: '' }));
   const start = filter.createdFrom ? lowerBound(byCreated, { ms: filter.createdFrom.getTime(), id: '' }) : 0;

@@ -109,7 +109,8 @@ export class MemoryStorage implements StoragePort {
         rejected.push(change.taskId);
         continue;
       }
-      const patch = change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
+      const patch =
+        change.patch.result === undefined ? change.patch : { ...change.patch, result: frozenJson(change.patch.result) };
       const patched = applyPatch(current, change.to, copyPatchDates(patch), new Date(change.at.getTime()));
       // Back to PENDING, a new attempt starts from nothing: the old progress goes.
       const next = change.to === 'PENDING' && patched.progress ? { ...patched, progress: null } : patched;
@@ -133,7 +134,11 @@ export class MemoryStorage implements StoragePort {
     for (const update of updates) {
       const current = this.tasks.get(update.taskId);
       if (!current || !isAttempt(current, update)) continue;
-      const progress = Object.freeze({ percent: update.percent, message: update.message, updatedAt: new Date(update.at.getTime()) });
+      const progress = Object.freeze({
+        percent: update.percent,
+        message: update.message,
+        updatedAt: new Date(update.at.getTime()),
+      });
       this.tasks.set(update.taskId, { ...current, progress });
       written.add(update.taskId);
     }
@@ -182,10 +187,15 @@ export class MemoryStorage implements StoragePort {
   async deleteFinished(statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
     const doomed: Task[] = [];
     for (const status of statuses) {
-      const ids = this.indexes.finished.takeOlderThan(status, completedBefore.getTime(), limit - doomed.length, (id, ms) => {
-        const task = this.tasks.get(id);
-        return task !== undefined && task.status === status && task.completedAt?.getTime() === ms;
-      });
+      const ids = this.indexes.finished.takeOlderThan(
+        status,
+        completedBefore.getTime(),
+        limit - doomed.length,
+        (id, ms) => {
+          const task = this.tasks.get(id);
+          return task !== undefined && task.status === status && task.completedAt?.getTime() === ms;
+        },
+      );
       for (const id of ids) doomed.push(this.tasks.get(id)!);
     }
     if (doomed.length === 0) return 0;
@@ -198,7 +208,9 @@ export class MemoryStorage implements StoragePort {
   }
 
   async listTaskTypes(): Promise<TaskTypeConfig[]> {
-    return [...this.taskTypes.values()].sort((a, b) => (a.taskType < b.taskType ? -1 : a.taskType > b.taskType ? 1 : 0));
+    return [...this.taskTypes.values()].sort((a, b) =>
+      a.taskType < b.taskType ? -1 : a.taskType > b.taskType ? 1 : 0,
+    );
   }
 
   async getTaskType(taskType: string): Promise<TaskTypeConfig | undefined> {
@@ -220,6 +232,7 @@ export class MemoryStorage implements StoragePort {
     if (worker) this.workers.set(workerId, { ...worker, status: 'OFFLINE', updatedAt: new Date(at.getTime()) });
   }
 
+  /** The durable worker records (no port reads them: the storage contract suite does). */
   async listWorkers(): Promise<WorkerInfo[]> {
     return [...this.workers.values()].map(workerView);
   }
@@ -251,7 +264,11 @@ export class MemoryStorage implements StoragePort {
 
 /** The attempt that reported the progress is still the one running (see ProgressUpdate). */
 function isAttempt(task: Task, update: ProgressUpdate): boolean {
-  return task.status === 'PROCESSING' && task.workerId === update.workerId && task.startedAt?.getTime() === update.startedAt.getTime();
+  return (
+    task.status === 'PROCESSING' &&
+    task.workerId === update.workerId &&
+    task.startedAt?.getTime() === update.startedAt.getTime()
+  );
 }
 
 function newTask(input: NewTask): Task {

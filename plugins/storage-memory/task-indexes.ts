@@ -55,7 +55,8 @@ export class TaskIndexes {
   private enter(task: Task): void {
     this.perStatus.set(task.status, (this.perStatus.get(task.status) ?? 0) + 1);
     if (task.status === 'PENDING') this.due.add(task.taskId, task.scheduledAt);
-    else if (task.completedAt !== null && isFinishedStatus(task.status)) this.finished.add(task.status, task.completedAt.getTime(), task.taskId);
+    else if (task.completedAt !== null && isFinishedStatus(task.status))
+      this.finished.add(task.status, task.completedAt.getTime(), task.taskId);
     if (task.status === 'PROCESSING') {
       this.processing.add(task.taskId);
       this.processingPerType.set(task.taskType, (this.processingPerType.get(task.taskType) ?? 0) + 1);

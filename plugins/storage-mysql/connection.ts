@@ -57,7 +57,9 @@ export function poolOptions(settings: ConnectionSettings): PoolOptions {
 async function prepareSession(connection: DatabaseConnection, queryTimeoutMs: number | undefined): Promise<void> {
   await connection.executeQuery(sql`SET time_zone = '+00:00'`.compile(NO_DB));
   if (queryTimeoutMs === undefined) return;
-  const version = await connection.executeQuery<{ v: string }>(sql<{ v: string }>`SELECT VERSION() AS v`.compile(NO_DB));
+  const version = await connection.executeQuery<{ v: string }>(
+    sql<{ v: string }>`SELECT VERSION() AS v`.compile(NO_DB),
+  );
   const isMariaDb = /mariadb/i.test(version.rows[0]?.v ?? '');
   const statement = isMariaDb
     ? sql`SET SESSION max_statement_time = ${queryTimeoutMs / 1000}`

@@ -8,7 +8,9 @@ export interface ListCursor {
 
 /** Opaque to callers: base64url JSON `{ c: created_at ms, id: task_id }`, as every storage writes it. */
 export function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify({ c: cursor.createdAt.getTime(), id: cursor.taskId }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ c: cursor.createdAt.getTime(), id: cursor.taskId }), 'utf8').toString(
+    'base64url',
+  );
 }
 
 export function decodeCursor(text: string): ListCursor {

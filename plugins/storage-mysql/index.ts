@@ -1,5 +1,5 @@
 import { definePlugin, TOKENS, type Clock, type Plugin } from '../../core/index.ts';
-import type { GroupCommitOptions, GroupReport } from './create-group.ts';
+import type { GroupCommitOptions, GroupReport } from './create-group-committer.ts';
 import { connectionSettings, migrateDatabase, openDatabase } from './lifecycle.ts';
 import type { MigrationReport } from './migrations/index.ts';
 import { MysqlStorage } from './mysql-storage.ts';
@@ -9,7 +9,7 @@ import { mysqlOptionsSchema, type MysqlStorageOptions, type ResolvedMysqlOptions
 export interface MysqlStoragePluginOptions extends MysqlStorageOptions {
   /** Clock for the timestamps storage sets itself (worker and task type rows); defaults to the app's. */
   clock?: Clock;
-  /** How concurrent small creates share a transaction (create-group.ts); `{ maxCallTasks: 0 }` turns it off. */
+  /** How concurrent small creates share a transaction (create-group-committer.ts); `{ maxCallTasks: 0 }` turns it off. */
   groupCommit?: Partial<GroupCommitOptions>;
 }
 
@@ -53,7 +53,9 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
       const report = await migrateDatabase(connectionSettings(resolved));
       ctx.logger.info(
         { applied: report.applied },
-        report.applied.length === 0 ? 'mysql schema already up to date' : `mysql schema migrated: ${report.applied.join(', ')}`,
+        report.applied.length === 0
+          ? 'mysql schema already up to date'
+          : `mysql schema migrated: ${report.applied.join(', ')}`,
       );
     },
   });

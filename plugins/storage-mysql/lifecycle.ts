@@ -28,7 +28,9 @@ function unavailable(settings: ConnectionSettings, error: unknown): DependencyUn
   const failure = new DependencyUnavailableError('mysql', error);
   const code = errorCode(error);
   const hint =
-    code === 'ER_BAD_DB_ERROR' || code === 'ER_NO_SUCH_TABLE' ? ' (run `taskmanager migrate --config <file>` to create the schema)' : '';
+    code === 'ER_BAD_DB_ERROR' || code === 'ER_NO_SUCH_TABLE'
+      ? ' (run `taskmanager migrate --config <file>` to create the schema)'
+      : '';
   failure.message = `mysql is unavailable at ${describeTarget(settings.target)}: ${reason(error)}${hint}`;
   return failure;
 }

@@ -30,6 +30,11 @@ export async function appendLogs(db: Kysely<Database>, logs: readonly NewTaskLog
 
 /** Oldest first: idx_task_id (task_id, id) is read in order. */
 export async function getLogs(db: Db, taskId: string): Promise<TaskLog[]> {
-  const rows = await db.selectFrom('task_logs').selectAll().where('task_id', '=', taskId).orderBy('id', 'asc').execute();
+  const rows = await db
+    .selectFrom('task_logs')
+    .selectAll()
+    .where('task_id', '=', taskId)
+    .orderBy('id', 'asc')
+    .execute();
   return rows.map(logFromRow);
 }

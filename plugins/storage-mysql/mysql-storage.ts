@@ -18,7 +18,7 @@ import {
   type TransitionResult,
   type WorkerInfo,
 } from '../../core/index.ts';
-import { CreateGroupCommitter, type GroupCommitOptions } from './create-group.ts';
+import { CreateGroupCommitter, type GroupCommitOptions } from './create-group-committer.ts';
 import type { Database } from './database.ts';
 import { toStorageError } from './errors.ts';
 import { appendLogs, getLogs } from './log-queries.ts';
@@ -32,7 +32,7 @@ import * as workers from './worker-queries.ts';
  * The storage port on MySQL 8 / MariaDB through kysely + mysql2. The queries live in
  * *-queries.ts; this class owns the connection and turns driver failures into
  * DependencyUnavailableError (50301) in one place. Small concurrent creates share one
- * transaction (create-group.ts).
+ * transaction (create-group-committer.ts).
  */
 export class MysqlStorage implements StoragePort {
   private database: Kysely<Database> | undefined;
@@ -159,6 +159,7 @@ export class MysqlStorage implements StoragePort {
     return this.run((db) => workers.markWorkerOffline(db, workerId, at));
   }
 
+  /** The durable worker records (no port reads them: operators do, in SQL, and the storage contract suite). */
   listWorkers(): Promise<WorkerInfo[]> {
     return this.run((db) => workers.listWorkers(db));
   }

@@ -23,7 +23,12 @@ export function poolUsage(db: Kysely<never>): StoragePoolUsage | undefined {
   if (!pool) return undefined;
   const open = pool._allConnections?.length ?? 0;
   const idle = pool._freeConnections?.length ?? 0;
-  return { inUse: Math.max(0, open - idle), idle, waiting: pool._connectionQueue?.length ?? 0, max: pool.config?.connectionLimit ?? 0 };
+  return {
+    inUse: Math.max(0, open - idle),
+    idle,
+    waiting: pool._connectionQueue?.length ?? 0,
+    max: pool.config?.connectionLimit ?? 0,
+  };
 }
 
 const OPERATIONS: Record<string, string> = {
@@ -43,6 +48,7 @@ export function queryMetrics(metrics: MetricsPort): (event: LogEvent) => void {
     const ok = event.level === 'query';
     metrics.recordStorageQuery('mysql', operation, event.queryDurationMillis / 1000, ok);
     // A constraint violation is the caller's business; a lost connection or a timeout is the database's.
-    if (event.level === 'error') metrics.recordDependencyError('mysql', isConnectionError(event.error) ? 'connection' : 'query');
+    if (event.level === 'error')
+      metrics.recordDependencyError('mysql', isConnectionError(event.error) ? 'connection' : 'query');
   };
 }

@@ -20,7 +20,11 @@ export async function writeProgress(db: Kysely<Database>, updates: readonly Prog
       const rows = await trx
         .selectFrom('task')
         .select(['task_id', 'worker_id', 'started_at'])
-        .where('task_id', 'in', chunk.map((u) => u.taskId))
+        .where(
+          'task_id',
+          'in',
+          chunk.map((u) => u.taskId),
+        )
         .where('status', '=', 'PROCESSING')
         .forUpdate()
         .execute();
@@ -30,11 +34,18 @@ export async function writeProgress(db: Kysely<Database>, updates: readonly Prog
         return row !== undefined && row.worker_id === u.workerId && row.started_at?.getTime() === u.startedAt.getTime();
       });
       if (matched.length === 0) return;
-      const cases = sql.join(matched.map((u) => sql`WHEN ${u.taskId} THEN ${progressText(u.percent, u.message, u.at)}`), sql` `);
+      const cases = sql.join(
+        matched.map((u) => sql`WHEN ${u.taskId} THEN ${progressText(u.percent, u.message, u.at)}`),
+        sql` `,
+      );
       await trx
         .updateTable('task')
         .set({ progress: sql<string>`CASE task_id ${cases} END`, updated_at: sql<Date>`updated_at` })
-        .where('task_id', 'in', matched.map((u) => u.taskId))
+        .where(
+          'task_id',
+          'in',
+          matched.map((u) => u.taskId),
+        )
         .execute();
       for (const u of matched) written.push(u.taskId);
     });

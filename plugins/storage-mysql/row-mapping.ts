@@ -124,7 +124,8 @@ export function createdTask(task: NewTask): Task {
 export function progressFromText(text: string | Buffer | null): TaskProgress | null {
   if (text === null) return null;
   const value = parseJson(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof value.percent !== 'number') return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof value.percent !== 'number')
+    return null;
   const updatedAt = typeof value.updated_at === 'string' ? new Date(value.updated_at) : new Date(0);
   return { percent: value.percent, message: typeof value.message === 'string' ? value.message : null, updatedAt };
 }

@@ -59,7 +59,11 @@ export async function createTasks(db: Db, tasks: readonly NewTask[]): Promise<Cr
         const existing = await trx
           .selectFrom('task')
           .selectAll()
-          .where('task_id', 'in', chunk.map((t) => t.taskId))
+          .where(
+            'task_id',
+            'in',
+            chunk.map((t) => t.taskId),
+          )
           .execute();
         for (const row of existing) byId.set(row.task_id, { task: taskFromRow(row), created: false });
         const fresh = chunk.filter((t) => !byId.has(t.taskId));
@@ -116,7 +120,10 @@ function whereFilter<Q extends SelectQueryBuilder<Database, 'task', object>>(que
 }
 
 export async function countTasks(db: Db, filter: TaskFilter): Promise<number> {
-  const row = await whereFilter(db.selectFrom('task').select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirst();
+  const row = await whereFilter(
+    db.selectFrom('task').select((eb) => eb.fn.countAll<number>().as('n')),
+    filter,
+  ).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -223,7 +230,12 @@ export async function countByStatus(db: Db): Promise<Record<TaskStatus, number>>
  * logs and the tasks themselves, in one transaction. The DELETE repeats the status guard, so a
  * task retried by hand in between stays.
  */
-export async function deleteFinished(db: Db, statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
+export async function deleteFinished(
+  db: Db,
+  statuses: readonly TaskStatus[],
+  completedBefore: Date,
+  limit: number,
+): Promise<number> {
   if (statuses.length === 0) return 0;
   return retryTransaction(() =>
     db.transaction().execute(async (trx) => {
@@ -239,7 +251,11 @@ export async function deleteFinished(db: Db, statuses: readonly TaskStatus[], co
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => row.task_id);
       await trx.deleteFrom('task_logs').where('task_id', 'in', ids).execute();
-      const result = await trx.deleteFrom('task').where('task_id', 'in', ids).where('status', 'in', statuses).executeTakeFirst();
+      const result = await trx
+        .deleteFrom('task')
+        .where('task_id', 'in', ids)
+        .where('status', 'in', statuses)
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     }),
   );

@@ -1,9 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import {
-  assertTransition,
-  type TaskTransition,
-  type TransitionResult,
-} from '../../core/index.ts';
+import { assertTransition, type TaskTransition, type TransitionResult } from '../../core/index.ts';
 import { chunkForStatements, retryTransaction } from './batching.ts';
 import type { Database } from './database.ts';
 import { insertLogRows } from './log-queries.ts';
@@ -24,7 +20,10 @@ type Trx = Transaction<Database>;
  *     holds, write those).
  * The rows stay locked from the UPDATE to commit, so a racing writer sees the new status and loses.
  */
-export async function applyTransitions(db: Kysely<Database>, changes: readonly TaskTransition[]): Promise<TransitionResult> {
+export async function applyTransitions(
+  db: Kysely<Database>,
+  changes: readonly TaskTransition[],
+): Promise<TransitionResult> {
   // An edge outside the table is a bug in the caller: refuse the whole batch before writing.
   for (const change of changes) assertTransition(change.from, change.to, change.via);
   if (changes.length === 0) return { applied: [], rejected: [] };
@@ -46,7 +45,11 @@ export async function applyTransitions(db: Kysely<Database>, changes: readonly T
  * `optimistic`: every guard is expected to hold; throws GuardMissed (kysely rolls the
  * transaction back) when one does not. `careful`: locks and reads the rows first, writes the changes that hold.
  */
-async function writeAll(trx: Trx, changes: readonly TaskTransition[], mode: 'optimistic' | 'careful'): Promise<Set<TaskTransition>> {
+async function writeAll(
+  trx: Trx,
+  changes: readonly TaskTransition[],
+  mode: 'optimistic' | 'careful',
+): Promise<Set<TaskTransition>> {
   const applied = new Set<TaskTransition>();
   for (const round of rounds(changes)) {
     for (const chunk of chunkForStatements(round, changeSize)) {
@@ -60,7 +63,10 @@ async function writeAll(trx: Trx, changes: readonly TaskTransition[], mode: 'opt
       for (const change of matched) applied.add(change);
     }
   }
-  await insertLogRows(trx, changes.filter((c) => applied.has(c)).flatMap((c) => c.logs));
+  await insertLogRows(
+    trx,
+    changes.filter((c) => applied.has(c)).flatMap((c) => c.logs),
+  );
   return applied;
 }
 
@@ -86,7 +92,11 @@ async function lockAndFilter(trx: Trx, chunk: readonly TaskTransition[]): Promis
   const rows = await trx
     .selectFrom('task')
     .select(['task_id', 'status', 'worker_id'])
-    .where('task_id', 'in', chunk.map((c) => c.taskId))
+    .where(
+      'task_id',
+      'in',
+      chunk.map((c) => c.taskId),
+    )
     .forUpdate()
     .execute();
   const current = new Map(rows.map((row) => [row.task_id, row]));
@@ -145,7 +155,8 @@ function changeRow(change: TaskTransition): ChangeRow {
   const row: ChangeRow = { id: change.taskId, f: change.from, t: change.to, at: datetime(change.at), m: 0 };
   if (change.expectedWorkerId !== undefined) row.g = change.expectedWorkerId;
   if (patch.workerId !== undefined) (row.m |= FIELD.workerId), (row.w = patch.workerId);
-  if (patch.result !== undefined) (row.m |= FIELD.result), (row.r = patch.result === null ? null : toJsonText(patch.result));
+  if (patch.result !== undefined)
+    (row.m |= FIELD.result), (row.r = patch.result === null ? null : toJsonText(patch.result));
   if (patch.errorMsg !== undefined) (row.m |= FIELD.errorMsg), (row.e = patch.errorMsg);
   if (patch.retryCount !== undefined) (row.m |= FIELD.retryCount), (row.rc = patch.retryCount);
   if (patch.maxRetry !== undefined) (row.m |= FIELD.maxRetry), (row.mr = patch.maxRetry);
@@ -160,7 +171,11 @@ function changeRow(change: TaskTransition): ChangeRow {
 /** Bytes a change adds to a statement (its result and error text dominate). */
 function changeSize(change: TaskTransition): number {
   const result = change.patch.result;
-  return 256 + (result === undefined || result === null ? 0 : toJsonText(result).length) + (change.patch.errorMsg?.length ?? 0);
+  return (
+    256 +
+    (result === undefined || result === null ? 0 : toJsonText(result).length) +
+    (change.patch.errorMsg?.length ?? 0)
+  );
 }
 
 /**

@@ -27,7 +27,11 @@ export async function upsertWorker(db: Db, worker: WorkerInfo, now: Date): Promi
 }
 
 export async function markWorkerOffline(db: Db, workerId: string, at: Date): Promise<void> {
-  await db.updateTable('worker_registry').set({ status: 'OFFLINE', updated_at: at }).where('worker_id', '=', workerId).execute();
+  await db
+    .updateTable('worker_registry')
+    .set({ status: 'OFFLINE', updated_at: at })
+    .where('worker_id', '=', workerId)
+    .execute();
 }
 
 export async function listWorkers(db: Db): Promise<WorkerInfo[]> {

@@ -40,8 +40,35 @@ export function importSpecifiers(source: string): string[] {
 
 /** Tests, their helpers and examples may reach anywhere. */
 export function isExempt(file: string): boolean {
-  return /\.test\.ts$/.test(file) || file.split('/').some((part) => part === 'test' || part === 'tests' || part === 'fixtures');
+  return (
+    /\.test\.ts$/.test(file) ||
+    file.split('/').some((part) => part === 'test' || part === 'tests' || part === 'fixtures')
+  );
 }
+
+/**
+ * The layers of core, bottom first: a file imports only its own layer and those below it
+ * (runtime → services → config → ports → domain). `core/index.ts`, the public surface, sits
+ * on top of them all.
+ */
+const CORE_LAYERS = ['domain', 'ports', 'config', 'services', 'runtime'] as const;
+
+/** The layer index of a file under core/, CORE_LAYERS.length for core/index.ts, undefined for anything else. */
+function coreLayer(file: string): number | undefined {
+  if (file === 'core/index.ts') return CORE_LAYERS.length;
+  const [top, folder] = file.split('/');
+  if (top !== 'core' || folder === undefined) return undefined;
+  const index = (CORE_LAYERS as readonly string[]).indexOf(folder);
+  return index === -1 ? undefined : index;
+}
+
+const LAYER_RULES: Record<(typeof CORE_LAYERS)[number], string> = {
+  domain: 'the domain imports nothing outside itself',
+  ports: 'ports import only the domain',
+  config: 'core/config imports only ports and the domain',
+  services: 'services import only config, ports and the domain, never the runtime',
+  runtime: 'the runtime does not import core/index.ts',
+};
 
 /** `plugins/<name>/…` → `<name>`. */
 function pluginOf(file: string): string | undefined {
@@ -63,9 +90,15 @@ function checkFile(file: SourceFile): Violation[] {
     if (target === undefined) continue;
     const report = (rule: string) => violations.push({ file: file.path, specifier, rule });
     if (file.path.startsWith('core/')) {
-      if (!target.startsWith('core/')) report('core imports only core');
-      else if (file.path.startsWith('core/domain/') && !target.startsWith('core/domain/')) report('the domain imports nothing outside itself');
-      else if (file.path.startsWith('core/ports/') && !/^core\/(ports|domain)\//.test(target)) report('ports import only the domain');
+      if (!target.startsWith('core/')) {
+        report('core imports only core');
+        continue;
+      }
+      const from = coreLayer(file.path);
+      const to = coreLayer(target);
+      if (from === undefined || from === CORE_LAYERS.length) continue;
+      if (to === undefined) report(`every file of core sits in one of core/${CORE_LAYERS.join(', core/')}`);
+      else if (to > from) report(LAYER_RULES[CORE_LAYERS[from]!]);
     } else if (plugin !== undefined) {
       const own = `plugins/${plugin}/`;
       if (target.startsWith(own)) continue;

@@ -1,7 +1,7 @@
 /**
- * The dependency rule (docs/architecture.md): core never imports a plugin or the CLI, the
- * domain and the ports stay below the rest of core, and a plugin imports only core/index.ts
- * and its own files. Checked over every source file of the repository.
+ * The dependency rule (docs/architecture.md): core never imports a plugin or the CLI, inside
+ * core the layers point one way (runtime → services → config → ports → domain), and a plugin
+ * imports only core/index.ts and its own files. Checked over every source file of the repository.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,10 +13,14 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Tracked and new (not ignored) files, so a file not yet committed is checked too. */
 function repositorySources(): SourceFile[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'core', 'plugins', 'cli'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'core', 'plugins', 'cli'],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    },
+  );
   return listed
     .split('\n')
     .filter((file) => /\.(ts|mts|js|mjs)$/.test(file))
@@ -53,7 +57,16 @@ describe('the import rule checker', () => {
       "/* export * from './i.ts'; */",
       "const url = 'http://example.com'; import { j } from 'j-package';",
     ].join('\n');
-    expect(importSpecifiers(source).sort()).toEqual(['../b.ts', './a.ts', './c.ts', './d.ts', './e.ts', './f.ts', './g.ts', 'j-package']);
+    expect(importSpecifiers(source).sort()).toEqual([
+      '../b.ts',
+      './a.ts',
+      './c.ts',
+      './d.ts',
+      './e.ts',
+      './f.ts',
+      './g.ts',
+      'j-package',
+    ]);
   });
 
   it('reports core importing a plugin or the CLI, and the domain importing services', () => {
@@ -66,16 +79,72 @@ describe('the import rule checker', () => {
     expect(violations.map((v) => v.file)).toEqual(['core/services/x.ts', 'core/runtime/y.ts', 'core/domain/z.ts']);
   });
 
+  it('keeps the layers of core in order: runtime → services → config → ports → domain', () => {
+    const violations = findViolations([
+      {
+        path: 'core/services/worker/worker.ts',
+        source:
+          "import { TOKENS } from '../../runtime/tokens.ts';\nimport { TOKENS as T } from '../../config/tokens.ts';",
+      },
+      {
+        path: 'core/config/tokens.ts',
+        source:
+          "import type { TaskService } from '../services/tasks/task-service.ts';\nimport type { Clock } from '../ports/clock.ts';",
+      },
+      { path: 'core/ports/queue.ts', source: "import type { CoreConfig } from '../config/config-schema.ts';" },
+      {
+        path: 'core/runtime/app.ts',
+        source: "import { Worker } from '../services/worker/worker.ts';\nimport { x } from '../index.ts';",
+      },
+      { path: 'core/index.ts', source: "export * from './runtime/public.ts';" },
+      { path: 'core/services/x.ts', source: "import { y } from '../elsewhere/y.ts';" },
+    ]);
+    expect(violations).toEqual([
+      {
+        file: 'core/services/worker/worker.ts',
+        specifier: '../../runtime/tokens.ts',
+        rule: 'services import only config, ports and the domain, never the runtime',
+      },
+      {
+        file: 'core/config/tokens.ts',
+        specifier: '../services/tasks/task-service.ts',
+        rule: 'core/config imports only ports and the domain',
+      },
+      { file: 'core/ports/queue.ts', specifier: '../config/config-schema.ts', rule: 'ports import only the domain' },
+      { file: 'core/runtime/app.ts', specifier: '../index.ts', rule: 'the runtime does not import core/index.ts' },
+      {
+        file: 'core/services/x.ts',
+        specifier: '../elsewhere/y.ts',
+        rule: 'every file of core sits in one of core/domain, core/ports, core/config, core/services, core/runtime',
+      },
+    ]);
+  });
+
   it('reports a plugin importing another plugin or core internals, not its own files or core/index.ts', () => {
     const violations = findViolations([
-      { path: 'plugins/a/index.ts', source: "import { b } from '../b/index.ts';\nimport { c } from './c.ts';\nimport { definePlugin } from '../../core/index.ts';" },
-      { path: 'plugins/a/routes/r.ts', source: "import { TOKENS } from '../../../core/runtime/tokens.ts';\nimport { s } from '../shared.ts';" },
+      {
+        path: 'plugins/a/index.ts',
+        source:
+          "import { b } from '../b/index.ts';\nimport { c } from './c.ts';\nimport { definePlugin } from '../../core/index.ts';",
+      },
+      {
+        path: 'plugins/a/routes/r.ts',
+        source: "import { TOKENS } from '../../../core/runtime/tokens.ts';\nimport { s } from '../shared.ts';",
+      },
       { path: 'plugins/a/d.ts', source: "import { catalogue } from '../../cli/plugin-catalogue.ts';" },
     ]);
     expect(violations).toEqual([
       { file: 'plugins/a/index.ts', specifier: '../b/index.ts', rule: 'a plugin never imports another plugin' },
-      { file: 'plugins/a/routes/r.ts', specifier: '../../../core/runtime/tokens.ts', rule: 'a plugin imports core only through core/index.ts' },
-      { file: 'plugins/a/d.ts', specifier: '../../cli/plugin-catalogue.ts', rule: 'a plugin imports only core/index.ts and its own files' },
+      {
+        file: 'plugins/a/routes/r.ts',
+        specifier: '../../../core/runtime/tokens.ts',
+        rule: 'a plugin imports core only through core/index.ts',
+      },
+      {
+        file: 'plugins/a/d.ts',
+        specifier: '../../cli/plugin-catalogue.ts',
+        rule: 'a plugin imports only core/index.ts and its own files',
+      },
     ]);
   });
 

@@ -18,20 +18,28 @@ const uniqueKey = (label: string) => `ui-${label}-${Date.now()}-${run++}`;
 const createTask = (body: Record<string, unknown>) => api<{ task_id: string }>(server, 'POST', '/api/v1/tasks', body);
 
 /** Marks the document, so a test can prove the page was not reloaded. */
-const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
-const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker === 'still here');
+const markDocument = (page: Page) =>
+  page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+const stillSameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { marker?: string }).marker === 'still here');
 
 async function open(hash: string, viewport?: { width: number; height: number }): Promise<TestPage> {
   const opened = await openPage(browser, server.url, viewport);
   await opened.page.goto(`${server.url}/ui${hash}`);
-  await opened.page.getByTestId('live-status').filter({ hasText: /^Live$/ }).waitFor();
+  await opened.page
+    .getByTestId('live-status')
+    .filter({ hasText: /^Live$/ })
+    .waitFor();
   return opened;
 }
 
 /** Text of the number under a label in the overview (e.g. the SUCCESS count). */
 async function overviewNumber(page: Page, label: string): Promise<number> {
-  const text = await page.locator('.number', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText();
-  return Number(text.replace(/[^\d]/g, ''));
+  const text = await page
+    .locator('.number', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+    .locator('dd')
+    .textContent();
+  return Number((text ?? '').replace(/[^\d]/g, ''));
 }
 
 // One browser for the whole file; each describe has its own server.
@@ -55,15 +63,19 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
     const { page, external, errors, close } = await open('#/');
     try {
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
-      await page.waitForFunction(() => document.querySelector('[data-testid="leader"]')?.textContent?.startsWith('scheduler-'));
-      expect(await page.getByTestId('workers-online').innerText()).toMatch(/^1\s+of 1$/);
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid="leader"]')?.textContent?.startsWith('scheduler-'),
+      );
+      expect(await page.getByTestId('workers-online').textContent()).toMatch(/^1\s+of 1$/);
       await page.waitForFunction(() => !document.querySelector('.number dd')?.textContent?.includes('—'));
       const before = await overviewNumber(page, 'SUCCESS');
       await markDocument(page);
       for (let i = 0; i < 3; i++) await createTask({ task_type: 'echo', payload: { i } });
       await page.waitForFunction(
         (expected) => {
-          const success = [...document.querySelectorAll('.number')].find((n) => n.querySelector('dt')?.textContent === 'SUCCESS');
+          const success = [...document.querySelectorAll('.number')].find(
+            (n) => n.querySelector('dt')?.textContent === 'SUCCESS',
+          );
           return Number(success?.querySelector('dd')?.textContent?.replace(/[^\d]/g, '')) >= expected;
         },
         before + 3,
@@ -71,7 +83,11 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
       );
       expect(await stillSameDocument(page)).toBe(true);
       // Three completions since the page opened: the throughput figure moved off zero.
-      await page.waitForFunction(() => document.querySelector('[data-testid="throughput"]')?.textContent !== '0.0 tasks/s', undefined, { timeout: 3_000 });
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="throughput"]')?.textContent !== '0.0 tasks/s',
+        undefined,
+        { timeout: 3_000 },
+      );
       expect(external).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
@@ -96,7 +112,7 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
       await page.getByLabel('Type').selectOption('fail');
       await page.waitForFunction(() => location.hash.includes('task_type=fail'));
       await page.locator(`tr[data-task-id="${failing}"]`).waitFor();
-      const types = await page.locator('tbody td[data-label="Type"]').allInnerTexts();
+      const types = await page.locator('tbody td[data-label="Type"]').allTextContents();
       expect(types.length).toBeGreaterThan(0);
       expect(new Set(types)).toEqual(new Set(['fail']));
 
@@ -124,11 +140,13 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
       await page.locator(`tr[data-task-id="${key}"] a`).click();
       await page.getByRole('heading', { name: 'Task' }).waitFor();
       await page.getByTestId('task-status').getByText('SUCCESS').waitFor();
-      expect(await page.locator('pre[aria-label="Payload"]').innerText()).toContain('"greeting": "hello from the test"');
-      expect(await page.locator('pre[aria-label="Result"]').innerText()).toContain('hello from the test');
+      expect(await page.locator('section[aria-label="Payload"]').textContent()).toContain(
+        '"greeting": "hello from the test"',
+      );
+      expect(await page.locator('section[aria-label="Result"]').textContent()).toContain('hello from the test');
       const timeline = page.getByTestId('timeline').locator('li');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="timeline"] li').length === 3);
-      const lines = await timeline.allInnerTexts();
+      const lines = await timeline.allTextContents();
       expect(lines[0]).toMatch(/∅ → PENDING[\s\S]*Task created/);
       expect(lines[1]).toMatch(/PENDING → PROCESSING[\s\S]*Task assigned to worker/);
       expect(lines[2]).toMatch(/PROCESSING → SUCCESS/);
@@ -190,7 +208,17 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
           }),
         );
       }
-      for (const expected of ['a:Overview', 'a:Tasks', 'a:Workers', 'a:Task types', 'select:Status', 'select:Type', 'select:Priority', 'input:Worker', 'input:Created from']) {
+      for (const expected of [
+        'a:Overview',
+        'a:Tasks',
+        'a:Workers',
+        'a:Task types',
+        'select:Status',
+        'select:Type',
+        'select:Priority',
+        'input:Worker',
+        'input:Created from',
+      ]) {
         expect(reached, expected).toContain(expected);
       }
       expect(reached.some((r) => r.startsWith('a:') && r.includes(key.slice(0, 8)))).toBe(true);
@@ -219,9 +247,14 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
     try {
       for (const hash of ['#/', '#/tasks', `#/tasks/${key}`, '#/workers', '#/types']) {
         await page.evaluate((h) => (location.hash = h), hash);
-        await page.waitForFunction(() => document.querySelector('main h1')?.textContent !== '' && !document.querySelector('[aria-busy="true"]'));
+        await page.waitForFunction(
+          () => document.querySelector('main h1')?.textContent !== '' && !document.querySelector('[aria-busy="true"]'),
+        );
         await page.waitForTimeout(50);
-        const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        const [scrollWidth, clientWidth] = await page.evaluate(() => [
+          document.documentElement.scrollWidth,
+          document.documentElement.clientWidth,
+        ]);
         expect(scrollWidth, hash).toBeLessThanOrEqual(clientWidth);
       }
     } finally {
@@ -233,13 +266,18 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
     for (const hash of ['#/', '#/tasks']) {
       const { page, close } = await open(hash);
       try {
-        await page.waitForFunction(() => !document.querySelector('.number dd')?.textContent?.includes('—') || document.querySelector('tbody tr'));
+        await page.waitForFunction(
+          () => !document.querySelector('.number dd')?.textContent?.includes('—') || document.querySelector('tbody tr'),
+        );
         await page.waitForTimeout(300);
         await page.evaluate(() => {
           const shifts: number[] = [];
           (window as unknown as { shifts: number[] }).shifts = shifts;
           new PerformanceObserver((list) => {
-            for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            for (const entry of list.getEntries() as (PerformanceEntry & {
+              value: number;
+              hadRecentInput: boolean;
+            })[]) {
               if (!entry.hadRecentInput) shifts.push(entry.value);
             }
           }).observe({ type: 'layout-shift' });
@@ -250,7 +288,10 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
         if (hash === '#/tasks') await page.locator(`tr[data-task-id="${keys[1]}"]`).waitFor();
         else await page.waitForTimeout(1_500);
         const shifts = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts);
-        expect(shifts.reduce((sum, value) => sum + value, 0), `${hash}: ${JSON.stringify(shifts)}`).toBeLessThan(0.01);
+        expect(
+          shifts.reduce((sum, value) => sum + value, 0),
+          `${hash}: ${JSON.stringify(shifts)}`,
+        ).toBeLessThan(0.01);
       } finally {
         await close();
       }
@@ -276,9 +317,14 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
     const { page, external, errors, close } = await openPage(browser, server.url);
     try {
       await page.goto(`${server.url}/docs`);
-      await page.locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/tasks' }).first().waitFor({ timeout: 10_000 });
-      expect(await page.locator('.swagger-ui .title').first().innerText()).toContain('async-task-manager API');
-      expect(await page.locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/events' }).count()).toBeGreaterThan(0);
+      await page
+        .locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/tasks' })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      expect(await page.locator('.swagger-ui .title').first().textContent()).toContain('async-task-manager API');
+      expect(
+        await page.locator('.swagger-ui .opblock-summary-path', { hasText: '/api/v1/events' }).count(),
+      ).toBeGreaterThan(0);
       expect(external).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
@@ -302,14 +348,17 @@ describe.skipIf(!chromiumInstalled)('the dashboard with API keys', () => {
       const { page } = first;
       await page.goto(`${secured.url}/ui`);
       await page.getByRole('heading', { name: 'API key needed' }).waitFor();
-      expect(await page.getByTestId('live-status').innerText()).toBe('Not live');
+      expect(await page.getByTestId('live-status').textContent()).toBe('Not live');
       await page.getByLabel('API key', { exact: true }).fill('wrong');
       await page.getByRole('button', { name: 'Open the dashboard' }).click();
       await page.getByRole('alert').getByText('That key was refused.').waitFor();
 
       await page.getByLabel('API key', { exact: true }).fill('ui-secret');
       await page.getByRole('button', { name: 'Open the dashboard' }).click();
-      await page.getByTestId('live-status').filter({ hasText: /^Live$/ }).waitFor();
+      await page
+        .getByTestId('live-status')
+        .filter({ hasText: /^Live$/ })
+        .waitFor();
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('taskmanager.apiKey'))).toBe('ui-secret');
       expect(await page.evaluate(() => localStorage.length)).toBe(0);
@@ -317,12 +366,21 @@ describe.skipIf(!chromiumInstalled)('the dashboard with API keys', () => {
       // Live with the key: a task created through the API shows up.
       const key = uniqueKey('secured');
       await page.evaluate(() => (location.hash = '#/tasks'));
-      await api(secured, 'POST', '/api/v1/tasks', { task_type: 'echo', payload: {}, idempotency_key: key }, { authorization: 'Bearer ui-secret' });
+      await api(
+        secured,
+        'POST',
+        '/api/v1/tasks',
+        { task_type: 'echo', payload: {}, idempotency_key: key },
+        { authorization: 'Bearer ui-secret' },
+      );
       await page.locator(`tr[data-task-id="${key}"]`).waitFor({ timeout: 5_000 });
 
       // A reload in the same tab keeps it; "Forget key" drops it.
       await page.reload();
-      await page.getByTestId('live-status').filter({ hasText: /^Live$/ }).waitFor();
+      await page
+        .getByTestId('live-status')
+        .filter({ hasText: /^Live$/ })
+        .waitFor();
       await page.getByRole('button', { name: 'Forget key' }).click();
       await page.getByRole('heading', { name: 'API key needed' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('taskmanager.apiKey'))).toBeNull();
@@ -366,25 +424,46 @@ describe.skipIf(!chromiumInstalled)('views for features a newer server has', () 
       '/api/v1/schedules/{id}/pause': { post: {} },
       '/api/v1/schedules/{id}/resume': { post: {} },
     };
-    const ok = (data: unknown) => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ code: 0, message: 'success', data }) });
+    const ok = (data: unknown) => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ code: 0, message: 'success', data }),
+    });
     await context.route(`${plain.url}/openapi.json`, async (route) => {
       const document = (await (await route.fetch()).json()) as { paths: Record<string, unknown> };
       await route.fulfill({ json: { ...document, paths: { ...document.paths, ...extraPaths } } });
     });
     await context.route(`${plain.url}/api/v1/task-types`, async (route) => {
       const answer = (await (await route.fetch()).json()) as { data: { task_type: string }[] };
-      const data = answer.data.map((t) => ({ ...t, paused: t.task_type === 'fail', rate_limit: t.task_type === 'sleep' ? { max: 5, per_seconds: 60 } : null }));
+      const data = answer.data.map((t) => ({
+        ...t,
+        paused: t.task_type === 'fail',
+        rate_limit: t.task_type === 'sleep' ? { max: 5, per_seconds: 60 } : null,
+      }));
       await route.fulfill(ok(data));
     });
     await context.route(`${plain.url}/api/v1/schedules`, (route) =>
-      route.fulfill(ok([{ schedule_id: 'nightly-report', cron: '0 3 * * *', timezone: 'Europe/Paris', task: { task_type: 'echo' }, enabled: true, next_run_at: new Date(Date.now() + 3_600_000).toISOString() }])),
+      route.fulfill(
+        ok([
+          {
+            schedule_id: 'nightly-report',
+            cron: '0 3 * * *',
+            timezone: 'Europe/Paris',
+            task: { task_type: 'echo' },
+            enabled: true,
+            next_run_at: new Date(Date.now() + 3_600_000).toISOString(),
+          },
+        ]),
+      ),
     );
     await context.route(/\/api\/v1\/(task-types\/[^/]+|schedules\/[^/]+)\/(pause|resume)$/, (route) => {
       calls.push(`${route.request().method()} ${new URL(route.request().url()).pathname}`);
       return route.fulfill(ok({}));
     });
     await context.route(/\/api\/v1\/tasks\/(retry|cancel)$/, (route) => {
-      calls.push(`${route.request().method()} ${new URL(route.request().url()).pathname} ${route.request().postData()}`);
+      calls.push(
+        `${route.request().method()} ${new URL(route.request().url()).pathname} ${route.request().postData()}`,
+      );
       return route.fulfill(ok({ count: 2 }));
     });
     page.on('dialog', (dialog) => void dialog.accept());
@@ -392,8 +471,10 @@ describe.skipIf(!chromiumInstalled)('views for features a newer server has', () 
       await page.goto(`${plain.url}/ui#/types`);
       await page.getByRole('link', { name: 'Schedules' }).waitFor();
       await page.getByRole('columnheader', { name: 'Paused' }).waitFor();
-      expect(await page.locator('tr[data-task-type="sleep"] td[data-label="Rate limit"]').innerText()).toBe('5 per 60 s');
-      expect(await page.locator('tr[data-task-type="fail"] td[data-label="Paused"]').innerText()).toMatch(/^paused/);
+      expect(await page.locator('tr[data-task-type="sleep"] td[data-label="Rate limit"]').textContent()).toBe(
+        '5 per 60 s',
+      );
+      expect(await page.locator('tr[data-task-type="fail"] td[data-label="Paused"]').textContent()).toMatch(/^paused/);
       await page.locator('tr[data-task-type="sleep"]').getByRole('button', { name: 'Pause sleep' }).click();
       await page.getByText('sleep paused.').waitFor();
       await page.locator('tr[data-task-type="fail"]').getByRole('button', { name: 'Resume fail' }).click();
@@ -401,8 +482,13 @@ describe.skipIf(!chromiumInstalled)('views for features a newer server has', () 
 
       await page.getByRole('link', { name: 'Schedules' }).click();
       await page.locator('tr[data-schedule-id="nightly-report"]').getByText('0 3 * * *').waitFor();
-      expect(await page.locator('tr[data-schedule-id="nightly-report"] td[data-label="Next run"]').innerText()).toMatch(/^in \d+ (min|h)/);
-      await page.locator('tr[data-schedule-id="nightly-report"]').getByRole('button', { name: 'Pause nightly-report' }).click();
+      expect(
+        await page.locator('tr[data-schedule-id="nightly-report"] td[data-label="Next run"]').textContent(),
+      ).toMatch(/^in \d+ (min|h)/);
+      await page
+        .locator('tr[data-schedule-id="nightly-report"]')
+        .getByRole('button', { name: 'Pause nightly-report' })
+        .click();
       await page.getByText('nightly-report paused.').waitFor();
 
       await page.evaluate(() => (location.hash = '#/tasks?status=FAILED&task_type=fail'));

@@ -93,7 +93,11 @@ export function describeCoordinationContract(name: string, make: () => Promise<C
         const { leader } = coordination;
         expect(await leader.tryAcquire('a', 300)).toBe(true);
         expect(await leader.tryAcquire('b', 5_000)).toBe(false);
-        await waitFor(() => leader.tryAcquire('b', 5_000), { timeoutMs: 3_000, intervalMs: 25, message: 'lock expiry' });
+        await waitFor(() => leader.tryAcquire('b', 5_000), {
+          timeoutMs: 3_000,
+          intervalMs: 25,
+          message: 'lock expiry',
+        });
         expect(await leader.currentLeader()).toBe('b');
         expect(await leader.renew('a', 5_000)).toBe(false);
       });

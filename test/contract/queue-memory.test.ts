@@ -87,7 +87,17 @@ describe('queue-memory with an injected clock', () => {
     clock.advance(1);
     expect(await coordination.cancels.findCancelled(['t1'])).toEqual(new Set());
     await coordination.workers.register(
-      { workerId: 'w1', workerName: 'w1', address: 'localhost:0', status: 'ONLINE', capacity: 1, currentLoad: 0, supportedTypes: [], weight: 1, lastHeartbeat: clock.now() },
+      {
+        workerId: 'w1',
+        workerName: 'w1',
+        address: 'localhost:0',
+        status: 'ONLINE',
+        capacity: 1,
+        currentLoad: 0,
+        supportedTypes: [],
+        weight: 1,
+        lastHeartbeat: clock.now(),
+      },
       7_200_000,
     );
     expect(await queue.dispatch('w1', ['t1'])).toEqual({ dispatched: ['t1'], cancelled: [], refused: [] });
@@ -105,7 +115,7 @@ describe('queue-memory plugin', () => {
       provide: (token: symbol, value: unknown) => provided.set(token, value),
       section: (_name: string, schema: z.ZodType, options?: unknown) => schema.parse(options ?? {}),
     };
-    const resolve = <T,>(token: Token<T>) => provided.get(token) as T;
+    const resolve = <T>(token: Token<T>) => provided.get(token) as T;
     return { ctx: ctx as unknown as PluginContext, resolve };
   }
 
@@ -120,7 +130,7 @@ describe('queue-memory plugin', () => {
     expect(coordination).toBeDefined();
 
     const started = Date.now();
-    const taking = queue.take('w1', 5, 10_000);
+    const taking = queue.ackAndTake('w1', [], 5, 10_000);
     const waiting = queue.waitForWork(10_000);
     await coordination.leader.tryAcquire('a', 10_000);
     const vacancy = coordination.leader.waitForVacancy(10_000);
@@ -130,7 +140,7 @@ describe('queue-memory plugin', () => {
     await vacancy;
     expect(Date.now() - started).toBeLessThan(2_000);
     // After stop, waits return at once instead of parking.
-    expect(await queue.take('w2', 5, 10_000)).toEqual([]);
+    expect(await queue.ackAndTake('w2', [], 5, 10_000)).toEqual([]);
   });
 
   it('rejects a bad option with its path', () => {

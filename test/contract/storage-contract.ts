@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { StoragePort } from '../../core/index.ts';
+import type { StoragePort, WorkerInfo } from '../../core/index.ts';
 import { describeConfigAndWorkerContract } from './storage/config-and-workers.contract.ts';
 import { describeCreateContract } from './storage/create.contract.ts';
 import { describeListContract } from './storage/list.contract.ts';
@@ -10,6 +10,8 @@ import type { CurrentStorage } from './storage/fixtures.ts';
 
 export interface StorageUnderTest {
   storage: StoragePort;
+  /** The durable worker records as the backend holds them: the port writes them, nothing in it reads them. */
+  readWorkers(): Promise<WorkerInfo[]>;
   cleanup(): Promise<void>;
 }
 
@@ -37,12 +39,16 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       if (!current) throw new Error('storage contract: no storage for this test');
       return current.storage;
     };
+    const readWorkers = () => {
+      if (!current) throw new Error('storage contract: no storage for this test');
+      return current.readWorkers();
+    };
 
     describeCreateContract(storage);
     describeListContract(storage);
     describeTransitionContract(storage);
     describeProgressContract(storage);
     describeQueryContract(storage);
-    describeConfigAndWorkerContract(storage);
+    describeConfigAndWorkerContract(storage, readWorkers);
   });
 }

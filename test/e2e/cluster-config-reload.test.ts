@@ -44,13 +44,22 @@ describe.skipIf(Boolean(skipReason))('config reload in a two-process cluster on 
 
   beforeAll(async () => {
     db = await createTestDatabase('e2e_reload');
-    await runCli(['migrate', '--config', DISTRIBUTED_CONFIG], { ...baseEnv(), TM_MYSQL_URL: db.url, TM_APP_LOG_LEVEL: 'warn' });
+    await runCli(['migrate', '--config', DISTRIBUTED_CONFIG], {
+      ...baseEnv(),
+      TM_MYSQL_URL: db.url,
+      TM_APP_LOG_LEVEL: 'warn',
+    });
     dir = await mkdtemp(path.join(os.tmpdir(), 'tm-cluster-reload-'));
     for (const node of [1, 2]) {
       await mkdir(path.join(dir, `node-${node}`));
       await writeFile(fileOf(node), yamlConfig(3));
     }
-    cluster = await Cluster.start('reload', 2, { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: PREFIX }, fileOf);
+    cluster = await Cluster.start(
+      'reload',
+      2,
+      { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: PREFIX },
+      fileOf,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -78,14 +87,27 @@ describe.skipIf(Boolean(skipReason))('config reload in a two-process cluster on 
   };
 
   it('each process reloads its own copy of the config', async () => {
-    expect(await capacities()).toEqual(new Map([[1, 3], [2, 3]]));
+    expect(await capacities()).toEqual(
+      new Map([
+        [1, 3],
+        [2, 3],
+      ]),
+    );
 
     await writeFile(fileOf(1), yamlConfig(8));
-    await waitFor(async () => (await capacities()).get(1) === 8, { timeoutMs: 5_000, intervalMs: 100, message: 'node 1 at capacity 8' });
+    await waitFor(async () => (await capacities()).get(1) === 8, {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      message: 'node 1 at capacity 8',
+    });
     expect((await capacities()).get(2)).toBe(3);
 
     await writeFile(fileOf(2), yamlConfig(5));
-    await waitFor(async () => (await capacities()).get(2) === 5, { timeoutMs: 5_000, intervalMs: 100, message: 'node 2 at capacity 5' });
+    await waitFor(async () => (await capacities()).get(2) === 5, {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      message: 'node 2 at capacity 5',
+    });
     expect((await capacities()).get(1)).toBe(8);
 
     // Work still flows through both workers after the reloads.

@@ -15,7 +15,8 @@ import { OwnRedis, redisServerInstalled } from './support/redis-server.ts';
 const redis = await redisAvailability();
 const mysql = await mysqlAvailability();
 const ownRedisPossible = await redisServerInstalled();
-if (!ownRedisPossible && process.env.CI === 'true') throw new Error('redis-server is not installed, and CI=true requires it');
+if (!ownRedisPossible && process.env.CI === 'true')
+  throw new Error('redis-server is not installed, and CI=true requires it');
 const skipReason = [redis.reason, mysql.reason].filter(Boolean).join('; ');
 if (skipReason) console.warn(`cluster e2e skipped: ${skipReason}`);
 
@@ -30,12 +31,16 @@ function durations(count: number, from: number, to: number): number[] {
 describe.skipIf(Boolean(skipReason))('a three-node cluster on MySQL + Redis', () => {
   let db: TestDatabase;
   let cluster: Cluster | undefined;
-  /** What the scenarios measured, printed at the end (the numbers behind SPEC §7's targets). */
+  /** What the scenarios measured, printed at the end (the failover and recovery figures of docs/benchmarks.md). */
   const measured: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('e2e_cluster');
-    await runCli(['migrate', '--config', DISTRIBUTED_CONFIG], { ...baseEnv(), TM_MYSQL_URL: db.url, TM_APP_LOG_LEVEL: 'warn' });
+    await runCli(['migrate', '--config', DISTRIBUTED_CONFIG], {
+      ...baseEnv(),
+      TM_MYSQL_URL: db.url,
+      TM_APP_LOG_LEVEL: 'warn',
+    });
   }, 60_000);
 
   afterEach(async () => {
@@ -67,7 +72,10 @@ describe.skipIf(Boolean(skipReason))('a three-node cluster on MySQL + Redis', ()
   it('elects another leader within the lock TTL + 1 s after kill -9 of the leader, losing no task', async () => {
     cluster = await Cluster.start('lead', 3, clusterEnv('leader'));
     const ids = await cluster.createSleepTasks(durations(20, 200, 600));
-    await waitFor(async () => (await cluster!.tasksWithStatus('PROCESSING')).length > 0, { timeoutMs: 5_000, message: 'tasks running' });
+    await waitFor(async () => (await cluster!.tasksWithStatus('PROCESSING')).length > 0, {
+      timeoutMs: 5_000,
+      message: 'tasks running',
+    });
 
     const leader = (await cluster.leaderNode())!;
     const killedAt = Date.now();
@@ -117,11 +125,17 @@ describe.skipIf(Boolean(skipReason))('a three-node cluster on MySQL + Redis', ()
       const successes = entries.filter((l) => l.from_status === 'PROCESSING' && l.to_status === 'SUCCESS');
       expect(successes, `task ${ids[i]} PROCESSING→SUCCESS rows`).toHaveLength(1);
     }
-    const recovered = logs.filter((entries) => entries.some((l) => l.message.startsWith('Task recovered from failed worker')));
+    const recovered = logs.filter((entries) =>
+      entries.some((l) => l.message.startsWith('Task recovered from failed worker')),
+    );
     expect(recovered.length).toBeGreaterThanOrEqual(1);
-    const recoveredFrom = recovered.flatMap((entries) => entries.filter((l) => l.message.startsWith('Task recovered')).map((l) => l.message));
+    const recoveredFrom = recovered.flatMap((entries) =>
+      entries.filter((l) => l.message.startsWith('Task recovered')).map((l) => l.message),
+    );
     expect(recoveredFrom.every((m) => m.includes(`worker-${victim.nodeId}-`))).toBe(true);
-    measured.push(`worker kill -9 (${victim === leader ? 'the leader' : 'a follower'}): ${recovered.length} tasks recovered, all 30 SUCCESS ${allDoneMs} ms after the kill`);
+    measured.push(
+      `worker kill -9 (${victim === leader ? 'the leader' : 'a follower'}): ${recovered.length} tasks recovered, all 30 SUCCESS ${allDoneMs} ms after the kill`,
+    );
   }, 60_000);
 
   describe.skipIf(!ownRedisPossible)('with a Redis of its own', () => {
@@ -134,7 +148,10 @@ describe.skipIf(Boolean(skipReason))('a three-node cluster on MySQL + Redis', ()
       ownRedis = await OwnRedis.start(await freePort());
       cluster = await Cluster.start('redis', 3, clusterEnv('restart', ownRedis.url));
       const ids = await cluster.createSleepTasks(durations(24, 300, 700));
-      await waitFor(async () => (await cluster!.tasksWithStatus('PROCESSING')).length > 0, { timeoutMs: 5_000, message: 'tasks running' });
+      await waitFor(async () => (await cluster!.tasksWithStatus('PROCESSING')).length > 0, {
+        timeoutMs: 5_000,
+        message: 'tasks running',
+      });
 
       const stoppedAt = Date.now();
       await ownRedis.stop('SIGTERM');

@@ -67,7 +67,11 @@ describe('hot reload of a YAML config (app.watchConfig)', () => {
     expect(before!.capacity).toBe(3);
     const editedAt = Date.now();
     await writeFile(file, yamlConfig(7));
-    await waitFor(async () => (await workers(node))[0]?.capacity === 7, { timeoutMs: 5_000, intervalMs: 50, message: 'capacity 7' });
+    await waitFor(async () => (await workers(node))[0]?.capacity === 7, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+      message: 'capacity 7',
+    });
     expect(Date.now() - editedAt).toBeLessThan(5_000);
     const [after] = await workers(node);
     expect(after!.worker_id).toBe(before!.worker_id); // same process, same worker: no restart
@@ -76,30 +80,53 @@ describe('hot reload of a YAML config (app.watchConfig)', () => {
 
   it('keeps the running config when the new file is invalid, and says why', async () => {
     await writeFile(file, yamlConfig(0));
-    await waitFor(async () => (await reloads(node, 'rejected')) === 1, { timeoutMs: 5_000, intervalMs: 50, message: 'a rejected reload' });
-    await waitFor(() => /config reload rejected, the running config stays: Invalid config at worker\.capacity/.test(node.logs()), { message: 'the reason logged' });
+    await waitFor(async () => (await reloads(node, 'rejected')) === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+      message: 'a rejected reload',
+    });
+    await waitFor(
+      () => /config reload rejected, the running config stays: Invalid config at worker\.capacity/.test(node.logs()),
+      { message: 'the reason logged' },
+    );
     expect((await workers(node))[0]!.capacity).toBe(7);
 
     await writeFile(file, yamlConfig(7, 'scheduler:\n  loadBalancer: no_such_balancer\n'));
-    await waitFor(async () => (await reloads(node, 'rejected')) === 2, { timeoutMs: 5_000, intervalMs: 50, message: 'a second rejected reload' });
-    await waitFor(() => node.logs().includes('load balancer \\"no_such_balancer\\" is not registered'), { message: 'the reason logged' });
+    await waitFor(async () => (await reloads(node, 'rejected')) === 2, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+      message: 'a second rejected reload',
+    });
+    await waitFor(() => node.logs().includes('load balancer \\"no_such_balancer\\" is not registered'), {
+      message: 'the reason logged',
+    });
   });
 
   it('applies task types, the load balancer and the log level live; reports what needs a restart', async () => {
     const next = yamlConfig(7)
       .replace('logLevel: warn', 'logLevel: info')
-      .replace('  - { taskType: echo, executorType: demo, maxConcurrent: 0 }', '  - { taskType: echo, executorType: demo, maxConcurrent: 0 }\n  - { taskType: sleep, executorType: demo, defaultTimeout: 42 }')
+      .replace(
+        '  - { taskType: echo, executorType: demo, maxConcurrent: 0 }',
+        '  - { taskType: echo, executorType: demo, maxConcurrent: 0 }\n  - { taskType: sleep, executorType: demo, defaultTimeout: 42 }',
+      )
       .replace('  - http-api', '  - http-api\n  - executor-email')
       .concat('scheduler:\n  loadBalancer: round_robin\n');
     await writeFile(file, next);
-    await waitFor(async () => (await reloads(node, 'applied')) === 2, { timeoutMs: 5_000, intervalMs: 50, message: 'a second applied reload' });
+    await waitFor(async () => (await reloads(node, 'applied')) === 2, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+      message: 'a second applied reload',
+    });
     // The log lines travel through the child's stdout pipe: they may trail the metric.
-    const logged = (pattern: RegExp) => waitFor(() => pattern.test(node.logs()), { timeoutMs: 5_000, message: `a log line like ${pattern}` });
+    const logged = (pattern: RegExp) =>
+      waitFor(() => pattern.test(node.logs()), { timeoutMs: 5_000, message: `a log line like ${pattern}` });
     // logLevel info is live: the "applied" line (info) is now printed.
     await logged(/config reloaded: .*app\.logLevel=info/);
     await logged(/scheduler\.loadBalancer=round_robin/);
     await logged(/config change needs a restart, not applied: plugins/);
-    const types = (await (await fetch(`${node.url}/api/v1/task-types/sleep`)).json()) as { data: { default_timeout: number } };
+    const types = (await (await fetch(`${node.url}/api/v1/task-types/sleep`)).json()) as {
+      data: { default_timeout: number };
+    };
     expect(types.data.default_timeout).toBe(42);
     // The plugin list did not change: the email executor's type is still unknown.
     const created = await fetch(`${node.url}/api/v1/tasks`, {
@@ -153,7 +180,11 @@ export default defineConfig({
       await writeFile(file, source(capacity));
       expect(await readFile(file, 'utf8')).toContain(`capacity: ${capacity}`);
       node.signal('SIGHUP');
-      await waitFor(async () => (await workers(node))[0]?.capacity === capacity, { timeoutMs: 5_000, intervalMs: 50, message: `capacity ${capacity}` });
+      await waitFor(async () => (await workers(node))[0]?.capacity === capacity, {
+        timeoutMs: 5_000,
+        intervalMs: 50,
+        message: `capacity ${capacity}`,
+      });
     }
     expect(node.running).toBe(true);
   });

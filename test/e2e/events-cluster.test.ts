@@ -25,7 +25,13 @@ describe.skipIf(Boolean(skipReason))('live events across processes', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('e2e_events');
-    const env = { ...baseEnv(), ...FAST_TIMINGS, TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: PREFIX };
+    const env = {
+      ...baseEnv(),
+      ...FAST_TIMINGS,
+      TM_MYSQL_URL: db.url,
+      TM_REDIS_URL: REDIS_URL,
+      TM_REDIS_PREFIX: PREFIX,
+    };
     await runCli(['migrate', '--config', DISTRIBUTED_CONFIG], env);
     api = new NodeProcess('events-api', await freePort(), { ...env, TM_ROLES: 'api' });
     runner = new NodeProcess('events-runner', await freePort(), { ...env, TM_ROLES: 'scheduler,worker' });
@@ -34,10 +40,17 @@ describe.skipIf(Boolean(skipReason))('live events across processes', () => {
     await waitFor(
       async () => {
         const [workers, scheduler] = await Promise.all([
-          fetch(`${api!.url}/api/v1/workers`).then((r) => r.json() as Promise<{ data: { worker_id: string; healthy: boolean }[] }>),
-          fetch(`${api!.url}/api/v1/scheduler`).then((r) => r.json() as Promise<{ data: { leader_id: string | null } }>),
+          fetch(`${api!.url}/api/v1/workers`).then(
+            (r) => r.json() as Promise<{ data: { worker_id: string; healthy: boolean }[] }>,
+          ),
+          fetch(`${api!.url}/api/v1/scheduler`).then(
+            (r) => r.json() as Promise<{ data: { leader_id: string | null } }>,
+          ),
         ]);
-        return workers.data.some((w) => w.worker_id.includes('events-runner') && w.healthy) && scheduler.data.leader_id?.includes('events-runner');
+        return (
+          workers.data.some((w) => w.worker_id.includes('events-runner') && w.healthy) &&
+          scheduler.data.leader_id?.includes('events-runner')
+        );
       },
       { timeoutMs: 20_000, intervalMs: 100, message: 'the runner process online and leading' },
     ).catch((error: Error) => {
@@ -59,7 +72,7 @@ describe.skipIf(Boolean(skipReason))('live events across processes', () => {
     }
   }, 30_000);
 
-  it("an SSE client of the api process receives the events the worker process emits", async () => {
+  it('an SSE client of the api process receives the events the worker process emits', async () => {
     const stream = await connectSse(`${api!.url}/api/v1/events?task_type=sleep`);
     try {
       expect(stream.status).toBe(200);

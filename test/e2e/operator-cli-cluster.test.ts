@@ -8,7 +8,15 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
 import { CLI, freePort, REPO_ROOT, type NodeProcess } from './support/node-process.ts';
-import { ANSI, ANSI_COLOR, cliEnv, spawnOnTerminal, startEmbeddedServer, taskmanager, taskmanagerOnTerminal } from './support/operator-cli.ts';
+import {
+  ANSI,
+  ANSI_COLOR,
+  cliEnv,
+  spawnOnTerminal,
+  startEmbeddedServer,
+  taskmanager,
+  taskmanagerOnTerminal,
+} from './support/operator-cli.ts';
 
 interface StatsDocument {
   tasks: { by_status: Record<string, number>; total: number };
@@ -34,13 +42,23 @@ const run = (...args: string[]) => taskmanager(args, env);
 describe('taskmanager stats, workers, task-types, schedules', { timeout: 60_000 }, () => {
   it('stats --json is one document: counts by status, queues, the leader, workers online', async () => {
     await run('tasks', 'create', 'sleep', '--delay', '3600');
-    const stats = await waitFor(async () => {
-      const result = await run('stats', '--json');
-      expect(result).toMatchObject({ code: 0, stderr: '' });
-      const document = JSON.parse(result.stdout) as StatsDocument;
-      return document.workers.online > 0 && document.scheduler.leader_id ? document : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 200, message: 'a leader and a worker online' });
-    expect(Object.keys(stats.tasks.by_status).sort()).toEqual(['CANCELLED', 'FAILED', 'PENDING', 'PROCESSING', 'SUCCESS', 'TIMEOUT']);
+    const stats = await waitFor(
+      async () => {
+        const result = await run('stats', '--json');
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        const document = JSON.parse(result.stdout) as StatsDocument;
+        return document.workers.online > 0 && document.scheduler.leader_id ? document : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, message: 'a leader and a worker online' },
+    );
+    expect(Object.keys(stats.tasks.by_status).sort()).toEqual([
+      'CANCELLED',
+      'FAILED',
+      'PENDING',
+      'PROCESSING',
+      'SUCCESS',
+      'TIMEOUT',
+    ]);
     expect(stats.tasks.by_status.PENDING).toBeGreaterThanOrEqual(1);
     expect(stats.queues.delayed).toBeGreaterThanOrEqual(1);
     expect(stats.scheduler.leader_id).toContain('cli-node');
@@ -53,8 +71,13 @@ describe('taskmanager stats, workers, task-types, schedules', { timeout: 60_000 
   });
 
   it('workers and task-types as tables and as JSON', async () => {
-    const workers = JSON.parse((await run('workers', '--json')).stdout) as Array<{ worker_id: string; healthy: boolean }>;
-    expect(workers).toEqual([expect.objectContaining({ worker_id: expect.stringContaining('cli-node'), healthy: true })]);
+    const workers = JSON.parse((await run('workers', '--json')).stdout) as Array<{
+      worker_id: string;
+      healthy: boolean;
+    }>;
+    expect(workers).toEqual([
+      expect.objectContaining({ worker_id: expect.stringContaining('cli-node'), healthy: true }),
+    ]);
     const workerTable = (await run('workers')).stdout.split('\n');
     expect(workerTable[0]).toMatch(/^WORKER\s+STATUS\s+LOAD\s+IN FLIGHT\s+WEIGHT\s+HEARTBEAT/);
     expect(workerTable[1]).toMatch(/ONLINE\s+\d+\/\d+\s+\d+\s+\d+\s+\d+ s ago/);
@@ -67,21 +90,32 @@ describe('taskmanager stats, workers, task-types, schedules', { timeout: 60_000 
   it('schedules says clearly that this server has none', async () => {
     const result = await run('schedules');
     expect(result).toMatchObject({ code: 1, stdout: '' });
-    expect(result.stderr).toBe(`taskmanager: the server at ${server.url} has no schedules (GET /api/v1/schedules answered 404): it is a version without cron schedules\n`);
+    expect(result.stderr).toBe(
+      `taskmanager: the server at ${server.url} has no schedules (GET /api/v1/schedules answered 404): it is a version without cron schedules\n`,
+    );
   });
 
   it('stats --watch --json prints a document per second until interrupted', async () => {
-    const child = spawn(process.execPath, [CLI, 'stats', '--watch', '--json'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'stats', '--watch', '--json'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const started = Date.now();
-    await waitFor(() => stdout.split('\n').filter(Boolean).length >= 2, { timeoutMs: 10_000, intervalMs: 50, message: 'two refreshes' });
+    await waitFor(() => stdout.split('\n').filter(Boolean).length >= 2, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      message: 'two refreshes',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const exited = once(child, 'exit');
     child.kill('SIGINT');
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
-    for (const line of stdout.trim().split('\n')) expect((JSON.parse(line) as StatsDocument).tasks.total).toEqual(expect.any(Number));
+    for (const line of stdout.trim().split('\n'))
+      expect((JSON.parse(line) as StatsDocument).tasks.total).toEqual(expect.any(Number));
   });
 });
 
@@ -90,7 +124,10 @@ describe('taskmanager on a terminal and piped', { timeout: 60_000 }, () => {
     const coloured = await taskmanagerOnTerminal(['tasks', 'ls', '--limit', '5'], { TM_API_URL: server.url });
     expect(coloured.code).toBe(0);
     expect(coloured.stdout).toMatch(ANSI_COLOR);
-    const plain = await taskmanagerOnTerminal(['tasks', 'ls', '--limit', '5'], { TM_API_URL: server.url, NO_COLOR: '1' });
+    const plain = await taskmanagerOnTerminal(['tasks', 'ls', '--limit', '5'], {
+      TM_API_URL: server.url,
+      NO_COLOR: '1',
+    });
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/TASK ID\s+TYPE/);
     expect(plain.stdout).not.toMatch(ANSI);
@@ -98,7 +135,16 @@ describe('taskmanager on a terminal and piped', { timeout: 60_000 }, () => {
 
   it('writes no escape codes when piped, whatever the command', async () => {
     const id = (await run('tasks', 'create', 'echo')).stdout.trim();
-    for (const args of [['tasks', 'wait', id], ['tasks', 'get', id], ['tasks', 'logs', id], ['tasks', 'ls'], ['stats'], ['workers'], ['task-types'], ['tasks', 'get', 'missing']]) {
+    for (const args of [
+      ['tasks', 'wait', id],
+      ['tasks', 'get', id],
+      ['tasks', 'logs', id],
+      ['tasks', 'ls'],
+      ['stats'],
+      ['workers'],
+      ['task-types'],
+      ['tasks', 'get', 'missing'],
+    ]) {
       const result = await run(...args);
       expect(result.stdout + result.stderr, args.join(' ')).not.toMatch(ANSI);
     }
@@ -111,7 +157,11 @@ describe('taskmanager on a terminal and piped', { timeout: 60_000 }, () => {
     child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
     const exited = once(child, 'exit');
     // Redrawn in place: a carriage return and "erase line" before each frame.
-    await waitFor(() => screen.includes('PROCESSING') && screen.split('\r\x1b[2K').length > 3, { timeoutMs: 15_000, intervalMs: 50, message: 'frames showing PROCESSING' });
+    await waitFor(() => screen.includes('PROCESSING') && screen.split('\r\x1b[2K').length > 3, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      message: 'frames showing PROCESSING',
+    });
     expect((await run('tasks', 'cancel', id)).code).toBe(0);
     const [code] = (await exited) as [number | null];
     expect(code).toBe(3);
@@ -126,7 +176,11 @@ describe('taskmanager without a server, and with API keys', { timeout: 60_000 },
     const url = `http://127.0.0.1:${await freePort()}`;
     for (const args of [['stats'], ['tasks', 'create', 'echo']]) {
       const result = await taskmanager([...args, '--url', url], cliEnv());
-      expect(result).toEqual({ code: 1, stdout: '', stderr: `taskmanager: cannot reach ${url}: is taskmanager start running at ${url}?\n` });
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `taskmanager: cannot reach ${url}: is taskmanager start running at ${url}?\n`,
+      });
     }
   });
 
@@ -140,9 +194,15 @@ describe('taskmanager without a server, and with API keys', { timeout: 60_000 },
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain('error 40101');
 
-      const flagged = await taskmanager(['tasks', 'create', 'echo', '--url', secured.url, '--api-key', 'cli-secret'], cliEnv());
+      const flagged = await taskmanager(
+        ['tasks', 'create', 'echo', '--url', secured.url, '--api-key', 'cli-secret'],
+        cliEnv(),
+      );
       expect(flagged.code).toBe(0);
-      const waited = await taskmanager(['tasks', 'wait', flagged.stdout.trim(), '--json'], cliEnv({ TM_API_URL: secured.url, TM_API_KEY: 'cli-secret' }));
+      const waited = await taskmanager(
+        ['tasks', 'wait', flagged.stdout.trim(), '--json'],
+        cliEnv({ TM_API_URL: secured.url, TM_API_KEY: 'cli-secret' }),
+      );
       expect(waited.code).toBe(0);
       expect(JSON.parse(waited.stdout)).toMatchObject({ status: 'SUCCESS' });
     } finally {
@@ -157,6 +217,7 @@ describe('taskmanager completion', { timeout: 60_000 }, () => {
     expect(script.code).toBe(0);
     const probe = [
       script.stdout,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash line, with bash's own ${…}
       't() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _taskmanager; echo "${COMPREPLY[*]}"; }',
       't taskmanager ta',
       't taskmanager tasks ""',
@@ -168,7 +229,13 @@ describe('taskmanager completion', { timeout: 60_000 }, () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
-    expect(out.split('\n')).toEqual(['tasks task-types', 'create get logs cancel retry wait ls', '--payload --priority', 'FAILED', '']);
+    expect(out.split('\n')).toEqual([
+      'tasks task-types',
+      'create get logs cancel retry wait ls',
+      '--payload --priority',
+      'FAILED',
+      '',
+    ]);
 
     const zsh = await taskmanager(['completion', 'zsh'], cliEnv());
     expect(zsh.stdout).toMatch(/^#compdef taskmanager\n/);

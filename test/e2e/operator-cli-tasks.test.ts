@@ -46,7 +46,9 @@ describe('taskmanager tasks', { timeout: 60_000 }, () => {
     expect(waited.stdout).toContain('SUCCESS');
     expect(waited.stdout).not.toMatch(ANSI);
 
-    const task = json<{ status: string; payload: unknown; result: unknown; priority: number }>(await run('tasks', 'get', id, '--json'));
+    const task = json<{ status: string; payload: unknown; result: unknown; priority: number }>(
+      await run('tasks', 'get', id, '--json'),
+    );
     expect(task).toMatchObject({ status: 'SUCCESS', payload: { a: 1 }, result: { a: 1 }, priority: 1 });
     const shown = await run('tasks', 'get', id);
     expect(shown.code).toBe(0);
@@ -59,7 +61,9 @@ describe('taskmanager tasks', { timeout: 60_000 }, () => {
     expect(logText).toMatch(/^WHEN\s+KIND\s+STATUS/m);
     expect(logText).toContain('PROCESSING → SUCCESS');
 
-    const listed = json<Array<{ task_id: string }>>(await run('tasks', 'ls', '--type', 'echo', '--status', 'success', '--json'));
+    const listed = json<Array<{ task_id: string }>>(
+      await run('tasks', 'ls', '--type', 'echo', '--status', 'success', '--json'),
+    );
     expect(listed.map((t) => t.task_id)).toContain(id);
     const table = (await run('tasks', 'ls', '--type', 'echo', '--limit', '1')).stdout.split('\n');
     expect(table[0]).toMatch(/^TASK ID\s+TYPE\s+STATUS\s+PRIORITY/);
@@ -70,12 +74,16 @@ describe('taskmanager tasks', { timeout: 60_000 }, () => {
     const key = `00${Date.now()}`;
     const first = await run('tasks', 'create', 'echo', '--idempotency-key', key);
     expect(first).toEqual({ code: 0, stdout: `${key}\n`, stderr: '' });
-    const again = json<{ task_id: string; created: boolean }>(await run('tasks', 'create', 'echo', '--idempotency-key', key, '--json'));
+    const again = json<{ task_id: string; created: boolean }>(
+      await run('tasks', 'create', 'echo', '--idempotency-key', key, '--json'),
+    );
     expect(again).toEqual({ task_id: key, status: expect.any(String), created: false });
   });
 
   it('exits 3 when the task ends FAILED, and retries it back to PENDING', async () => {
-    const id = (await run('tasks', 'create', 'fail', '--payload', '{"message":"boom","retryable":false}')).stdout.trim();
+    const id = (
+      await run('tasks', 'create', 'fail', '--payload', '{"message":"boom","retryable":false}')
+    ).stdout.trim();
     const failed = await run('tasks', 'wait', id, '--json');
     expect(failed.code).toBe(3);
     expect(json(failed)).toMatchObject({ task_id: id, status: 'FAILED', error_msg: 'boom' });
@@ -111,7 +119,11 @@ describe('taskmanager tasks', { timeout: 60_000 }, () => {
 
   it("reports the server's code and message: unknown task, bad priority, unknown task type", async () => {
     const missing = await run('tasks', 'get', 'no-such-task');
-    expect(missing).toMatchObject({ code: 1, stdout: '', stderr: 'taskmanager: error 40401: task "no-such-task" not found\n' });
+    expect(missing).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'taskmanager: error 40401: task "no-such-task" not found\n',
+    });
     const priority = await run('tasks', 'create', 'echo', '--priority', '7');
     expect(priority.code).toBe(1);
     expect(priority.stderr).toMatch(/^taskmanager: error 40001: .*priority/);

@@ -108,7 +108,9 @@ describe('README quickstart against `taskmanager start`', () => {
       `/api/v1/tasks/${emailTaskId}/logs`,
     );
     expect(status).toBe(200);
-    const transitions = body.data.filter((log) => log.to_status !== null).map((log) => `${log.from_status}→${log.to_status}`);
+    const transitions = body.data
+      .filter((log) => log.to_status !== null)
+      .map((log) => `${log.from_status}→${log.to_status}`);
     expect(transitions).toEqual(['null→PENDING', 'PENDING→PROCESSING', 'PROCESSING→SUCCESS']);
   });
 
@@ -119,7 +121,10 @@ describe('README quickstart against `taskmanager start`', () => {
   });
 
   it('cancels a running sleep task', async () => {
-    const created = await api<{ task_id: string }>('POST', '/api/v1/tasks', { task_type: 'sleep', payload: { ms: 30_000 } });
+    const created = await api<{ task_id: string }>('POST', '/api/v1/tasks', {
+      task_type: 'sleep',
+      payload: { ms: 30_000 },
+    });
     expect(created.status).toBe(201);
     const taskId = created.body.data.task_id;
     await taskWhen(taskId, 'PROCESSING');
@@ -133,13 +138,25 @@ describe('README quickstart against `taskmanager start`', () => {
   it('serves the gRPC API on TM_GRPC_PORT: create, get, list, cancel, logs', async () => {
     const client = taskServiceClient(grpcAddress);
     try {
-      const { task } = await client.ok('CreateTask', { task_type: 'sleep', priority: 1, json_payload: { fields: { ms: { numberValue: 30_000 } } } });
-      expect((await client.ok('GetTask', { task_id: task.task_id })).task).toMatchObject({ task_type: 'sleep', priority: 1 });
+      const { task } = await client.ok('CreateTask', {
+        task_type: 'sleep',
+        priority: 1,
+        json_payload: { fields: { ms: { numberValue: 30_000 } } },
+      });
+      expect((await client.ok('GetTask', { task_id: task.task_id })).task).toMatchObject({
+        task_type: 'sleep',
+        priority: 1,
+      });
       const listed = await client.ok('ListTasks', { task_type: 'sleep', priority: -1 });
       expect(listed.tasks.map((t: { task_id: string }) => t.task_id)).toContain(task.task_id);
-      expect(await client.ok('CancelTask', { task_id: task.task_id })).toMatchObject({ success: true, message: 'Task cancelled successfully' });
+      expect(await client.ok('CancelTask', { task_id: task.task_id })).toMatchObject({
+        success: true,
+        message: 'Task cancelled successfully',
+      });
       const { logs } = await client.ok('GetTaskLogs', { task_id: task.task_id });
-      expect(logs.find((log: { to_status: string }) => log.to_status === 'CANCELLED')).toMatchObject({ message: 'Task cancelled by user' });
+      expect(logs.find((log: { to_status: string }) => log.to_status === 'CANCELLED')).toMatchObject({
+        message: 'Task cancelled by user',
+      });
     } finally {
       client.close();
     }

@@ -81,6 +81,11 @@ export function createFakePluginContext(
     registerExecutor(executor) {
       executors.push(executor);
     },
+    taskTypesServedBy(executorType, explicit) {
+      return explicit
+        ? [...explicit]
+        : config.taskTypes.filter((t) => t.executorType === executorType).map((t) => t.taskType);
+    },
     registerLoadBalancer(balancer) {
       loadBalancers.push(balancer);
     },

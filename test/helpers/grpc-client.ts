@@ -4,7 +4,14 @@
  * or with the ServiceError (status code, message, trailing metadata) so tests assert on both.
  */
 import { fileURLToPath } from 'node:url';
-import { credentials, loadPackageDefinition, Metadata, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  type Client,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
 export const PROTO_FILE = fileURLToPath(new URL('../../proto/task_service.proto', import.meta.url));
@@ -24,7 +31,11 @@ export interface TaskServiceClient {
   call(method: string, request?: object, options?: { apiKey?: string; timeoutMs?: number }): Promise<GrpcCallResult>;
   /** Calls and fails the test with the status when the call fails. */
   ok(method: string, request?: object, options?: { apiKey?: string }): Promise<Answer>;
-  stream(method: string, request: object, options?: { apiKey?: string; timeoutMs?: number }): ClientReadableStream<Answer>;
+  stream(
+    method: string,
+    request: object,
+    options?: { apiKey?: string; timeoutMs?: number },
+  ): ClientReadableStream<Answer>;
   close(): void;
 }
 
@@ -48,7 +59,12 @@ export function taskServiceClient(address: string): TaskServiceClient {
       const fn = methods[method];
       if (!fn) throw new Error(`no method ${method}`);
       const callback: Callback = (error, response) => resolve(error ? { error } : { response });
-      fn.apply(raw, [request, metadataFor(options.apiKey), { deadline: Date.now() + (options.timeoutMs ?? 10_000) }, callback]);
+      fn.apply(raw, [
+        request,
+        metadataFor(options.apiKey),
+        { deadline: Date.now() + (options.timeoutMs ?? 10_000) },
+        callback,
+      ]);
     });
 
   return {
@@ -56,12 +72,17 @@ export function taskServiceClient(address: string): TaskServiceClient {
     call,
     async ok(method, request, options) {
       const { response, error } = await call(method, request, options);
-      if (error) throw new Error(`${method} failed: ${error.code} ${error.details} (tm-code ${error.metadata?.get('tm-code')})`);
+      if (error)
+        throw new Error(`${method} failed: ${error.code} ${error.details} (tm-code ${error.metadata?.get('tm-code')})`);
       return response;
     },
     stream(method, request, options = {}) {
       const fn = methods[method]!;
-      return fn.apply(raw, [request, metadataFor(options.apiKey), { deadline: Date.now() + (options.timeoutMs ?? 10_000) }]) as ClientReadableStream<Answer>;
+      return fn.apply(raw, [
+        request,
+        metadataFor(options.apiKey),
+        { deadline: Date.now() + (options.timeoutMs ?? 10_000) },
+      ]) as ClientReadableStream<Answer>;
     },
     close: () => raw.close(),
   };
@@ -77,7 +98,10 @@ export function tmCode(error: ServiceError | undefined): number | undefined {
  * Reads a server stream to its end; resolves with the messages and the closing error, if any.
  * `messages` (when given) fills as they arrive, so a test can wait on them meanwhile.
  */
-export function collect(stream: ClientReadableStream<Answer>, messages: Answer[] = []): Promise<{ messages: Answer[]; error?: ServiceError }> {
+export function collect(
+  stream: ClientReadableStream<Answer>,
+  messages: Answer[] = [],
+): Promise<{ messages: Answer[]; error?: ServiceError }> {
   return new Promise((resolve) => {
     stream.on('data', (message) => messages.push(message));
     stream.on('error', (error: ServiceError) => resolve({ messages, error }));

@@ -42,7 +42,13 @@ export async function startApiManager(
         { taskType: 'echo', executorType: 'demo' },
         { taskType: 'retired', executorType: 'demo', enabled: false },
       ],
-      plugins: [parts.storage ?? memoryStorage(), memoryQueue(), prometheusMetrics({ defaultMetrics: false }), ...(parts.plugins ?? []), api],
+      plugins: [
+        parts.storage ?? memoryStorage(),
+        memoryQueue(),
+        prometheusMetrics({ defaultMetrics: false }),
+        ...(parts.plugins ?? []),
+        api,
+      ],
     },
     { env, logger: silentLogger(logLines) },
   );
@@ -67,7 +73,10 @@ export async function startApiManager(
       const task = await storage.getTask(taskId);
       if (!task) throw new Error(`no task ${taskId}`);
       const at = new Date();
-      const patch = to === 'PROCESSING' ? { workerId: 'worker-test', startedAt: at } : { completedAt: at, errorMsg: to === 'FAILED' ? 'boom' : null };
+      const patch =
+        to === 'PROCESSING'
+          ? { workerId: 'worker-test', startedAt: at }
+          : { completedAt: at, errorMsg: to === 'FAILED' ? 'boom' : null };
       const { applied } = await storage.transition([{ taskId, from: task.status, to, patch, logs: [], at }]);
       if (applied.length !== 1) throw new Error(`transition ${task.status} → ${to} of ${taskId} was not applied`);
     }

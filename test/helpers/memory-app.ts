@@ -40,7 +40,13 @@ export async function memoryApp(options: MemoryAppOptions): Promise<TaskManager>
       scheduler: { scanInterval: '20ms', ...config.scheduler },
       worker: { takeWait: '200ms', ...config.worker },
       taskTypes,
-      plugins: [memoryStorage(), options.queue ?? memoryQueue(), loadBalancers(), localExecutor(options.handlers), ...(config.plugins ?? [])],
+      plugins: [
+        memoryStorage(),
+        options.queue ?? memoryQueue(),
+        loadBalancers(),
+        localExecutor(options.handlers),
+        ...(config.plugins ?? []),
+      ],
     },
     { env: options.env ?? {}, clock: options.clock, logger: pino({ level: 'silent' }) },
   );

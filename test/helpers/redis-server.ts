@@ -4,7 +4,8 @@ import net from 'node:net';
 
 /** Suites that stop and restart Redis run their own redis-server (from Debian's redis-server package). */
 export const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.CI === 'true') throw new Error('redis-server is not installed, and CI=true requires it');
+if (!hasRedisServer && process.env.CI === 'true')
+  throw new Error('redis-server is not installed, and CI=true requires it');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -27,7 +27,10 @@ export async function connectSse(url: string, headers: Record<string, string> = 
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   const messages: SseMessage[] = [];
   const comments: string[] = [];
-  const ended = response.ok && response.body ? read(response.body, messages, comments).catch(() => undefined) : response.text().then(() => undefined);
+  const ended =
+    response.ok && response.body
+      ? read(response.body, messages, comments).catch(() => undefined)
+      : response.text().then(() => undefined);
   return {
     status: response.status,
     headers: response.headers,

@@ -111,10 +111,14 @@ describe.skipIf(!redis.available || !mysql.available)('alerts in a two-node clus
   it('sends "Task Failed" once, from the node whose worker ran the task', async () => {
     const [a, b] = await startNodes('failed');
     const ids = [];
-    for (let i = 0; i < 4; i++) ids.push((await a!.app.services.tasks.create({ taskType: 'boom', payload: { i } })).task.taskId);
+    for (let i = 0; i < 4; i++)
+      ids.push((await a!.app.services.tasks.create({ taskType: 'boom', payload: { i } })).task.taskId);
     await waitFor(() => receiver.accepted().length === 4, { timeoutMs: 10_000, message: 'four alerts' });
     // Each node has heard of the other's failures and sent nothing for them.
-    await waitFor(() => a!.remoteFailures.length + b!.remoteFailures.length === 4, { timeoutMs: 5_000, message: 'remote events delivered' });
+    await waitFor(() => a!.remoteFailures.length + b!.remoteFailures.length === 4, {
+      timeoutMs: 5_000,
+      message: 'remote events delivered',
+    });
     const alerted = receiver.accepted().map((alert) => alert.task_id);
     expect(alerted.sort()).toEqual([...ids].sort());
     await waitFor(() => sent().reduce((x, y) => x + y, 0) === 4, { message: 'four alerts counted as sent' });
@@ -131,13 +135,25 @@ describe.skipIf(!redis.available || !mysql.available)('alerts in a two-node clus
   it('sends "Worker Offline" once, from the leader that found the worker dead', async () => {
     const [a, b] = await startNodes('offline');
     await a!.app.resolve(TOKENS.Coordination).workers.register(
-      { workerId: 'ghost-worker', workerName: 'ghost', address: 'nowhere', status: 'ONLINE', capacity: 1, currentLoad: 0, supportedTypes: ['boom'], weight: 1, lastHeartbeat: new Date(Date.now() - 60_000) },
+      {
+        workerId: 'ghost-worker',
+        workerName: 'ghost',
+        address: 'nowhere',
+        status: 'ONLINE',
+        capacity: 1,
+        currentLoad: 0,
+        supportedTypes: ['boom'],
+        weight: 1,
+        lastHeartbeat: new Date(Date.now() - 60_000),
+      },
       60_000,
     );
     await waitFor(() => receiver.accepted().length === 1, { timeoutMs: 5_000, message: 'a Worker Offline alert' });
     const leader = nodes.find((n) => n.app.scheduler?.isLeader)!;
     const follower = nodes.find((n) => n !== leader)!;
-    await waitFor(() => follower.remoteOffline.some((e) => e.workerId === 'ghost-worker'), { message: 'the follower heard of it' });
+    await waitFor(() => follower.remoteOffline.some((e) => e.workerId === 'ghost-worker'), {
+      message: 'the follower heard of it',
+    });
     expect(receiver.accepted()[0]).toMatchObject({ title: 'Worker Offline', worker_id: 'ghost-worker' });
     await waitFor(() => leader.alerts.stats().sent === 1, { message: 'the leader counted its delivery' });
     expect(follower.alerts.stats()).toMatchObject({ accepted: 0, sent: 0 });

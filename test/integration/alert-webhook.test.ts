@@ -22,7 +22,13 @@ const handlers: Record<string, LocalHandler> = {
 };
 
 /** Thresholds off unless a test turns one on. */
-const QUIET: AlertWebhookOptions = { retryDelay: '20ms', backlogThreshold: 0, failureRateThreshold: 0, noLeaderFor: 0, checkInterval: '50ms' };
+const QUIET: AlertWebhookOptions = {
+  retryDelay: '20ms',
+  backlogThreshold: 0,
+  failureRateThreshold: 0,
+  noLeaderFor: 0,
+  checkInterval: '50ms',
+};
 
 let receiver: WebhookReceiver;
 let app: TaskManager | undefined;
@@ -44,13 +50,20 @@ async function start(options: AlertWebhookOptions, appOptions: Partial<MemoryApp
     handlers,
     taskTypes: [{ taskType: 'flaky', defaultMaxRetry: 1, retryDelay: 0 }],
     ...appOptions,
-    config: { ...appOptions.config, metrics: { defaultMetrics: false }, plugins: [prometheusMetrics(), plugin, ...(appOptions.config?.plugins ?? [])] },
+    config: {
+      ...appOptions.config,
+      metrics: { defaultMetrics: false },
+      plugins: [prometheusMetrics(), plugin, ...(appOptions.config?.plugins ?? [])],
+    },
   });
   await app.start();
   return app;
 }
 
-async function create(manager: TaskManager, input: { taskType: string; payload: Record<string, never> | Record<string, number> }): Promise<string> {
+async function create(
+  manager: TaskManager,
+  input: { taskType: string; payload: Record<string, never> | Record<string, number> },
+): Promise<string> {
   return (await manager.services.tasks.create(input)).task.taskId;
 }
 
@@ -64,7 +77,9 @@ describe('alert-webhook', () => {
     const app = await start({ headers: { authorization: 'Bearer hook-secret' } });
     const taskId = await create(app, { taskType: 'boom', payload: {} });
     await waitForStatus(app, taskId, ['FAILED']);
-    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), { message: 'an alert' });
+    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), {
+      message: 'an alert',
+    });
     expect(alert).toMatchObject({
       level: 'ERROR',
       title: 'Task Failed',
@@ -79,7 +94,9 @@ describe('alert-webhook', () => {
     expect(receiver.requests[0]!.headers.authorization).toBe('Bearer hook-secret');
     expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
     // Counted once the receiver's answer is read, just after the receiver logged the request.
-    await waitFor(async () => (await scrape(app)).includes('alert_notifications_total{result="sent"} 1'), { message: 'the sent alert counted' });
+    await waitFor(async () => (await scrape(app)).includes('alert_notifications_total{result="sent"} 1'), {
+      message: 'the sent alert counted',
+    });
   });
 
   it('stays quiet while a retry is still to come, and alerts once the last retry failed', async () => {
@@ -96,7 +113,10 @@ describe('alert-webhook', () => {
     receiver.answerNext(500, 503, 502);
     const app = await start({ retryDelay: '30ms', maxAttempts: 5 });
     const taskId = await create(app, { taskType: 'boom', payload: {} });
-    await waitFor(() => receiver.accepted().length === 1, { timeoutMs: 5_000, message: 'delivery after three failures' });
+    await waitFor(() => receiver.accepted().length === 1, {
+      timeoutMs: 5_000,
+      message: 'delivery after three failures',
+    });
     expect(receiver.requests.map((r) => r.status)).toEqual([500, 503, 502, 200]);
     expect(receiver.requests.every((r) => r.body.task_id === taskId)).toBe(true);
     await waitFor(() => plugin.stats().sent === 1, { message: 'the delivery counted' });
@@ -135,7 +155,14 @@ describe('alert-webhook', () => {
 
   it('sends one alert per key within the cool-down', async () => {
     const app = await start({});
-    const event = { taskId: 'same-task', taskType: 'boom', workerId: null, status: 'FAILED' as const, error: 'x', final: true };
+    const event = {
+      taskId: 'same-task',
+      taskType: 'boom',
+      workerId: null,
+      status: 'FAILED' as const,
+      error: 'x',
+      final: true,
+    };
     app.events.emit('task_failed', event);
     app.events.emit('task_failed', event);
     app.events.emit('task_failed', { ...event, taskId: 'other-task' });
@@ -146,13 +173,34 @@ describe('alert-webhook', () => {
   });
 
   it('alerts on a worker found dead by the leader', async () => {
-    const app = await start({}, { config: { worker: { heartbeatTimeout: '1s', heartbeatInterval: '200ms', takeWait: '100ms' }, scheduler: { healthCheckInterval: '100ms', scanInterval: '20ms' } } });
+    const app = await start(
+      {},
+      {
+        config: {
+          worker: { heartbeatTimeout: '1s', heartbeatInterval: '200ms', takeWait: '100ms' },
+          scheduler: { healthCheckInterval: '100ms', scanInterval: '20ms' },
+        },
+      },
+    );
     const coordination = app.resolve(TOKENS.Coordination);
     await coordination.workers.register(
-      { workerId: 'ghost-worker', workerName: 'ghost', address: 'nowhere', status: 'ONLINE', capacity: 1, currentLoad: 0, supportedTypes: ['echo'], weight: 1, lastHeartbeat: new Date(Date.now() - 60_000) },
+      {
+        workerId: 'ghost-worker',
+        workerName: 'ghost',
+        address: 'nowhere',
+        status: 'ONLINE',
+        capacity: 1,
+        currentLoad: 0,
+        supportedTypes: ['echo'],
+        weight: 1,
+        lastHeartbeat: new Date(Date.now() - 60_000),
+      },
       60_000,
     );
-    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), { timeoutMs: 5_000, message: 'a Worker Offline alert' });
+    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), {
+      timeoutMs: 5_000,
+      message: 'a Worker Offline alert',
+    });
     expect(alert).toMatchObject({ level: 'WARNING', title: 'Worker Offline', worker_id: 'ghost-worker' });
     expect(alert!.text).toMatch(/^\[WARNING\] Worker Offline: Worker ghost-worker went offline/);
   });
@@ -161,15 +209,30 @@ describe('alert-webhook', () => {
     // No worker: nothing is dispatched, the queue only grows.
     const app = await start({ backlogThreshold: 3, backlogFor: '100ms' }, { config: { roles: ['api', 'scheduler'] } });
     for (let i = 0; i < 5; i++) await app.services.tasks.create({ taskType: 'echo', payload: {} });
-    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), { timeoutMs: 5_000, message: 'a backlog alert' });
+    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), {
+      timeoutMs: 5_000,
+      message: 'a backlog alert',
+    });
     expect(alert).toMatchObject({ level: 'WARNING', title: 'Queue Backlog', details: { waiting: 5, threshold: 3 } });
   });
 
   it('raises High Failure Rate over the window, then says when it is resolved', async () => {
-    const app = await start({ taskFailed: false, failureRateThreshold: 50, failureRateMinTasks: 4, failureRateWindow: '1s' });
+    const app = await start({
+      taskFailed: false,
+      failureRateThreshold: 50,
+      failureRateMinTasks: 4,
+      failureRateWindow: '1s',
+    });
     for (let i = 0; i < 4; i++) await app.services.tasks.create({ taskType: 'boom', payload: {} });
-    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), { timeoutMs: 5_000, message: 'a failure-rate alert' });
-    expect(alert).toMatchObject({ level: 'ERROR', title: 'High Failure Rate', details: { failed: 4, finished: 4, failure_rate_percent: 100 } });
+    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), {
+      timeoutMs: 5_000,
+      message: 'a failure-rate alert',
+    });
+    expect(alert).toMatchObject({
+      level: 'ERROR',
+      title: 'High Failure Rate',
+      details: { failed: 4, finished: 4, failure_rate_percent: 100 },
+    });
     // The window moves on with no failures: resolved.
     await waitFor(() => receiver.accepted().length === 2, { timeoutMs: 5_000, message: 'the resolved notice' });
     expect(receiver.accepted()[1]).toMatchObject({ level: 'INFO', title: 'Failure Rate Resolved' });
@@ -178,7 +241,10 @@ describe('alert-webhook', () => {
   it('raises No Leader when no scheduler holds the lock, from the process with the smallest healthy worker', async () => {
     // A process without the scheduler role: nobody ever takes the lock.
     const app = await start({ noLeaderFor: '150ms' }, { config: { roles: ['api', 'worker'] } });
-    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), { timeoutMs: 5_000, message: 'a no-leader alert' });
+    const [alert] = await waitFor(() => (receiver.accepted().length > 0 ? receiver.accepted() : undefined), {
+      timeoutMs: 5_000,
+      message: 'a no-leader alert',
+    });
     expect(alert).toMatchObject({ level: 'ERROR', title: 'No Leader' });
     expect(app.scheduler).toBeUndefined();
   });

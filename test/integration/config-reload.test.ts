@@ -1,6 +1,12 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTaskManager, TOKENS, type EventOf, type TaskManager, type TaskManagerConfigInput } from '../../core/index.ts';
+import {
+  createTaskManager,
+  TOKENS,
+  type EventOf,
+  type TaskManager,
+  type TaskManagerConfigInput,
+} from '../../core/index.ts';
 import { localExecutor } from '../../plugins/executor-local/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { prometheusMetrics } from '../../plugins/metrics-prometheus/index.ts';
@@ -16,7 +22,13 @@ function config(overrides: Partial<TaskManagerConfigInput> = {}): TaskManagerCon
     worker: { capacity: 2, takeWait: '100ms' },
     metrics: { defaultMetrics: false },
     taskTypes: [{ taskType: 'echo', executorType: 'local' }],
-    plugins: [memoryStorage(), memoryQueue(), loadBalancers(), localExecutor({ echo: (task) => task.payload }), prometheusMetrics()],
+    plugins: [
+      memoryStorage(),
+      memoryQueue(),
+      loadBalancers(),
+      localExecutor({ echo: (task) => task.payload }),
+      prometheusMetrics(),
+    ],
     ...overrides,
   };
 }
@@ -52,7 +64,13 @@ describe('TaskManager.reloadConfig', () => {
       'test.yaml',
     );
     expect(report.result).toBe('applied');
-    expect(report.applied.sort()).toEqual(['app.logLevel', 'scheduler.loadBalancer', 'scheduler.maxDispatchRate', 'taskTypes', 'worker.capacity']);
+    expect(report.applied.sort()).toEqual([
+      'app.logLevel',
+      'scheduler.loadBalancer',
+      'scheduler.maxDispatchRate',
+      'taskTypes',
+      'worker.capacity',
+    ]);
     expect(report.needsRestart).toEqual([]);
     expect(app.config.worker.capacity).toBe(6);
     expect(app.worker!.capacity).toBe(6);
@@ -71,10 +89,14 @@ describe('TaskManager.reloadConfig', () => {
 
   it('rejects an invalid config as a whole, leaving everything as it was', async () => {
     const { app, reloads } = await started();
-    const bad = await app.reloadConfig(config({ worker: { capacity: 9, heartbeatInterval: '1m', heartbeatTimeout: '30s' } }));
+    const bad = await app.reloadConfig(
+      config({ worker: { capacity: 9, heartbeatInterval: '1m', heartbeatTimeout: '30s' } }),
+    );
     expect(bad.result).toBe('rejected');
     expect(bad.error).toMatch(/worker\.heartbeatInterval/);
-    const unknownBalancer = await app.reloadConfig(config({ worker: { capacity: 9 }, scheduler: { loadBalancer: 'fastest' } }));
+    const unknownBalancer = await app.reloadConfig(
+      config({ worker: { capacity: 9 }, scheduler: { loadBalancer: 'fastest' } }),
+    );
     expect(unknownBalancer.result).toBe('rejected');
     expect(unknownBalancer.error).toMatch(/load balancer "fastest" is not registered/);
     const badPlugin = await app.reloadConfig(config({ worker: { capacity: 9 }, metrics: { prefix: 'not a prefix' } }));
@@ -86,12 +108,20 @@ describe('TaskManager.reloadConfig', () => {
 
   it('reports keys that need a restart without applying them, and counts results on /metrics', async () => {
     const { app } = await started();
-    const restartOnly = await app.reloadConfig(config({ app: { logLevel: 'warn', port: 9999 }, metrics: { defaultMetrics: false, prefix: 'x_' } }));
+    const restartOnly = await app.reloadConfig(
+      config({ app: { logLevel: 'warn', port: 9999 }, metrics: { defaultMetrics: false, prefix: 'x_' } }),
+    );
     expect(restartOnly).toMatchObject({ result: 'unchanged', applied: [] });
     expect(restartOnly.needsRestart.sort()).toEqual(['app.port', 'metrics.prefix']);
     expect(app.config.app.port).toBe(8080);
 
-    const mixed = await app.reloadConfig(config({ worker: { capacity: 3, takeWait: '100ms' }, roles: ['worker'], plugins: [memoryStorage(), memoryQueue(), loadBalancers(), localExecutor({ echo: () => null })] }));
+    const mixed = await app.reloadConfig(
+      config({
+        worker: { capacity: 3, takeWait: '100ms' },
+        roles: ['worker'],
+        plugins: [memoryStorage(), memoryQueue(), loadBalancers(), localExecutor({ echo: () => null })],
+      }),
+    );
     expect(mixed.result).toBe('applied');
     expect(mixed.applied).toEqual(['worker.capacity']);
     expect(mixed.needsRestart).toEqual(expect.arrayContaining(['roles', 'plugins']));

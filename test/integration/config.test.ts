@@ -47,7 +47,19 @@ describe('config loading', () => {
   it('loads YAML with plugins named from the built-in catalogue', async () => {
     const file = await write(
       'cluster.yaml',
-      ['app:', '  port: 9292', 'worker:', '  heartbeatTimeout: 45s', 'plugins:', '  - storage-memory', '  - name: queue-memory', '  - name: load-balancers', '    options: { only: [round_robin] }', 'scheduler:', '  loadBalancer: round_robin'].join('\n'),
+      [
+        'app:',
+        '  port: 9292',
+        'worker:',
+        '  heartbeatTimeout: 45s',
+        'plugins:',
+        '  - storage-memory',
+        '  - name: queue-memory',
+        '  - name: load-balancers',
+        '    options: { only: [round_robin] }',
+        'scheduler:',
+        '  loadBalancer: round_robin',
+      ].join('\n'),
     );
     const { config } = await loadConfig({ path: file, resolvePlugin: resolveBuiltInPlugin });
     const app = await createTaskManager(config, { env: {} });
@@ -57,14 +69,19 @@ describe('config loading', () => {
   });
 
   it('resolves grpc-api from the built-in catalogue with its options', async () => {
-    const plugin = (await resolveBuiltInPlugin({ name: 'grpc-api', options: { port: 0 } })) as { name: string; port?: number };
+    const plugin = (await resolveBuiltInPlugin({ name: 'grpc-api', options: { port: 0 } })) as {
+      name: string;
+      port?: number;
+    };
     expect(plugin.name).toBe('grpc-api');
     expect(plugin.port).toBeUndefined();
   });
 
   it('names an unknown plugin in YAML clearly', async () => {
     const file = await write('bad-plugin.yaml', 'plugins:\n  - storage-nowhere\n');
-    await expect(loadConfig({ path: file, resolvePlugin: resolveBuiltInPlugin })).rejects.toThrow(/unknown plugin "storage-nowhere"/);
+    await expect(loadConfig({ path: file, resolvePlugin: resolveBuiltInPlugin })).rejects.toThrow(
+      /unknown plugin "storage-nowhere"/,
+    );
   });
 
   it('applies environment overrides with upper snake case keys and durations', () => {
@@ -93,7 +110,9 @@ describe('config loading', () => {
   });
 
   it('gives the path of a bad key and what was expected', () => {
-    expect(() => resolveConfig({ scheduler: { batchSize: 'lots' as unknown as number } }, {})).toThrow(/Invalid config at scheduler\.batchSize/);
+    expect(() => resolveConfig({ scheduler: { batchSize: 'lots' as unknown as number } }, {})).toThrow(
+      /Invalid config at scheduler\.batchSize/,
+    );
     expect(() => resolveConfig({}, { TM_WORKER_HEARTBEAT_TIMEOUT: 'soon' })).toThrow(
       /Invalid config at worker\.heartbeatTimeout: expected a duration like "100ms"/,
     );
@@ -105,12 +124,22 @@ describe('config loading', () => {
     await expect(createTaskManager({ plugins: [memoryQueue()] }, { env: {} })).rejects.toThrow(
       'no plugin provides "storage"; add memoryStorage() or mysqlStorage() to taskmanager.config.ts',
     );
-    await expect(createTaskManager({ plugins: [memoryStorage(), memoryStorage(), memoryQueue()] }, { env: {} })).rejects.toThrow(/listed twice/);
+    await expect(
+      createTaskManager({ plugins: [memoryStorage(), memoryStorage(), memoryQueue()] }, { env: {} }),
+    ).rejects.toThrow(/listed twice/);
   });
 
   it('stops the app with the failing plugin named when a plugin cannot start', async () => {
     const app = await createTaskManager(
-      { app: { logLevel: 'silent' }, plugins: [memoryStorage(), memoryQueue(), loadBalancers(), { name: 'broken', start: () => Promise.reject(new Error('port in use')) }] },
+      {
+        app: { logLevel: 'silent' },
+        plugins: [
+          memoryStorage(),
+          memoryQueue(),
+          loadBalancers(),
+          { name: 'broken', start: () => Promise.reject(new Error('port in use')) },
+        ],
+      },
       { env: {} },
     );
     await expect(app.start()).rejects.toThrow('plugin "broken" failed to start: port in use');

@@ -26,8 +26,12 @@ import { REDIS_URL, mysqlAvailability, redisAvailability, uniqueSuffix } from '.
 
 const run = promisify(execFile);
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
-const promtool = await run('promtool', ['--version']).then(() => true, () => false);
-if (!promtool && process.env.CI === 'true') throw new Error('promtool is not installed (Debian package "prometheus"), and CI=true requires it');
+const promtool = await run('promtool', ['--version']).then(
+  () => true,
+  () => false,
+);
+if (!promtool && process.env.CI === 'true')
+  throw new Error('promtool is not installed (Debian package "prometheus"), and CI=true requires it');
 const mysql = await mysqlAvailability();
 const redis = await redisAvailability();
 
@@ -39,11 +43,19 @@ interface Panel {
   panels?: Panel[];
 }
 
-const dashboard = JSON.parse(readFileSync(path.join(DEPLOY, 'grafana-dashboard.json'), 'utf8')) as { title: string; uid: string; panels: Panel[]; templating: { list: { name: string }[] } };
+const dashboard = JSON.parse(readFileSync(path.join(DEPLOY, 'grafana-dashboard.json'), 'utf8')) as {
+  title: string;
+  uid: string;
+  panels: Panel[];
+  templating: { list: { name: string }[] };
+};
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 /** Grafana's interval variables, as Grafana fills them in. */
-const asPromql = (expr: string) => expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '1m').replaceAll('$__range', '1h');
-const dashboardQueries = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title ?? String(p.id), expr: asPromql(t.expr) })));
+const asPromql = (expr: string) =>
+  expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '1m').replaceAll('$__range', '1h');
+const dashboardQueries = panels.flatMap((p) =>
+  (p.targets ?? []).map((t) => ({ panel: p.title ?? String(p.id), expr: asPromql(t.expr) })),
+);
 
 interface Rule {
   alert: string;
@@ -51,13 +63,22 @@ interface Rule {
   for?: string;
   labels?: Record<string, string>;
 }
-const alertRules = (parse(readFileSync(path.join(DEPLOY, 'prometheus-alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+const alertRules = (
+  parse(readFileSync(path.join(DEPLOY, 'prometheus-alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }
+).groups.flatMap((g) => g.rules);
 
 describe('the PromQL metric-name reader used below', () => {
   it('finds metric names and skips functions, labels, durations and numbers', () => {
-    expect(metricNamesIn('histogram_quantile(0.95, sum by (le, task_type) (rate(task_duration_seconds_bucket{a="b"}[5m])))')).toEqual(['task_duration_seconds_bucket']);
-    expect(metricNamesIn('sum(rate(x_total{status=~"FAILED|TIMEOUT"}[1m])) / clamp_min(sum(rate(y_total[1m])), 1e-9)')).toEqual(['x_total', 'y_total']);
-    expect(metricNamesIn('(sum(scheduler_is_leader) or vector(0)) < 1 and sum(up) >= 1')).toEqual(['scheduler_is_leader', 'up']);
+    expect(
+      metricNamesIn('histogram_quantile(0.95, sum by (le, task_type) (rate(task_duration_seconds_bucket{a="b"}[5m])))'),
+    ).toEqual(['task_duration_seconds_bucket']);
+    expect(
+      metricNamesIn('sum(rate(x_total{status=~"FAILED|TIMEOUT"}[1m])) / clamp_min(sum(rate(y_total[1m])), 1e-9)'),
+    ).toEqual(['x_total', 'y_total']);
+    expect(metricNamesIn('(sum(scheduler_is_leader) or vector(0)) < 1 and sum(up) >= 1')).toEqual([
+      'scheduler_is_leader',
+      'up',
+    ]);
   });
 });
 
@@ -67,9 +88,16 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     expect(dashboard.templating.list.map((v) => v.name)).toContain('datasource');
     const ids = panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Overview', 'Tasks', 'Workers', 'Scheduler', 'Storage and dependencies']);
+    expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
+      'Overview',
+      'Tasks',
+      'Workers',
+      'Scheduler',
+      'Storage and dependencies',
+    ]);
     expect(dashboardQueries.length).toBeGreaterThan(30);
-    for (const panel of panels.filter((p) => p.type !== 'row')) expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+    for (const panel of panels.filter((p) => p.type !== 'row'))
+      expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
   });
 
   it.skipIf(!promtool)('promtool check rules passes, and the rules pass their unit tests', async () => {
@@ -78,14 +106,23 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     const tested = await run('promtool', ['test', 'rules', 'prometheus-alerts.test.yml'], { cwd: DEPLOY });
     expect(tested.stdout).toContain('SUCCESS');
     expect(alertRules.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['TaskQueueBacklog', 'TaskFailureRateHigh', 'SchedulerNoLeader', 'NoHealthyWorkers', 'WorkerHeartbeatStale', 'DependencyErrors']),
+      expect.arrayContaining([
+        'TaskQueueBacklog',
+        'TaskFailureRateHigh',
+        'SchedulerNoLeader',
+        'NoHealthyWorkers',
+        'WorkerHeartbeatStale',
+        'DependencyErrors',
+      ]),
     );
   });
 
   it.skipIf(!promtool)('every dashboard query is valid PromQL (promtool parses each as a recording rule)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tm-dashboard-'));
     try {
-      const rules = dashboardQueries.map((q, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(q.expr)}`).join('\n');
+      const rules = dashboardQueries
+        .map((q, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(q.expr)}`)
+        .join('\n');
       await writeFile(path.join(dir, 'dashboard-rules.yml'), `groups:\n  - name: dashboard\n    rules:\n${rules}\n`);
       const { stdout } = await run('promtool', ['check', 'rules', 'dashboard-rules.yml'], { cwd: dir });
       expect(stdout).toContain(`SUCCESS: ${dashboardQueries.length} rules found`);
@@ -102,7 +139,15 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     beforeAll(async () => {
       db = await createTestDatabase('deploy');
       await runMigrations(db.url);
-      const env = { TM_MYSQL_URL: db.url, TM_REDIS_URL: REDIS_URL, TM_REDIS_PREFIX: `${uniqueSuffix('deploy')}:`, TM_PORT: '0', TM_GRPC_PORT: '0', TM_METRICS_PORT: '0', TM_APP_LOG_LEVEL: 'silent' };
+      const env = {
+        TM_MYSQL_URL: db.url,
+        TM_REDIS_URL: REDIS_URL,
+        TM_REDIS_PREFIX: `${uniqueSuffix('deploy')}:`,
+        TM_PORT: '0',
+        TM_GRPC_PORT: '0',
+        TM_METRICS_PORT: '0',
+        TM_APP_LOG_LEVEL: 'silent',
+      };
       const { config } = await loadConfig({ path: DISTRIBUTED_CONFIG, resolvePlugin: resolveBuiltInPlugin });
       app = await createTaskManager(config, { env, logger: pino({ level: 'silent' }) });
       await app.start();
@@ -117,16 +162,31 @@ describe('deploy/grafana-dashboard.json and deploy/prometheus-alerts.yml', () =>
     });
 
     it('every metric a dashboard query reads is exported', () => {
-      const missing = dashboardQueries.flatMap((q) => metricNamesIn(q.expr).filter((name) => !exported.has(name)).map((name) => `${q.panel}: ${name}`));
+      const missing = dashboardQueries.flatMap((q) =>
+        metricNamesIn(q.expr)
+          .filter((name) => !exported.has(name))
+          .map((name) => `${q.panel}: ${name}`),
+      );
       expect(missing).toEqual([]);
-      // The seeds' names are there.
-      for (const name of ['task_created_total', 'task_duration_seconds_bucket', 'task_failed_total', 'worker_load', 'queue_length', 'scheduler_is_leader']) {
+      // The stable names of docs/design.md#metrics are there.
+      for (const name of [
+        'task_created_total',
+        'task_duration_seconds_bucket',
+        'task_failed_total',
+        'worker_load',
+        'queue_length',
+        'scheduler_is_leader',
+      ]) {
         expect(exported.has(name), name).toBe(true);
       }
     });
 
-    it('every metric an alerting rule reads is exported (or is Prometheus\'s own `up`)', () => {
-      const missing = alertRules.flatMap((r) => metricNamesIn(r.expr).filter((name) => name !== 'up' && !exported.has(name)).map((name) => `${r.alert}: ${name}`));
+    it("every metric an alerting rule reads is exported (or is Prometheus's own `up`)", () => {
+      const missing = alertRules.flatMap((r) =>
+        metricNamesIn(r.expr)
+          .filter((name) => name !== 'up' && !exported.has(name))
+          .map((name) => `${r.alert}: ${name}`),
+      );
       expect(missing).toEqual([]);
     });
   });
@@ -142,7 +202,9 @@ interface ComposeService {
 }
 
 describe('deploy/docker-compose.yml', () => {
-  const compose = parse(readFileSync(path.join(DEPLOY, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const compose = parse(readFileSync(path.join(DEPLOY, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, ComposeService>;
+  };
   const services = compose.services;
   const ours = Object.entries(services).filter(([, s]) => s.build !== undefined);
   /** `${NAME:-default}` as compose fills it in when NAME is unset. */
@@ -177,7 +239,10 @@ describe('deploy/docker-compose.yml', () => {
     for (const [name, service] of ours) {
       const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, substitute(v)]));
       const config = service.command![4]!;
-      const { config: input } = await loadConfig({ path: path.join(REPO_ROOT, config), resolvePlugin: resolveBuiltInPlugin });
+      const { config: input } = await loadConfig({
+        path: path.join(REPO_ROOT, config),
+        resolvePlugin: resolveBuiltInPlugin,
+      });
       // The whole config with this environment: schema, environment overrides and every plugin's section.
       const setup = await setupPlugins(input, { env, logger: pino({ level: 'silent' }) }, []);
       for (const variable of Object.keys(env).filter((k) => k.startsWith('TM_'))) {
@@ -191,9 +256,14 @@ describe('deploy/docker-compose.yml', () => {
         const key = Object.keys(keys!)[0]!;
         const resolved = ['app', 'scheduler', 'worker'].includes(section!)
           ? (setup.config[section as 'app'] as Record<string, unknown>)
-          : ([...setup.sectionsRead.values()].find((read) => read.section === section)?.value as Record<string, unknown> | undefined);
+          : ([...setup.sectionsRead.values()].find((read) => read.section === section)?.value as
+              | Record<string, unknown>
+              | undefined);
         expect(resolved, `${name}: no plugin reads the "${section}" section of ${variable}`).toBeDefined();
-        expect(Object.keys(resolved!), `${name}: ${variable} → ${section}.${key} is not a key of that section`).toContain(key);
+        expect(
+          Object.keys(resolved!),
+          `${name}: ${variable} → ${section}.${key} is not a key of that section`,
+        ).toContain(key);
       }
     }
   });

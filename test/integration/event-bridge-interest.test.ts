@@ -72,7 +72,9 @@ describe.skipIf(!hasRedisServer)('cross-process events follow interest', () => {
   });
 
   const run = async (count: number) => {
-    const created = await runner.services.tasks.createMany(Array.from({ length: count }, (_, i) => ({ taskType: 'echo', payload: { i } })));
+    const created = await runner.services.tasks.createMany(
+      Array.from({ length: count }, (_, i) => ({ taskType: 'echo', payload: { i } })),
+    );
     for (const { task } of created) await waitForStatus(runner, task.taskId, ['SUCCESS']);
     return created.map((c) => c.task.taskId);
   };

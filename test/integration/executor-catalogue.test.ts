@@ -47,7 +47,13 @@ describe('the CLI catalogue knows the executor plugins', () => {
       env: { TM_SQL_URL: 'postgres://root@127.0.0.1:5432/test', TM_PROCESS_POOL_SIZE: '3' },
       logger: pino({ level: 'silent' }),
     });
-    expect(app.plugins.map((p) => p.name).slice(3)).toEqual(['executor-grpc', 'executor-sql', 'executor-nats', 'executor-rabbitmq', 'executor-process']);
+    expect(app.plugins.map((p) => p.name).slice(3)).toEqual([
+      'executor-grpc',
+      'executor-sql',
+      'executor-nats',
+      'executor-rabbitmq',
+      'executor-process',
+    ]);
     const registry = app.container.resolve(ExecutorRegistry);
     expect(Object.fromEntries(registry.list().map((e) => [e.type, [...e.taskTypes]]))).toEqual({
       grpc: ['greet'],
@@ -60,8 +66,15 @@ describe('the CLI catalogue knows the executor plugins', () => {
 
   it('an unsupported database URL fails at build time with the scheme named', async () => {
     const file = join(dir, 'bad-sql.yaml');
-    await writeFile(file, ['sql:', '  url: "sqlite://x.db"', 'plugins:', '  - storage-memory', '  - queue-memory', '  - executor-sql'].join('\n'));
+    await writeFile(
+      file,
+      ['sql:', '  url: "sqlite://x.db"', 'plugins:', '  - storage-memory', '  - queue-memory', '  - executor-sql'].join(
+        '\n',
+      ),
+    );
     const { config } = await loadConfig({ path: file, resolvePlugin: resolveBuiltInPlugin });
-    await expect(createTaskManager(config, { env: {}, logger: pino({ level: 'silent' }) })).rejects.toThrow(/unsupported database URL scheme "sqlite:"/);
+    await expect(createTaskManager(config, { env: {}, logger: pino({ level: 'silent' }) })).rejects.toThrow(
+      /unsupported database URL scheme "sqlite:"/,
+    );
   });
 });

@@ -21,7 +21,9 @@ describe('HTTP API: errors', () => {
   });
 
   it('rejects a body that is not JSON by content type', async () => {
-    const res = await f.call('POST', '/api/v1/tasks', 'task_type=echo', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await f.call('POST', '/api/v1/tasks', 'task_type=echo', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(415);
     expect(res.body.code).toBe(40001);
   });
@@ -79,7 +81,9 @@ describe('HTTP API: errors', () => {
     expect(badIndex.body.details).toEqual([{ path: 'tasks[1].priority', message: expect.any(String) }]);
 
     const before = (await f.call('GET', '/api/v1/tasks?limit=1000')).body.data.items.length;
-    const unknownType = await f.call('POST', '/api/v1/tasks/batch', { tasks: [task, task, { task_type: 'nope', payload: {} }] });
+    const unknownType = await f.call('POST', '/api/v1/tasks/batch', {
+      tasks: [task, task, { task_type: 'nope', payload: {} }],
+    });
     expect(unknownType.body.code).toBe(40002);
     expect((await f.call('GET', '/api/v1/tasks?limit=1000')).body.data.items.length).toBe(before);
   });
@@ -104,7 +108,16 @@ describe('HTTP API: errors', () => {
   });
 
   it('rejects bad list parameters with 40001', async () => {
-    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'status=DONE', 'status=PENDING,', 'priority=2', 'created_from=yesterday', 'cursor=%21%21']) {
+    for (const query of [
+      'limit=0',
+      'limit=1001',
+      'limit=abc',
+      'status=DONE',
+      'status=PENDING,',
+      'priority=2',
+      'created_from=yesterday',
+      'cursor=%21%21',
+    ]) {
       const res = await f.call('GET', `/api/v1/tasks?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.code, query).toBe(40001);
@@ -115,8 +128,14 @@ describe('HTTP API: errors', () => {
     const missing = await f.call('GET', '/api/v1/task-types/nope');
     expect(missing).toMatchObject({ status: 404, body: { code: 40402 } });
     const noExecutor = await f.call('PUT', '/api/v1/task-types/fresh', { task_name: 'Fresh' });
-    expect(noExecutor).toMatchObject({ status: 400, body: { code: 40001, message: expect.stringContaining('executor_type') } });
-    const badStrategy = await f.call('PUT', '/api/v1/task-types/fresh', { executor_type: 'demo', retry_strategy: 'LINEAR' });
+    expect(noExecutor).toMatchObject({
+      status: 400,
+      body: { code: 40001, message: expect.stringContaining('executor_type') },
+    });
+    const badStrategy = await f.call('PUT', '/api/v1/task-types/fresh', {
+      executor_type: 'demo',
+      retry_strategy: 'LINEAR',
+    });
     expect(badStrategy.body).toMatchObject({ code: 40001, message: expect.stringContaining('retry_strategy') });
     const badName = await f.call('PUT', '/api/v1/task-types/has%20space', { executor_type: 'demo' });
     expect(badName.body.code).toBe(40001);
@@ -124,7 +143,10 @@ describe('HTTP API: errors', () => {
 
   it('answers 40402 for an unknown route and for a wrong method', async () => {
     const route = await f.call('GET', '/api/v1/nothing-here');
-    expect(route).toMatchObject({ status: 404, body: { code: 40402, message: expect.stringContaining('/api/v1/nothing-here') } });
+    expect(route).toMatchObject({
+      status: 404,
+      body: { code: 40402, message: expect.stringContaining('/api/v1/nothing-here') },
+    });
     const method = await f.call('DELETE', '/api/v1/tasks');
     expect(method.status).toBe(404);
     expect(method.body.code).toBe(40402);
@@ -154,7 +176,8 @@ describe('HTTP API: auth, readiness and unexpected errors', () => {
 
   it('requires a valid bearer key on every route except health, docs and public ones', async () => {
     const app = createHttpApp({ ...f.manager.services, routes, options: { apiKeys: 'key-one, key-two' } });
-    const get = (path: string, key?: string) => app.request(path, key ? { headers: { Authorization: `Bearer ${key}` } } : {});
+    const get = (path: string, key?: string) =>
+      app.request(path, key ? { headers: { Authorization: `Bearer ${key}` } } : {});
 
     for (const path of ['/api/v1/tasks', '/api/v1/workers', '/closed', '/api/v1/unknown']) {
       const missing = await get(path);
@@ -167,7 +190,8 @@ describe('HTTP API: auth, readiness and unexpected errors', () => {
     expect((await get('/api/v1/workers', 'key-two')).status).toBe(200);
     expect((await get('/closed', 'key-two')).status).toBe(200);
     expect((await app.request('/api/v1/tasks', { headers: { Authorization: 'Basic key-one' } })).status).toBe(401);
-    for (const path of ['/healthz', '/readyz', '/docs', '/openapi.json', '/open']) expect((await get(path)).status, path).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/docs', '/openapi.json', '/open'])
+      expect((await get(path)).status, path).toBe(200);
   });
 
   it('takes API keys from TM_HTTP_API_KEYS as a comma-separated list', async () => {
@@ -183,7 +207,10 @@ describe('HTTP API: auth, readiness and unexpected errors', () => {
 
   it('answers 503 from /readyz with the failing check', async () => {
     const cluster = {
-      readiness: async () => ({ ready: false, checks: { storage: 'ok', queue: 'connect ECONNREFUSED', coordination: 'ok' } }),
+      readiness: async () => ({
+        ready: false,
+        checks: { storage: 'ok', queue: 'connect ECONNREFUSED', coordination: 'ok' },
+      }),
     } as unknown as ClusterService;
     const app = createHttpApp({ tasks: f.manager.services.tasks, cluster });
     const res = await app.request('/readyz');
@@ -198,7 +225,13 @@ describe('HTTP API: auth, readiness and unexpected errors', () => {
 
   it('answers an unexpected error with 500 / 50001 and no stack, and logs it with the request id', async () => {
     const lines: unknown[] = [];
-    const logger = { debug() {}, info() {}, warn() {}, error: (obj: object, msg?: string) => lines.push([obj, msg]), child: () => logger };
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (obj: object, msg?: string) => lines.push([obj, msg]),
+      child: () => logger,
+    };
     const app = createHttpApp({ ...f.manager.services, routes, logger });
     const res = await app.request('/explode', { headers: { 'X-Request-Id': 'req-500' } });
     expect(res.status).toBe(500);
@@ -206,6 +239,8 @@ describe('HTTP API: auth, readiness and unexpected errors', () => {
     expect(JSON.parse(text)).toEqual({ code: 50001, message: 'internal error' });
     expect(text).not.toContain('secret');
     expect(text).not.toContain('at ');
-    expect(lines).toEqual([[expect.objectContaining({ req_id: 'req-500', err: expect.any(Error) }), expect.any(String)]]);
+    expect(lines).toEqual([
+      [expect.objectContaining({ req_id: 'req-500', err: expect.any(Error) }), expect.any(String)],
+    ]);
   });
 });

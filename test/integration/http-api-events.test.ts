@@ -15,7 +15,9 @@ import { silentLogger } from '../helpers/fake-plugin-context.ts';
 import { connectSse } from '../helpers/sse-client.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-async function startApp(apiKeys: string[] = []): Promise<{ manager: TaskManager; api: HttpApiPlugin; base: string; logLines: unknown[] }> {
+async function startApp(
+  apiKeys: string[] = [],
+): Promise<{ manager: TaskManager; api: HttpApiPlugin; base: string; logLines: unknown[] }> {
   const logLines: unknown[] = [];
   const api = httpApi({ apiKeys });
   const manager = await createTaskManager(
@@ -34,8 +36,16 @@ async function startApp(apiKeys: string[] = []): Promise<{ manager: TaskManager;
   return { manager, api, base: `http://127.0.0.1:${api.port}`, logLines };
 }
 
-async function createTask(base: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
-  const res = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function createTask(
+  base: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const res = await fetch(`${base}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const answer = (await res.json()) as { data: { task_id: string } };
   if (res.status !== 201) throw new Error(`create answered ${res.status}: ${JSON.stringify(answer)}`);
   return answer.data.task_id;
@@ -59,7 +69,12 @@ describe('GET /api/v1/events', () => {
       expect(stream.headers.get('cache-control')).toContain('no-cache');
       const taskId = await createTask(app.base, { task_type: 'echo', payload: { n: 1 } });
       const completed = await stream.waitFor((m) => m.event === 'task_completed' && m.data.task_id === taskId);
-      expect(completed.data).toMatchObject({ event: 'task_completed', task_id: taskId, task_type: 'echo', data: { task_id: taskId, worker_id: expect.any(String), duration_ms: expect.any(Number) } });
+      expect(completed.data).toMatchObject({
+        event: 'task_completed',
+        task_id: taskId,
+        task_type: 'echo',
+        data: { task_id: taskId, worker_id: expect.any(String), duration_ms: expect.any(Number) },
+      });
       expect(Date.parse(completed.data.timestamp)).not.toBeNaN();
       const mine = stream.messages.filter((m) => m.data.task_id === taskId).map((m) => m.event);
       expect(mine).toEqual(['task_created', 'task_assigned', 'task_completed']);
@@ -96,7 +111,11 @@ describe('GET /api/v1/events', () => {
     const seen = await first.waitFor((m) => m.event === 'task_completed' && m.data.task_id === before);
     first.close();
     const missed = await createTask(app.base, { task_type: 'echo', payload: {} });
-    await waitFor(async () => ((await (await fetch(`${app.base}/api/v1/tasks/${missed}`)).json()) as { data: { status: string } }).data.status === 'SUCCESS');
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${app.base}/api/v1/tasks/${missed}`)).json()) as { data: { status: string } }).data
+          .status === 'SUCCESS',
+    );
     const again = await connectSse(`${app.base}/api/v1/events`, { 'last-event-id': seen.id! });
     const stale = await connectSse(`${app.base}/api/v1/events`, { 'last-event-id': '0badc0de-5' });
     try {
@@ -121,8 +140,12 @@ describe('GET /api/v1/events', () => {
   });
 
   it('is in the OpenAPI document as text/event-stream', async () => {
-    const doc = (await (await fetch(`${app.base}/openapi.json`)).json()) as { paths: Record<string, { get?: { responses: Record<string, { content?: object }> } }> };
-    expect(Object.keys(doc.paths['/api/v1/events']?.get?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    const doc = (await (await fetch(`${app.base}/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: object }> } }>;
+    };
+    expect(Object.keys(doc.paths['/api/v1/events']?.get?.responses['200']?.content ?? {})).toEqual([
+      'text/event-stream',
+    ]);
   });
 
   it('cuts off a client that stops reading, and keeps serving the others', async () => {
@@ -139,7 +162,14 @@ describe('GET /api/v1/events', () => {
     const error = 'e'.repeat(4_000);
     for (let burst = 0; burst < 160 && app.api.eventStream!.clientCount === 2; burst++) {
       for (let i = 0; i < 100; i++) {
-        app.manager.events.emit('task_failed', { taskId: `big-${burst}-${i}`, taskType: 'big', workerId: null, status: 'FAILED', error, final: true });
+        app.manager.events.emit('task_failed', {
+          taskId: `big-${burst}-${i}`,
+          taskType: 'big',
+          workerId: null,
+          status: 'FAILED',
+          error,
+          final: true,
+        });
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -154,7 +184,14 @@ describe('GET /api/v1/events', () => {
     expect(received).toBeLessThan(48 * 1024 * 1024);
 
     const last = healthy.messages.length;
-    app.manager.events.emit('task_failed', { taskId: 'after', taskType: 'big', workerId: null, status: 'FAILED', error: 'x', final: true });
+    app.manager.events.emit('task_failed', {
+      taskId: 'after',
+      taskType: 'big',
+      workerId: null,
+      status: 'FAILED',
+      error: 'x',
+      final: true,
+    });
     await healthy.waitFor((m) => m.data.task_id === 'after', 10_000);
     expect(healthy.messages.length).toBeGreaterThan(last);
     healthy.close();
@@ -179,7 +216,11 @@ describe('GET /api/v1/events with API keys', () => {
     const stream = await connectSse(`${app.base}/api/v1/events`, { authorization: 'Bearer events-key' });
     try {
       expect(stream.status).toBe(200);
-      const taskId = await createTask(app.base, { task_type: 'echo', payload: {} }, { authorization: 'Bearer events-key' });
+      const taskId = await createTask(
+        app.base,
+        { task_type: 'echo', payload: {} },
+        { authorization: 'Bearer events-key' },
+      );
       await stream.waitFor((m) => m.event === 'task_completed' && m.data.task_id === taskId);
     } finally {
       stream.close();

@@ -66,15 +66,18 @@ describe.each(storages)('HTTP API under hostile input on $name storage', ({ avai
     expect((await f.call('GET', `/api/v1/tasks/${res.body.data.task_id}`)).body.data.payload).toEqual(payload);
   });
 
-  it.skipIf(!available)('refuses deeper JSON with 400 / 40001 naming the field, at every depth up to absurd', async () => {
-    for (const levels of [MAX_JSON_DEPTH, 32, 6_000, 100_000]) {
-      // Written as text: JSON.stringify itself overflows the stack on the deepest ones.
-      const res = await create(`{"task_type":"echo","payload":{"v":${'['.repeat(levels)}1${']'.repeat(levels)}}}`);
-      expect(res.status, `depth ${levels}`).toBe(400);
-      expect(res.body.code).toBe(40001);
-      expect(res.body.message).toMatch(/payload\.v.*deeper than 20 levels/);
-    }
-  });
+  it.skipIf(!available)(
+    'refuses deeper JSON with 400 / 40001 naming the field, at every depth up to absurd',
+    async () => {
+      for (const levels of [MAX_JSON_DEPTH, 32, 6_000, 100_000]) {
+        // Written as text: JSON.stringify itself overflows the stack on the deepest ones.
+        const res = await create(`{"task_type":"echo","payload":{"v":${'['.repeat(levels)}1${']'.repeat(levels)}}}`);
+        expect(res.status, `depth ${levels}`).toBe(400);
+        expect(res.body.code).toBe(40001);
+        expect(res.body.message).toMatch(/payload\.v.*deeper than 20 levels/);
+      }
+    },
+  );
 
   it.skipIf(!available)('refuses a deep batch item by its index, and creates none of the batch', async () => {
     const before = await countTasks();
@@ -97,22 +100,29 @@ describe.each(storages)('HTTP API under hostile input on $name storage', ({ avai
     expect(res.body.message).toContain('executor_config');
   });
 
-  it.skipIf(!available)('refuses a lone surrogate in a payload value or key, in a batch and in other fields', async () => {
-    const before = await countTasks();
-    for (const where of ['value', 'key'] as const) {
-      const res = await f.call('POST', '/api/v1/tasks', loneSurrogateBody(where));
-      expect(res.status).toBe(400);
-      expect(res.body.code).toBe(40001);
-      expect(res.body.message).toMatch(/payload\..*lone UTF-16 surrogate/);
-    }
-    const batch = await f.call('POST', '/api/v1/tasks/batch', `{"tasks":[{"task_type":"echo","payload":{}},${loneSurrogateBody('value')}]}`);
-    expect(batch.status).toBe(400);
-    expect(batch.body.message).toContain('tasks[1].payload.name');
-    const type = await f.call('PUT', '/api/v1/task-types/echo', '{"description":"x\\ud800"}');
-    expect(type.status).toBe(400);
-    expect(type.body.message).toContain('description');
-    expect(await countTasks()).toBe(before);
-  });
+  it.skipIf(!available)(
+    'refuses a lone surrogate in a payload value or key, in a batch and in other fields',
+    async () => {
+      const before = await countTasks();
+      for (const where of ['value', 'key'] as const) {
+        const res = await f.call('POST', '/api/v1/tasks', loneSurrogateBody(where));
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe(40001);
+        expect(res.body.message).toMatch(/payload\..*lone UTF-16 surrogate/);
+      }
+      const batch = await f.call(
+        'POST',
+        '/api/v1/tasks/batch',
+        `{"tasks":[{"task_type":"echo","payload":{}},${loneSurrogateBody('value')}]}`,
+      );
+      expect(batch.status).toBe(400);
+      expect(batch.body.message).toContain('tasks[1].payload.name');
+      const type = await f.call('PUT', '/api/v1/task-types/echo', '{"description":"x\\ud800"}');
+      expect(type.status).toBe(400);
+      expect(type.body.message).toContain('description');
+      expect(await countTasks()).toBe(before);
+    },
+  );
 
   it.skipIf(!available)('keeps well-formed text outside the BMP exactly', async () => {
     const payload = { emoji: '😀', music: '𝄞', pair: '\ud83d\ude00', 'ключ 🔑': 'значение' };
@@ -121,21 +131,24 @@ describe.each(storages)('HTTP API under hostile input on $name storage', ({ avai
     expect((await f.call('GET', `/api/v1/tasks/${res.body.data.task_id}`)).body.data.payload).toEqual(payload);
   });
 
-  it.skipIf(!available)('refuses run_at and list filters outside 1970 … 9999, and round-trips the range exactly', async () => {
-    for (const runAt of ['0001-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '+010000-01-01T00:00:00Z']) {
-      const res = await create({ task_type: 'echo', payload: {}, run_at: runAt });
-      expect(res.status, runAt).toBe(400);
-      expect(res.body.message).toContain('run_at');
-    }
-    for (const runAt of ['1970-01-01T00:00:00.000Z', '1999-12-31T23:59:59.123Z', '9999-12-31T23:59:59.999Z']) {
-      const res = await create({ task_type: 'echo', payload: {}, run_at: runAt });
-      expect(res.status, runAt).toBe(201);
-      expect((await f.call('GET', `/api/v1/tasks/${res.body.data.task_id}`)).body.data.scheduled_at).toBe(runAt);
-    }
-    const list = await f.call('GET', '/api/v1/tasks?created_from=0001-01-01T00:00:00Z');
-    expect(list.status).toBe(400);
-    expect(list.body.message).toContain('created_from');
-  });
+  it.skipIf(!available)(
+    'refuses run_at and list filters outside 1970 … 9999, and round-trips the range exactly',
+    async () => {
+      for (const runAt of ['0001-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '+010000-01-01T00:00:00Z']) {
+        const res = await create({ task_type: 'echo', payload: {}, run_at: runAt });
+        expect(res.status, runAt).toBe(400);
+        expect(res.body.message).toContain('run_at');
+      }
+      for (const runAt of ['1970-01-01T00:00:00.000Z', '1999-12-31T23:59:59.123Z', '9999-12-31T23:59:59.999Z']) {
+        const res = await create({ task_type: 'echo', payload: {}, run_at: runAt });
+        expect(res.status, runAt).toBe(201);
+        expect((await f.call('GET', `/api/v1/tasks/${res.body.data.task_id}`)).body.data.scheduled_at).toBe(runAt);
+      }
+      const list = await f.call('GET', '/api/v1/tasks?created_from=0001-01-01T00:00:00Z');
+      expect(list.status).toBe(400);
+      expect(list.body.message).toContain('created_from');
+    },
+  );
 
   it.skipIf(!available)('answers an idempotent replay with the first task, whatever the second body says', async () => {
     const first = await create({ task_type: 'echo', payload: { v: 1 }, idempotency_key: 'replay-1' });
@@ -162,18 +175,23 @@ describe.each(storages)('HTTP API under hostile input on $name storage', ({ avai
     expect((await f.call('GET', '/api/v1/tasks/replay-1')).body.data.payload).toEqual({ v: 1 });
   });
 
-  it.skipIf(!available)('refuses a task type whose executor this process does not have, or that its executor does not serve', async () => {
-    const unknown = await f.call('PUT', '/api/v1/task-types/x', { executor_type: 'does-not-exist' });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.code).toBe(40001);
-    expect(unknown.body.message).toMatch(/executor_type: no executor of type "does-not-exist" is installed \(installed: demo\)/);
-    const unserved = await f.call('PUT', '/api/v1/task-types/x', { executor_type: 'demo' });
-    expect(unserved.status).toBe(400);
-    expect(unserved.body.message).toContain('no "demo" executor serves task type "x"');
-    expect((await f.call('GET', '/api/v1/task-types/x')).status).toBe(404);
-    const served = await f.call('PUT', '/api/v1/task-types/sleep', { executor_type: 'demo', max_concurrent: 3 });
-    expect(served.status).toBe(200);
-    // An update that keeps the executor is not re-judged.
-    expect((await f.call('PUT', '/api/v1/task-types/sleep', { enabled: false })).status).toBe(200);
-  });
+  it.skipIf(!available)(
+    'refuses a task type whose executor this process does not have, or that its executor does not serve',
+    async () => {
+      const unknown = await f.call('PUT', '/api/v1/task-types/x', { executor_type: 'does-not-exist' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.code).toBe(40001);
+      expect(unknown.body.message).toMatch(
+        /executor_type: no executor of type "does-not-exist" is installed \(installed: demo\)/,
+      );
+      const unserved = await f.call('PUT', '/api/v1/task-types/x', { executor_type: 'demo' });
+      expect(unserved.status).toBe(400);
+      expect(unserved.body.message).toContain('no "demo" executor serves task type "x"');
+      expect((await f.call('GET', '/api/v1/task-types/x')).status).toBe(404);
+      const served = await f.call('PUT', '/api/v1/task-types/sleep', { executor_type: 'demo', max_concurrent: 3 });
+      expect(served.status).toBe(200);
+      // An update that keeps the executor is not re-judged.
+      expect((await f.call('PUT', '/api/v1/task-types/sleep', { enabled: false })).status).toBe(200);
+    },
+  );
 });

@@ -21,26 +21,63 @@ describe('HTTP API: endpoints', () => {
   };
 
   it('creates a task and answers the envelope with 201', async () => {
-    const res = await f.call('POST', '/api/v1/tasks', { task_type: 'echo', priority: 1, payload: { a: 1 }, timeout: 30, max_retry: 5 });
+    const res = await f.call('POST', '/api/v1/tasks', {
+      task_type: 'echo',
+      priority: 1,
+      payload: { a: 1 },
+      timeout: 30,
+      max_retry: 5,
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ code: 0, message: 'success', data: { task_id: expect.any(String), status: 'PENDING', created: true } });
+    expect(res.body).toEqual({
+      code: 0,
+      message: 'success',
+      data: { task_id: expect.any(String), status: 'PENDING', created: true },
+    });
     expect(res.body.data.task_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('returns the task with every SPEC §1.1 field in snake_case', async () => {
+  it('returns the task with every field of docs/design.md#task-model in snake_case', async () => {
     const id = await create({ priority: 1, timeout: 30, max_retry: 5 });
     const res = await f.call('GET', `/api/v1/tasks/${id}`);
     expect(res.status).toBe(200);
     const task = res.body.data;
     expect(Object.keys(task).sort()).toEqual(
       [
-        'task_id', 'task_type', 'priority', 'status', 'payload', 'result', 'error_msg', 'retry_count', 'max_retry', 'timeout',
-        'worker_id', 'scheduled_at', 'started_at', 'completed_at', 'created_at', 'updated_at', 'progress',
+        'task_id',
+        'task_type',
+        'priority',
+        'status',
+        'payload',
+        'result',
+        'error_msg',
+        'retry_count',
+        'max_retry',
+        'timeout',
+        'worker_id',
+        'scheduled_at',
+        'started_at',
+        'completed_at',
+        'created_at',
+        'updated_at',
+        'progress',
       ].sort(),
     );
     expect(task).toMatchObject({
-      task_id: id, task_type: 'echo', priority: 1, status: 'PENDING', payload: { n: 1 }, result: null, error_msg: null,
-      retry_count: 0, max_retry: 5, timeout: 30, worker_id: null, started_at: null, completed_at: null, progress: null,
+      task_id: id,
+      task_type: 'echo',
+      priority: 1,
+      status: 'PENDING',
+      payload: { n: 1 },
+      result: null,
+      error_msg: null,
+      retry_count: 0,
+      max_retry: 5,
+      timeout: 30,
+      worker_id: null,
+      started_at: null,
+      completed_at: null,
+      progress: null,
     });
     for (const field of ['scheduled_at', 'created_at', 'updated_at']) expect(task[field]).toMatch(ISO_MS);
   });
@@ -54,27 +91,50 @@ describe('HTTP API: endpoints', () => {
     expect(gap).toBe(60_000);
 
     const runAt = '2099-01-02T03:04:05.000Z';
-    const scheduled = (await f.call('GET', `/api/v1/tasks/${await create({ run_at: '2099-01-02T04:04:05+01:00' })}`)).body.data;
+    const scheduled = (await f.call('GET', `/api/v1/tasks/${await create({ run_at: '2099-01-02T04:04:05+01:00' })}`))
+      .body.data;
     expect(scheduled.scheduled_at).toBe(runAt);
   });
 
   it('is idempotent by body key and by Idempotency-Key header', async () => {
-    const first = await f.call('POST', '/api/v1/tasks', { task_type: 'echo', payload: {}, idempotency_key: 'order-42' });
-    const second = await f.call('POST', '/api/v1/tasks', { task_type: 'echo', payload: { other: true }, idempotency_key: 'order-42' });
+    const first = await f.call('POST', '/api/v1/tasks', {
+      task_type: 'echo',
+      payload: {},
+      idempotency_key: 'order-42',
+    });
+    const second = await f.call('POST', '/api/v1/tasks', {
+      task_type: 'echo',
+      payload: { other: true },
+      idempotency_key: 'order-42',
+    });
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(first.body.data).toEqual({ task_id: 'order-42', status: 'PENDING', created: true });
     expect(second.body.data).toEqual({ task_id: 'order-42', status: 'PENDING', created: false });
 
-    const h1 = await f.call('POST', '/api/v1/tasks', { task_type: 'echo', payload: {} }, { 'Idempotency-Key': 'hdr-1' });
-    const h2 = await f.call('POST', '/api/v1/tasks', { task_type: 'echo', payload: {} }, { 'Idempotency-Key': 'hdr-1' });
+    const h1 = await f.call(
+      'POST',
+      '/api/v1/tasks',
+      { task_type: 'echo', payload: {} },
+      { 'Idempotency-Key': 'hdr-1' },
+    );
+    const h2 = await f.call(
+      'POST',
+      '/api/v1/tasks',
+      { task_type: 'echo', payload: {} },
+      { 'Idempotency-Key': 'hdr-1' },
+    );
     expect([h1.status, h2.status]).toEqual([201, 200]);
     expect(h2.body.data).toMatchObject({ task_id: 'hdr-1', created: false });
   });
 
   it('creates a batch and reports each task', async () => {
     const res = await f.call('POST', '/api/v1/tasks/batch', {
-      tasks: [{ task_type: 'echo', payload: { i: 0 } }, { task_type: 'echo', payload: { i: 1 }, priority: 1 }, { task_type: 'echo', payload: {}, idempotency_key: 'order-42' }],
+      tasks: [
+        { task_type: 'echo', payload: { i: 0 } },
+        { task_type: 'echo', payload: { i: 1 }, priority: 1 },
+        { task_type: 'echo', payload: {}, idempotency_key: 'order-42' },
+      ],
     });
     expect(res.status).toBe(201);
     expect(res.body.data.task_ids).toHaveLength(3);
@@ -164,7 +224,17 @@ describe('HTTP API: endpoints', () => {
     const logs = res.body.data;
     expect(logs.map((l: { message: string }) => l.message)).toEqual(['Task created', 'Task cancelled by user']);
     expect(Object.keys(logs[0]).sort()).toEqual(
-      ['id', 'log_type', 'from_status', 'to_status', 'message', 'worker_id', 'retry_count', 'error_detail', 'created_at'].sort(),
+      [
+        'id',
+        'log_type',
+        'from_status',
+        'to_status',
+        'message',
+        'worker_id',
+        'retry_count',
+        'error_detail',
+        'created_at',
+      ].sort(),
     );
     expect(logs[0]).toMatchObject({ log_type: 'STATE_CHANGE', from_status: null, to_status: 'PENDING' });
     expect(logs[1]).toMatchObject({ from_status: 'PENDING', to_status: 'CANCELLED' });
@@ -174,23 +244,50 @@ describe('HTTP API: endpoints', () => {
   it('lists, reads and writes task types', async () => {
     const list = await f.call('GET', '/api/v1/task-types');
     expect(list.status).toBe(200);
-    expect(list.body.data.map((t: { task_type: string }) => t.task_type)).toEqual(expect.arrayContaining(['echo', 'retired']));
+    expect(list.body.data.map((t: { task_type: string }) => t.task_type)).toEqual(
+      expect.arrayContaining(['echo', 'retired']),
+    );
 
     const echo = await f.call('GET', '/api/v1/task-types/echo');
     expect(echo.body.data).toMatchObject({
-      task_type: 'echo', task_name: 'echo', executor_type: 'demo', executor_config: {}, default_timeout: 300,
-      default_max_retry: 3, retry_strategy: 'FIXED', retry_delay: 10, backoff_rate: 2, max_concurrent: 10, enabled: true,
+      task_type: 'echo',
+      task_name: 'echo',
+      executor_type: 'demo',
+      executor_config: {},
+      default_timeout: 300,
+      default_max_retry: 3,
+      retry_strategy: 'FIXED',
+      retry_delay: 10,
+      backoff_rate: 2,
+      max_concurrent: 10,
+      enabled: true,
     });
 
     const created = await f.call('PUT', '/api/v1/task-types/report.build', {
-      task_name: 'Build report', executor_type: 'demo', executor_config: { url: 'http://x' }, default_timeout: 60,
-      default_max_retry: 1, retry_strategy: 'exponential', retry_delay: 2, backoff_rate: 3, max_concurrent: 4,
+      task_name: 'Build report',
+      executor_type: 'demo',
+      executor_config: { url: 'http://x' },
+      default_timeout: 60,
+      default_max_retry: 1,
+      retry_strategy: 'exponential',
+      retry_delay: 2,
+      backoff_rate: 3,
+      max_concurrent: 4,
     });
     expect(created.status).toBe(200);
-    expect(created.body.data).toMatchObject({ task_type: 'report.build', task_name: 'Build report', retry_strategy: 'EXPONENTIAL', default_timeout: 60 });
+    expect(created.body.data).toMatchObject({
+      task_type: 'report.build',
+      task_name: 'Build report',
+      retry_strategy: 'EXPONENTIAL',
+      default_timeout: 60,
+    });
 
     const disabled = await f.call('PUT', '/api/v1/task-types/report.build', { enabled: false });
-    expect(disabled.body.data).toMatchObject({ enabled: false, default_timeout: 60, executor_config: { url: 'http://x' } });
+    expect(disabled.body.data).toMatchObject({
+      enabled: false,
+      default_timeout: 60,
+      executor_config: { url: 'http://x' },
+    });
     const refused = await f.call('POST', '/api/v1/tasks', { task_type: 'report.build', payload: {} });
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe(40002);
@@ -198,27 +295,54 @@ describe('HTTP API: endpoints', () => {
   });
 
   it('shows workers, the scheduler and queue lengths', async () => {
-    await f.manager.resolve(TOKENS.Coordination).workers.register(makeWorker('worker-a', { lastHeartbeat: new Date() }), 60_000);
+    await f.manager
+      .resolve(TOKENS.Coordination)
+      .workers.register(makeWorker('worker-a', { lastHeartbeat: new Date() }), 60_000);
     const workers = await f.call('GET', '/api/v1/workers');
     expect(workers.status).toBe(200);
     expect(workers.body.data).toEqual([
-      expect.objectContaining({ worker_id: 'worker-a', status: 'ONLINE', healthy: true, capacity: 10, in_flight: 0, supported_types: ['echo'] }),
+      expect.objectContaining({
+        worker_id: 'worker-a',
+        status: 'ONLINE',
+        healthy: true,
+        capacity: 10,
+        in_flight: 0,
+        supported_types: ['echo'],
+      }),
     ]);
     expect(workers.body.data[0].last_heartbeat).toMatch(ISO_MS);
 
     const scheduler = await f.call('GET', '/api/v1/scheduler');
-    expect(scheduler.body.data).toEqual({ leader_id: null, is_leader: false, scheduler_id: null, leader_since: null, lock_ttl_ms: 10_000 });
+    expect(scheduler.body.data).toEqual({
+      leader_id: null,
+      is_leader: false,
+      scheduler_id: null,
+      leader_since: null,
+      lock_ttl_ms: 10_000,
+    });
 
     const before = (await f.call('GET', '/api/v1/queues')).body.data;
     await create({ priority: 1 });
     const after = (await f.call('GET', '/api/v1/queues')).body.data;
-    expect(after).toMatchObject({ high: before.high + 1, normal: before.normal, claimed: 0, workers: expect.any(Object) });
+    expect(after).toMatchObject({
+      high: before.high + 1,
+      normal: before.normal,
+      claimed: 0,
+      workers: expect.any(Object),
+    });
     expect(after.delayed).toBeGreaterThan(0);
   });
 
   it('counts tasks by status, every status present', async () => {
     const before = (await f.call('GET', '/api/v1/stats')).body.data;
-    expect(Object.keys(before.tasks.by_status).sort()).toEqual(['CANCELLED', 'FAILED', 'PENDING', 'PROCESSING', 'SUCCESS', 'TIMEOUT']);
+    expect(Object.keys(before.tasks.by_status).sort()).toEqual([
+      'CANCELLED',
+      'FAILED',
+      'PENDING',
+      'PROCESSING',
+      'SUCCESS',
+      'TIMEOUT',
+    ]);
     const id = await create({ delay: 3600 });
     await f.call('POST', `/api/v1/tasks/${id}/cancel`);
     await create({ delay: 3600 });
@@ -259,7 +383,10 @@ describe('HTTP API: endpoints', () => {
     expect(given.headers.get('x-request-id')).toBe('trace-abc-123');
     const generated = await f.call('GET', '/api/v1/tasks/nope');
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(f.logLines).toContainEqual([expect.objectContaining({ req_id: 'trace-abc-123', method: 'GET', path: '/healthz', status: 200 }), 'http request']);
+    expect(f.logLines).toContainEqual([
+      expect.objectContaining({ req_id: 'trace-abc-123', method: 'GET', path: '/healthz', status: 200 }),
+      'http request',
+    ]);
   });
 
   it('listens on a real port (Content-Length checked before the body is read)', async () => {
@@ -268,7 +395,11 @@ describe('HTTP API: endpoints', () => {
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     const big = JSON.stringify({ task_type: 'echo', payload: { blob: 'x'.repeat(1024 * 1024) } });
-    const res = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${base}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: 41301 });
   });

@@ -49,7 +49,9 @@ describe('task lifecycle on the embedded plugins', () => {
         { taskType: 'echo', payload: {}, priority: 7 },
       ]),
     ).rejects.toMatchObject({ code: 40001, details: { field: 'tasks[1].priority' } });
-    await expect(app.services.tasks.createMany([{ taskType: 'nope', payload: {} }])).rejects.toMatchObject({ code: 40002 });
+    await expect(app.services.tasks.createMany([{ taskType: 'nope', payload: {} }])).rejects.toMatchObject({
+      code: 40002,
+    });
     const page = await app.services.tasks.list({}, { limit: 10 });
     expect(page.items).toHaveLength(0);
   });
@@ -90,7 +92,9 @@ describe('task lifecycle on the embedded plugins', () => {
     expect(failed.retryCount).toBe(2);
     expect(failed.errorMsg).toBe('boom 3');
     const messages = (await app.services.tasks.logs(task.taskId)).map((l) => l.message);
-    expect(messages).toEqual(expect.arrayContaining(['Task failed, retry 1/2', 'Task failed, retry 2/2', 'Task failed and max retry reached']));
+    expect(messages).toEqual(
+      expect.arrayContaining(['Task failed, retry 1/2', 'Task failed, retry 2/2', 'Task failed and max retry reached']),
+    );
     // FAILED with no retry left is final: exactly three assignments, none after it.
     expect(messages.filter((m) => m === 'Task assigned to worker')).toHaveLength(3);
     expect(messages.at(-1)).toBe('Task failed and max retry reached');
@@ -170,7 +174,10 @@ describe('task lifecycle on the embedded plugins', () => {
 
 describe('create when the queue is down', () => {
   it('keeps the stored task and answers success; reconciliation queues it later', async () => {
-    app = await memoryApp({ handlers: { echo: () => 'ran' }, config: { scheduler: { reconcileInterval: '50ms', reconcileGrace: '0ms' } } });
+    app = await memoryApp({
+      handlers: { echo: () => 'ran' },
+      config: { scheduler: { reconcileInterval: '50ms', reconcileGrace: '0ms' } },
+    });
     const queue = app.resolve(TOKENS.Queue);
     const enqueue = queue.enqueue.bind(queue);
     let failNext = true;

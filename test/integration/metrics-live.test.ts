@@ -37,7 +37,8 @@ describe.skipIf(!mysql.available || !ownRedis)('metrics of a live app', () => {
   let apiMetrics: PrometheusMetricsPlugin;
   let attempts = 0;
 
-  const scrape = async (plugin: PrometheusMetricsPlugin = metrics) => (await fetch(`http://127.0.0.1:${plugin.listeningPort()}/metrics`)).text();
+  const scrape = async (plugin: PrometheusMetricsPlugin = metrics) =>
+    (await fetch(`http://127.0.0.1:${plugin.listeningPort()}/metrics`)).text();
 
   const build = (roles: ('api' | 'scheduler' | 'worker')[], plugin: PrometheusMetricsPlugin) =>
     createTaskManager(
@@ -162,17 +163,24 @@ describe.skipIf(!mysql.available || !ownRedis)('metrics of a live app', () => {
     const before = await scrape();
     expect(sample(before, 'dependency_reconnects_total{dependency="redis",connection="command"}') ?? 0).toBe(0);
     await redis.stop();
-    await waitFor(async () => (sample(await scrape(), 'dependency_errors_total{dependency="redis",kind="connection"}') ?? 0) > 0, {
-      timeoutMs: 10_000,
-      intervalMs: 100,
-      message: 'Redis connection errors counted',
-    });
+    await waitFor(
+      async () => (sample(await scrape(), 'dependency_errors_total{dependency="redis",kind="connection"}') ?? 0) > 0,
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        message: 'Redis connection errors counted',
+      },
+    );
     await redis.start();
-    await waitFor(async () => {
-      const t = await scrape();
-      const reconnects = (connection: string) => sample(t, `dependency_reconnects_total{dependency="redis",connection="${connection}"}`) ?? 0;
-      return reconnects('command') >= 1 && reconnects('subscriber') >= 1;
-    }, { timeoutMs: 15_000, intervalMs: 100, message: 'the command and subscriber reconnects counted' });
+    await waitFor(
+      async () => {
+        const t = await scrape();
+        const reconnects = (connection: string) =>
+          sample(t, `dependency_reconnects_total{dependency="redis",connection="${connection}"}`) ?? 0;
+        return reconnects('command') >= 1 && reconnects('subscriber') >= 1;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, message: 'the command and subscriber reconnects counted' },
+    );
     // Work flows again.
     const { task } = await app.services.tasks.create({ taskType: 'echo', payload: { after: true } });
     await waitForStatus(app, task.taskId, ['SUCCESS'], 15_000);

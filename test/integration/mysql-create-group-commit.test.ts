@@ -1,7 +1,12 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, LogMessage, type CreateTaskResult, type NewTask } from '../../core/index.ts';
-import { openMysqlStorage, runMigrations, type GroupReport, type MysqlStorage } from '../../plugins/storage-mysql/index.ts';
+import {
+  openMysqlStorage,
+  runMigrations,
+  type GroupReport,
+  type MysqlStorage,
+} from '../../plugins/storage-mysql/index.ts';
 import { newTask, sortedIds } from '../contract/storage/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-database.ts';
 import { MYSQL_URL, mysqlAvailability } from '../helpers/services.ts';
@@ -88,9 +93,14 @@ describe.skipIf(!mysql.available)('storage-mysql group commit of concurrent crea
       groupCommit: { maxGroupTasks: 10, maxCallTasks: 5, onGroup: (g) => groups.push(g) },
     });
     try {
-      const calls = Array.from({ length: 12 }, (_, k) => Array.from({ length: 3 }, (_, i) => newTask({ payload: { k, i } })));
+      const calls = Array.from({ length: 12 }, (_, k) =>
+        Array.from({ length: 3 }, (_, i) => newTask({ payload: { k, i } })),
+      );
       const big = Array.from({ length: 6 }, () => newTask());
-      const answers = await Promise.all([...calls.map((c) => small.storage.createTasks(c)), small.storage.createTasks(big)]);
+      const answers = await Promise.all([
+        ...calls.map((c) => small.storage.createTasks(c)),
+        small.storage.createTasks(big),
+      ]);
 
       expect(answers.flat().every((r) => r.created)).toBe(true);
       expect(groups.map((g) => g.tasks)).toEqual([9, 9, 9, 9]);
@@ -131,13 +141,15 @@ describe.skipIf(!mysql.available)('storage-mysql group commit of concurrent crea
 
     expect(groups.length).toBeGreaterThan(groupsBefore);
     expect(groups.slice(groupsBefore).some((g) => g.calls > 1)).toBe(true);
-    expect(answers.slice(0, 20).map(([r]) => [r!.created, r!.task.payload])).toEqual(originals.map((t) => [false, t.payload]));
+    expect(answers.slice(0, 20).map(([r]) => [r!.created, r!.task.payload])).toEqual(
+      originals.map((t) => [false, t.payload]),
+    );
     expect(answers.slice(20).every(([r]) => r!.created)).toBe(true);
     expect((await opened.storage.countByStatus()).PENDING).toBe(40);
     await expectWholeTasks();
   });
 
-  it("a call whose data fails the group fails alone: the others commit, the failing call writes nothing", async () => {
+  it('a call whose data fails the group fails alone: the others commit, the failing call writes nothing', async () => {
     const good = newTask();
     const tooLong = newTask({ taskType: 'x'.repeat(65) });
     const sameIdAsFailed = { ...good, payload: { from: 'later call' } };
@@ -152,10 +164,15 @@ describe.skipIf(!mysql.available)('storage-mysql group commit of concurrent crea
     expect(outcomes[0]).toMatchObject({ status: 'rejected' });
     expect((outcomes[0] as PromiseRejectedResult).reason).not.toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
     // The failed call wrote nothing, so the later call with its id created it, as if they had run one after the other.
-    expect(outcomes[1]).toMatchObject({ status: 'fulfilled', value: [{ created: true, task: { payload: { from: 'later call' } } }] });
+    expect(outcomes[1]).toMatchObject({
+      status: 'fulfilled',
+      value: [{ created: true, task: { payload: { from: 'later call' } } }],
+    });
     expect(outcomes[2]).toMatchObject({ status: 'fulfilled', value: [{ created: true }] });
     expect(await opened.storage.getTask(tooLong.taskId)).toBeUndefined();
-    expect(sortedIds(await opened.storage.listTasks({}, { limit: 10 }).then((p) => p.items))).toEqual(sortedIds([good, other]));
+    expect(sortedIds(await opened.storage.listTasks({}, { limit: 10 }).then((p) => p.items))).toEqual(
+      sortedIds([good, other]),
+    );
     await expectWholeTasks();
   });
 
@@ -180,9 +197,10 @@ describe.skipIf(!mysql.available)('storage-mysql group commit of concurrent crea
     // An uncommitted row with a group member's id makes the group's INSERT wait: provably in flight.
     const held = newTask();
     await locker!.query('START TRANSACTION');
-    await locker!.query(`INSERT INTO ${table('task')} (task_id, task_type, payload, scheduled_at) VALUES (?, 'held', '{}', NOW(3))`, [
-      held.taskId,
-    ]);
+    await locker!.query(
+      `INSERT INTO ${table('task')} (task_id, task_type, payload, scheduled_at) VALUES (?, 'held', '{}', NOW(3))`,
+      [held.taskId],
+    );
     try {
       const blockedGroup = [held, ...Array.from({ length: 9 }, () => newTask())];
       const blocked = Promise.allSettled(singles(opened.storage, blockedGroup));

@@ -132,6 +132,8 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
     const refused = await Promise.resolve(unreachable.start?.(ctx2)).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DependencyUnavailableError);
     expect(refused).toMatchObject({ code: 50301 });
-    expect((refused as Error).message).toMatch(/mysql is unavailable at root@127\.0\.0\.1:1\/task_manager: .*ECONNREFUSED/);
+    expect((refused as Error).message).toMatch(
+      /mysql is unavailable at root@127\.0\.0\.1:1\/task_manager: .*ECONNREFUSED/,
+    );
   });
 });

@@ -12,7 +12,9 @@ const mysql = await mysqlAvailability();
 type Opened = { storage: MysqlStorage; close(): Promise<void> };
 
 const batch = (label: string, count: number): NewTask[] =>
-  Array.from({ length: count }, (_, i) => newTask({ taskId: `${label}-${String(i).padStart(4, '0')}`, payload: { label, i } }));
+  Array.from({ length: count }, (_, i) =>
+    newTask({ taskId: `${label}-${String(i).padStart(4, '0')}`, payload: { label, i } }),
+  );
 
 describe.skipIf(!mysql.available)('storage-mysql recovery', () => {
   let database: TestDatabase;
@@ -55,7 +57,9 @@ describe.skipIf(!mysql.available)('storage-mysql recovery', () => {
 
     // Hold the row lock from outside so the transition is provably in flight when we kill.
     await locker!.query('START TRANSACTION');
-    await locker!.query(`SELECT task_id FROM \`${database.name}\`.task WHERE task_id = ? FOR UPDATE`, [blocked!.taskId]);
+    await locker!.query(`SELECT task_id FROM \`${database.name}\`.task WHERE task_id = ? FOR UPDATE`, [
+      blocked!.taskId,
+    ]);
     const inFlight = storage.transition([assign(blocked!.taskId, 'w-1', new Date())]).then(
       () => 'applied',
       (error: unknown) => error,
@@ -72,7 +76,10 @@ describe.skipIf(!mysql.available)('storage-mysql recovery', () => {
     );
 
     expect(await killPool()).toBeGreaterThan(0);
-    expect(await inFlight).toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE, name: 'DependencyUnavailableError' });
+    expect(await inFlight).toMatchObject({
+      code: ErrorCode.DEPENDENCY_UNAVAILABLE,
+      name: 'DependencyUnavailableError',
+    });
     await locker!.query('ROLLBACK');
 
     // Nothing was written by the killed transaction, and the next calls need no help.
@@ -95,7 +102,8 @@ describe.skipIf(!mysql.available)('storage-mysql recovery', () => {
     await killPool();
     const outcomes = await racing;
     for (const outcome of outcomes) {
-      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
+      if (outcome.status === 'rejected')
+        expect(outcome.reason).toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
     }
 
     // The client resubmits what failed (idempotent by task id); later calls just work.

@@ -6,7 +6,10 @@ import { startApiManager, type ApiFixture } from '../helpers/http-api-manager.ts
 type OpenApiDocument = {
   openapi: string;
   info: { title: string; version: string };
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>
+  >;
   components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
   security?: unknown[];
 };
@@ -41,19 +44,40 @@ describe('OpenAPI document', () => {
       .map((r) => ({ method: r.method.toLowerCase(), path: r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}') }));
     expect(served.length).toBeGreaterThan(15);
     for (const { method, path } of served) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
-    for (const path of ['/api/v1/tasks', '/api/v1/tasks/batch', '/api/v1/tasks/{id}/cancel', '/api/v1/task-types/{type}', '/metrics', '/healthz']) {
+    for (const path of [
+      '/api/v1/tasks',
+      '/api/v1/tasks/batch',
+      '/api/v1/tasks/{id}/cancel',
+      '/api/v1/task-types/{type}',
+      '/metrics',
+      '/healthz',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });
 
   it('documents the schemas, errors and bearer auth from the same zod schemas', () => {
     const create = doc.paths['/api/v1/tasks']!.post!;
-    expect(create.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateTaskRequest' } } } });
+    expect(create.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateTaskRequest' } } },
+    });
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413']));
-    const request = doc.components!.schemas!.CreateTaskRequest as { required: string[]; properties: Record<string, { type?: unknown }> };
+    const request = doc.components!.schemas!.CreateTaskRequest as {
+      required: string[];
+      properties: Record<string, { type?: unknown }>;
+    };
     expect(request.required.sort()).toEqual(['payload', 'task_type']);
     expect(Object.keys(request.properties)).toEqual(
-      expect.arrayContaining(['task_type', 'priority', 'payload', 'timeout', 'max_retry', 'delay', 'run_at', 'idempotency_key']),
+      expect.arrayContaining([
+        'task_type',
+        'priority',
+        'payload',
+        'timeout',
+        'max_retry',
+        'delay',
+        'run_at',
+        'idempotency_key',
+      ]),
     );
     expect(doc.components!.schemas!.Task).toBeDefined();
     expect(doc.components!.schemas!.Error).toBeDefined();

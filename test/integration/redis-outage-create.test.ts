@@ -30,7 +30,12 @@ describe.skipIf(!hasRedisServer)('tasks created during a Redis outage', () => {
     app = await createTaskManager(
       {
         app: { logLevel: 'silent', crossProcessEvents: false },
-        scheduler: { scanInterval: '20ms', reconcileInterval: '60s', leaderLockTtl: '2s', leaderRenewInterval: '500ms' },
+        scheduler: {
+          scanInterval: '20ms',
+          reconcileInterval: '60s',
+          leaderLockTtl: '2s',
+          leaderRenewInterval: '500ms',
+        },
         worker: { takeWait: '200ms' },
         redis: { url: `redis://127.0.0.1:${port}`, prefix: 'tm:test:outage:' },
         taskTypes: [{ taskType: 'echo', executorType: 'local', maxConcurrent: 0 }],

@@ -9,6 +9,9 @@ import { waitFor } from '../helpers/wait.ts';
 import { startRedisQueue } from './support/redis-queue-harness.ts';
 import type { StartedRedisQueue } from './support/redis-queue-harness.ts';
 
+/** A worker with room for anything, so a claim is bounded by its limit only. */
+const ROOMY = [{ workerId: 'roomy', maxLoad: Number.MAX_SAFE_INTEGER }];
+
 describe.skipIf(!hasRedisServer)('queue-redis across a Redis restart', () => {
   let dir: string;
   let port: number;
@@ -36,19 +39,26 @@ describe.skipIf(!hasRedisServer)('queue-redis across a Redis restart', () => {
     await stopRedisServer(server!);
 
     const started = Date.now();
-    await expect(queue.claim(10)).rejects.toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
+    await expect(queue.claimFor(ROOMY, 10)).rejects.toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
     await expect(coordination.leader.tryAcquire('leader', 5_000)).rejects.toMatchObject({
       code: ErrorCode.DEPENDENCY_UNAVAILABLE,
     });
-    await expect(queue.take('w1', 5, 200)).rejects.toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
+    await expect(queue.ackAndTake('w1', [], 5, 200)).rejects.toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE });
     expect(Date.now() - started).toBeLessThan(10_000);
 
     server = await startRedisServer(port, dir);
-    await waitFor(() => queue.ping().then(() => true, () => false), {
-      timeoutMs: 10_000,
-      intervalMs: 50,
-      message: 'the plugin to reconnect',
-    });
+    await waitFor(
+      () =>
+        queue.ping().then(
+          () => true,
+          () => false,
+        ),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        message: 'the plugin to reconnect',
+      },
+    );
 
     // The subscriber re-subscribes by itself: a schedule (which publishes a wake-up) wakes
     // the leader's wait again. Re-scheduling the same far-future probe changes nothing else.
@@ -64,7 +74,7 @@ describe.skipIf(!hasRedisServer)('queue-redis across a Redis restart', () => {
     );
 
     const expectedOrder = [...ids.filter((_, i) => i % 5 === 0), ...ids.filter((_, i) => i % 5 !== 0)];
-    const claimed = (await queue.claim(100)).map((e) => e.taskId);
+    const claimed = (await queue.claimFor(ROOMY, 100)).claimed.map((e) => e.taskId);
     expect(claimed).toEqual(expectedOrder);
   });
 });

@@ -51,7 +51,10 @@ describe.skipIf(!redis.available)('queue-redis scripts and key layout', () => {
     await raw.script('FLUSH');
     expect(await raw.script('EXISTS', enqueueSha)).toEqual([0]);
     await queue.enqueue([{ taskId: 'after-flush', priority: 1 }]);
-    expect((await queue.claim(10)).map((e) => e.taskId)).toEqual(['after-flush', 'before-flush']);
+    expect((await queue.claimFor([{ workerId: 'roomy', maxLoad: 100 }], 10)).claimed.map((e) => e.taskId)).toEqual([
+      'after-flush',
+      'before-flush',
+    ]);
     await queue.discardClaimed(['after-flush', 'before-flush']);
     // The fallback put the script back into the server's cache.
     expect(await raw.script('EXISTS', enqueueSha)).toEqual([1]);
@@ -149,7 +152,7 @@ describe('queue-redis cluster prefix', () => {
 });
 
 describe('queue-redis options', () => {
-  it('accepts Sentinel as SPEC spells it ({ master, nodes }) and "host:port" nodes', () => {
+  it('accepts Sentinel as docs/configuration.md spells it ({ master, nodes }) and "host:port" nodes', () => {
     const parsed = redisOptionsSchema.parse({
       sentinel: { master: 'mymaster', nodes: ['sentinel-1:26379', { host: 'sentinel-2', port: '26380' }] },
       cluster: { nodes: ['redis-1:7000'] },

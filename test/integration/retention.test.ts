@@ -50,9 +50,15 @@ describe('retention', () => {
 
   it('works off a large backlog in batches', async () => {
     const clock = new FakeClock();
-    app = await memoryApp({ handlers: { ok: () => null }, clock, config: { ...STEADY, retention: { completed: '1d', batchSize: 100 } } });
+    app = await memoryApp({
+      handlers: { ok: () => null },
+      clock,
+      config: { ...STEADY, retention: { completed: '1d', batchSize: 100 } },
+    });
     await app.start();
-    const created = await app.services.tasks.createMany(Array.from({ length: 1_050 }, () => ({ taskType: 'ok', payload: {} })));
+    const created = await app.services.tasks.createMany(
+      Array.from({ length: 1_050 }, () => ({ taskType: 'ok', payload: {} })),
+    );
     for (const { task } of created) await waitForStatus(app, task.taskId, ['SUCCESS']);
     clock.advance(2 * DAY);
     expect(await app.scheduler!.purgeFinished()).toBe(1_050);

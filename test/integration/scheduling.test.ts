@@ -10,7 +10,10 @@ afterEach(async () => {
 });
 
 /** Long leases so a fake clock moved by minutes never expires the leader or the worker. */
-const STEADY = { scheduler: { leaderLockTtl: '1h', leaderRenewInterval: '10m' }, worker: { heartbeatTimeout: '1h', heartbeatInterval: '10m' } };
+const STEADY = {
+  scheduler: { leaderLockTtl: '1h', leaderRenewInterval: '10m' },
+  worker: { heartbeatTimeout: '1h', heartbeatInterval: '10m' },
+};
 
 describe('scheduling', () => {
   it('runs HIGH before NORMAL tasks queued earlier', async () => {
@@ -92,7 +95,9 @@ describe('scheduling', () => {
           return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
         },
       },
-      taskTypes: [{ taskType: 'slow', retryStrategy: 'EXPONENTIAL', retryDelay: 10, backoffRate: 2, defaultMaxRetry: 3 }],
+      taskTypes: [
+        { taskType: 'slow', retryStrategy: 'EXPONENTIAL', retryDelay: 10, backoffRate: 2, defaultMaxRetry: 3 },
+      ],
       clock,
       config: STEADY,
     });
@@ -123,7 +128,14 @@ describe('scheduling', () => {
     const { task } = await app.services.tasks.create({ taskType: 'job', payload: {}, timeout: 30, maxRetry: 0 });
     const storage = app.resolve(TOKENS.Storage);
     await storage.transition([
-      { taskId: task.taskId, from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'ghost', startedAt: clock.now() }, logs: [], at: clock.now() },
+      {
+        taskId: task.taskId,
+        from: 'PENDING',
+        to: 'PROCESSING',
+        patch: { workerId: 'ghost', startedAt: clock.now() },
+        logs: [],
+        at: clock.now(),
+      },
     ]);
     clock.advance(30_000);
     expect(await app.scheduler!.timeoutScan()).toBe(0); // exactly at the deadline: not yet
@@ -131,23 +143,48 @@ describe('scheduling', () => {
     expect(await app.scheduler!.timeoutScan()).toBe(1);
     const timedOut = await app.services.tasks.get(task.taskId);
     expect(timedOut.status).toBe('TIMEOUT');
-    expect((await app.services.tasks.logs(task.taskId)).map((l) => l.message)).toContain('Task timeout and max retry reached');
+    expect((await app.services.tasks.logs(task.taskId)).map((l) => l.message)).toContain(
+      'Task timeout and max retry reached',
+    );
   });
 
   it('recovers the tasks of a dead worker and runs them elsewhere', async () => {
     const clock = new FakeClock();
-    app = await memoryApp({ handlers: { job: () => ({ ok: 1 }) }, clock, config: { scheduler: STEADY.scheduler, worker: { heartbeatTimeout: '30s', heartbeatInterval: '20s' } } });
+    app = await memoryApp({
+      handlers: { job: () => ({ ok: 1 }) },
+      clock,
+      config: { scheduler: STEADY.scheduler, worker: { heartbeatTimeout: '30s', heartbeatInterval: '20s' } },
+    });
     await app.start();
     const coordination = app.resolve(TOKENS.Coordination);
     const storage = app.resolve(TOKENS.Storage);
     const queue = app.resolve(TOKENS.Queue);
     // A worker that took a task, then died: registered, silent, its task PROCESSING.
     await coordination.workers.register(
-      { workerId: 'dead-1', workerName: 'dead', address: 'x:1', status: 'ONLINE', capacity: 5, currentLoad: 1, supportedTypes: ['job'], weight: 1, lastHeartbeat: clock.now() },
+      {
+        workerId: 'dead-1',
+        workerName: 'dead',
+        address: 'x:1',
+        status: 'ONLINE',
+        capacity: 5,
+        currentLoad: 1,
+        supportedTypes: ['job'],
+        weight: 1,
+        lastHeartbeat: clock.now(),
+      },
       30_000,
     );
     const { task } = await app.services.tasks.create({ taskType: 'job', payload: {}, delayMs: 3_600_000 });
-    await storage.transition([{ taskId: task.taskId, from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'dead-1', startedAt: clock.now() }, logs: [], at: clock.now() }]);
+    await storage.transition([
+      {
+        taskId: task.taskId,
+        from: 'PENDING',
+        to: 'PROCESSING',
+        patch: { workerId: 'dead-1', startedAt: clock.now() },
+        logs: [],
+        at: clock.now(),
+      },
+    ]);
     await queue.dispatch('dead-1', [task.taskId]);
 
     // The live worker heartbeats (driven by hand here), the dead one stays silent.
@@ -167,7 +204,12 @@ describe('scheduling', () => {
     const release = gate();
     let running = 0;
     app = await memoryApp({
-      handlers: { job: async () => { running++; await release.promise; } },
+      handlers: {
+        job: async () => {
+          running++;
+          await release.promise;
+        },
+      },
       config: { worker: { capacity: 2 }, scheduler: { prefetch: 1 } },
     });
     await app.start();
@@ -195,7 +237,9 @@ describe('scheduling', () => {
       config: { worker: { capacity: 1 }, scheduler: { prefetch: 1 } },
     });
     await app.start();
-    const [first, second, third] = await app.services.tasks.createMany([1, 2, 3].map((n) => ({ taskType: 'job', payload: { n } })));
+    const [first, second, third] = await app.services.tasks.createMany(
+      [1, 2, 3].map((n) => ({ taskType: 'job', payload: { n } })),
+    );
     await waitForStatus(app, first!.task.taskId, ['PROCESSING']);
     // The second is already handed to the worker (queued or taken ahead), not started.
     await waitForStatus(app, second!.task.taskId, ['PROCESSING']);
@@ -215,7 +259,17 @@ describe('scheduling', () => {
     await coordination.leader.tryAcquire('scheduler-elsewhere', 3_600_000);
     await app.start();
     await coordination.workers.register(
-      { workerId: 'leaving', workerName: 'leaving', address: 'x:1', status: 'ONLINE', capacity: 5, currentLoad: 0, supportedTypes: ['job'], weight: 1, lastHeartbeat: new Date() },
+      {
+        workerId: 'leaving',
+        workerName: 'leaving',
+        address: 'x:1',
+        status: 'ONLINE',
+        capacity: 5,
+        currentLoad: 0,
+        supportedTypes: ['job'],
+        weight: 1,
+        lastHeartbeat: new Date(),
+      },
       3_600_000,
     );
     expect(await app.scheduler!.tick()).toBe(0); // the scheduler now has "leaving" in its worker list
@@ -227,7 +281,11 @@ describe('scheduling', () => {
     expect(back.status).toBe('PENDING');
     expect(back.workerId).toBeNull();
     const lengths = await queue.lengths();
-    expect({ normal: lengths.normal, claimed: lengths.claimed, leaving: lengths.workers['leaving']?.queued ?? 0 }).toEqual({ normal: 1, claimed: 0, leaving: 0 });
+    expect({
+      normal: lengths.normal,
+      claimed: lengths.claimed,
+      leaving: lengths.workers['leaving']?.queued ?? 0,
+    }).toEqual({ normal: 1, claimed: 0, leaving: 0 });
     expect((await app.services.tasks.logs(task.taskId)).map((l) => l.message)).toEqual([
       'Task created',
       'Task assigned to worker',

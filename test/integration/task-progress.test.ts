@@ -56,10 +56,13 @@ describe('task progress through the worker and the HTTP API', () => {
     expect((await get(id)).progress).toBeNull();
 
     await halfway.promise;
-    const running = await waitFor(async () => {
-      const task = await get(id);
-      return (task.progress as { percent?: number } | null)?.percent === 50 ? task : undefined;
-    }, { message: 'progress 50% on the running task' });
+    const running = await waitFor(
+      async () => {
+        const task = await get(id);
+        return (task.progress as { percent?: number } | null)?.percent === 50 ? task : undefined;
+      },
+      { message: 'progress 50% on the running task' },
+    );
     expect(running.status).toBe('PROCESSING');
     expect(running.progress).toEqual({ percent: 50, message: 'row 2000', updated_at: expect.stringMatching(/Z$/) });
 
@@ -68,7 +71,9 @@ describe('task progress through the worker and the HTTP API', () => {
     const done = await get(id);
     expect(done.progress).toMatchObject({ percent: 100, message: 'done' });
 
-    const logs = ((await (await api.app!.request(`/api/v1/tasks/${id}/logs`)).json()) as { data: { message: string }[] }).data.map((l) => l.message);
+    const logs = (
+      (await (await api.app!.request(`/api/v1/tasks/${id}/logs`)).json()) as { data: { message: string }[] }
+    ).data.map((l) => l.message);
     const progressRows = logs.filter((m) => m.startsWith('Progress'));
     // The first report at once; the rest held back by the one-second limit, the last written before the outcome.
     expect(progressRows[0]).toBe('Progress 0%: row 1');
@@ -82,7 +87,9 @@ describe('task progress through the worker and the HTTP API', () => {
   });
 
   it('the OpenAPI document describes progress on the task', async () => {
-    const doc = (await (await api.app!.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+    const doc = (await (await api.app!.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
     expect(doc.components.schemas.Task?.properties.progress).toBeDefined();
     expect(doc.components.schemas.TaskProgress?.properties).toHaveProperty('percent');
   });

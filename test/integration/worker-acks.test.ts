@@ -39,11 +39,17 @@ describe('worker acks', () => {
     await waitForStatus(app, long2.taskId, ['PROCESSING']);
     // Only the two long tasks remain in the processing list, well before either finishes.
     const running = app;
-    await waitFor(async () => (await processingOf(running)) === 2, { timeoutMs: 2_000, message: 'the short task to be acked' });
+    await waitFor(async () => (await processingOf(running)) === 2, {
+      timeoutMs: 2_000,
+      message: 'the short task to be acked',
+    });
     release.open();
     await waitForStatus(app, long.taskId, ['SUCCESS']);
     await waitForStatus(app, long2.taskId, ['SUCCESS']);
-    await waitFor(async () => (await processingOf(running)) === 0, { timeoutMs: 2_000, message: 'every task to be acked' });
+    await waitFor(async () => (await processingOf(running)) === 0, {
+      timeoutMs: 2_000,
+      message: 'every task to be acked',
+    });
   });
 
   it('acks soon when the queue is empty and the worker waits for work', async () => {

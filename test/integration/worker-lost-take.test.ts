@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { definePlugin, DependencyUnavailableError, TOKENS, type Plugin, type PluginContext, type TaskManager, type TaskQueue, type Token } from '../../core/index.ts';
+import {
+  definePlugin,
+  DependencyUnavailableError,
+  TOKENS,
+  type Plugin,
+  type PluginContext,
+  type TaskManager,
+  type TaskQueue,
+  type Token,
+} from '../../core/index.ts';
 import { memoryQueue } from '../../plugins/queue-memory/index.ts';
 import { memoryApp, waitForStatus } from '../helpers/memory-app.ts';
 
@@ -24,20 +33,22 @@ function queueLosingAnswers(loseCalls: Set<number>): Plugin {
       const provide = ctx.provide.bind(ctx);
       // Object.create, not a spread: reading ctx.services during setup is refused.
       const wrapped: PluginContext = Object.create(ctx);
-      return inner.setup?.(Object.assign(wrapped, {
-        provide: <T,>(token: Token<T>, value: T) => {
-          if (token !== TOKENS.Queue) return provide(token, value);
-          const queue = value as TaskQueue;
-          const lossy: TaskQueue = Object.create(queue);
-          lossy.ackAndTake = async (...args) => {
-            const taken = await queue.ackAndTake(...args);
-            calls++;
-            if (taken.length > 0 && loseCalls.has(calls)) throw new DependencyUnavailableError('queue');
-            return taken;
-          };
-          return provide(token, lossy as T);
-        },
-      }));
+      return inner.setup?.(
+        Object.assign(wrapped, {
+          provide: <T>(token: Token<T>, value: T) => {
+            if (token !== TOKENS.Queue) return provide(token, value);
+            const queue = value as TaskQueue;
+            const lossy: TaskQueue = Object.create(queue);
+            lossy.ackAndTake = async (...args) => {
+              const taken = await queue.ackAndTake(...args);
+              calls++;
+              if (taken.length > 0 && loseCalls.has(calls)) throw new DependencyUnavailableError('queue');
+              return taken;
+            };
+            return provide(token, lossy as T);
+          },
+        }),
+      );
     },
     stop: (ctx) => inner.stop?.(ctx),
   });
@@ -52,7 +63,9 @@ describe('a take whose answer was lost', () => {
       queue: queueLosingAnswers(new Set([1, 2])),
     });
     await app.start();
-    const created = await app.services.tasks.createMany(Array.from({ length: 30 }, () => ({ taskType: 'job', payload: {} })));
+    const created = await app.services.tasks.createMany(
+      Array.from({ length: 30 }, () => ({ taskType: 'job', payload: {} })),
+    );
     for (const { task } of created) await waitForStatus(app, task.taskId, ['SUCCESS'], 5_000);
     expect(runs).toBe(30);
     const queue = app.resolve(TOKENS.Queue);

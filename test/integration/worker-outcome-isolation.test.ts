@@ -10,7 +10,7 @@ import {
   type Task,
   type TaskManager,
 } from '../../core/index.ts';
-import { OutcomeCommitter } from '../../core/services/outcome-committer.ts';
+import { OutcomeCommitter } from '../../core/services/worker/outcome-committer.ts';
 import { TaskStateWriter } from '../../core/services/task-state.ts';
 import { localExecutor } from '../../plugins/executor-local/index.ts';
 import { loadBalancers } from '../../plugins/load-balancers/index.ts';
@@ -75,94 +75,136 @@ const poisons = {
   hugeResult: () => ({ blob: 'y'.repeat(2 * 1024 * 1024) }),
 };
 
-describe.each(storages)('one bad outcome never holds the others, on $name storage', ({ available, make, refusedResult }) => {
-  let app: TaskManager | undefined;
-  let cleanup: () => Promise<void> = async () => {};
+describe.each(storages)(
+  'one bad outcome never holds the others, on $name storage',
+  ({ available, make, refusedResult }) => {
+    let app: TaskManager | undefined;
+    let cleanup: () => Promise<void> = async () => {};
 
-  afterEach(async () => {
-    await app?.stop();
-    app = undefined;
-    await cleanup();
-  });
+    afterEach(async () => {
+      await app?.stop();
+      app = undefined;
+      await cleanup();
+    });
 
-  async function start(roles: ('api' | 'scheduler' | 'worker')[]): Promise<TaskManager> {
-    const made = await make();
-    cleanup = made.cleanup;
-    const handlers = { echo: (payload: JsonObject) => payload, ...poisons };
-    app = await createTaskManager(
-      {
-        app: { logLevel: 'silent', crossProcessEvents: false },
-        roles,
-        scheduler: { scanInterval: '20ms' },
-        worker: { takeWait: '200ms', capacity: 4 },
-        taskTypes: Object.keys(handlers).map((taskType) => ({ taskType, executorType: 'local', maxConcurrent: 0, retryDelay: 0 })),
-        plugins: [made.storage, memoryQueue(), loadBalancers(), localExecutor(handlers)],
-      },
-      { env: {}, logger: pino({ level: 'silent' }) },
-    );
-    await app.start();
-    return app;
-  }
-
-  it.skipIf(!available)('ends each poisoned task FAILED with the reason, and the worker finishes everything else', async () => {
-    const manager = await start(['api', 'scheduler', 'worker']);
-    const tasks = manager.services.tasks;
-    const poisoned = await tasks.createMany(Object.keys(poisons).map((taskType) => ({ taskType, payload: {}, maxRetry: 0 })));
-    const echoes = await tasks.createMany(Array.from({ length: 20 }, (_, i) => ({ taskType: 'echo', payload: { i } })));
-    for (const { task } of echoes) await waitForStatus(manager, task.taskId, ['SUCCESS'], 10_000);
-
-    for (const { task } of poisoned) {
-      const done = await waitForStatus(manager, task.taskId, ['FAILED'], 10_000);
-      expect(done.errorMsg!.length, task.taskType).toBeLessThanOrEqual(4_000);
-      if (task.taskType === 'hugeError') expect(done.errorMsg).toMatch(/^x+… \(\d+ more characters\)$/);
-      else expect(done.errorMsg, task.taskType).toMatch(new RegExp(`^${LogMessage.outcomeNotStored}: result`));
-      expect(done.result).toBeNull();
-      const logs = await tasks.logs(task.taskId);
-      expect(logs.at(-1)?.message).toBe(LogMessage.failedNonRetryable);
+    async function start(roles: ('api' | 'scheduler' | 'worker')[]): Promise<TaskManager> {
+      const made = await make();
+      cleanup = made.cleanup;
+      const handlers = { echo: (payload: JsonObject) => payload, ...poisons };
+      app = await createTaskManager(
+        {
+          app: { logLevel: 'silent', crossProcessEvents: false },
+          roles,
+          scheduler: { scanInterval: '20ms' },
+          worker: { takeWait: '200ms', capacity: 4 },
+          taskTypes: Object.keys(handlers).map((taskType) => ({
+            taskType,
+            executorType: 'local',
+            maxConcurrent: 0,
+            retryDelay: 0,
+          })),
+          plugins: [made.storage, memoryQueue(), loadBalancers(), localExecutor(handlers)],
+        },
+        { env: {}, logger: pino({ level: 'silent' }) },
+      );
+      await app.start();
+      return app;
     }
-  });
 
-  it.skipIf(!available)('writes a batch whose one row storage refuses outcome by outcome, the refused one degraded', async () => {
-    const manager = await start(['api']);
-    const storage = manager.resolve(TOKENS.Storage);
-    const created = await manager.services.tasks.createMany(Array.from({ length: 3 }, (_, i) => ({ taskType: 'echo', payload: { i } })));
-    const ids = created.map((c) => c.task.taskId);
-    const now = new Date();
-    await storage.transition(ids.map((taskId) => ({ taskId, from: 'PENDING', to: 'PROCESSING', patch: { workerId: 'w1', startedAt: now }, logs: [], at: now })));
-    const running = await storage.getTasks(ids);
+    it.skipIf(!available)(
+      'ends each poisoned task FAILED with the reason, and the worker finishes everything else',
+      async () => {
+        const manager = await start(['api', 'scheduler', 'worker']);
+        const tasks = manager.services.tasks;
+        const poisoned = await tasks.createMany(
+          Object.keys(poisons).map((taskType) => ({ taskType, payload: {}, maxRetry: 0 })),
+        );
+        const echoes = await tasks.createMany(
+          Array.from({ length: 20 }, (_, i) => ({ taskType: 'echo', payload: { i } })),
+        );
+        for (const { task } of echoes) await waitForStatus(manager, task.taskId, ['SUCCESS'], 10_000);
 
-    const acked: string[] = [];
-    const degradedFor: string[] = [];
-    const committer = new OutcomeCommitter(
-      new TaskStateWriter(storage, { get: async () => undefined, set: async () => {}, drop: async () => {} }),
-      storage,
-      manager.resolve(TOKENS.Queue),
-      silentLogger(),
-      (done) => acked.push(...done),
-      (outcome, reason) => {
-        degradedFor.push(outcome.taskId);
-        return {
-          taskId: outcome.taskId,
-          transition: { ...outcome.transition!, to: 'FAILED', patch: { errorMsg: `degraded: ${reason}`, completedAt: now }, logs: [] },
-        };
+        for (const { task } of poisoned) {
+          const done = await waitForStatus(manager, task.taskId, ['FAILED'], 10_000);
+          expect(done.errorMsg!.length, task.taskType).toBeLessThanOrEqual(4_000);
+          if (task.taskType === 'hugeError') expect(done.errorMsg).toMatch(/^x+… \(\d+ more characters\)$/);
+          else expect(done.errorMsg, task.taskType).toMatch(new RegExp(`^${LogMessage.outcomeNotStored}: result`));
+          expect(done.result).toBeNull();
+          const logs = await tasks.logs(task.taskId);
+          expect(logs.at(-1)?.message).toBe(LogMessage.failedNonRetryable);
+        }
       },
     );
-    const byId = new Map(running.map((t: Task) => [t.taskId, t]));
-    ids.forEach((taskId, i) =>
-      committer.add({
-        taskId,
-        task: byId.get(taskId)!,
-        transition: { taskId, from: 'PROCESSING', to: 'SUCCESS', expectedWorkerId: 'w1', patch: { result: i === 1 ? refusedResult : { i }, completedAt: now }, logs: [], at: now },
-      }),
-    );
-    await committer.drain();
 
-    expect(degradedFor).toEqual([ids[1]]);
-    expect([...acked].sort()).toEqual([...ids].sort());
-    const after = new Map((await storage.getTasks(ids)).map((t) => [t.taskId, t]));
-    expect(after.get(ids[0]!)).toMatchObject({ status: 'SUCCESS', result: { i: 0 } });
-    expect(after.get(ids[1]!)).toMatchObject({ status: 'FAILED', result: null });
-    expect(after.get(ids[1]!)?.errorMsg).toMatch(/^degraded: /);
-    expect(after.get(ids[2]!)).toMatchObject({ status: 'SUCCESS', result: { i: 2 } });
-  });
-});
+    it.skipIf(!available)(
+      'writes a batch whose one row storage refuses outcome by outcome, the refused one degraded',
+      async () => {
+        const manager = await start(['api']);
+        const storage = manager.resolve(TOKENS.Storage);
+        const created = await manager.services.tasks.createMany(
+          Array.from({ length: 3 }, (_, i) => ({ taskType: 'echo', payload: { i } })),
+        );
+        const ids = created.map((c) => c.task.taskId);
+        const now = new Date();
+        await storage.transition(
+          ids.map((taskId) => ({
+            taskId,
+            from: 'PENDING',
+            to: 'PROCESSING',
+            patch: { workerId: 'w1', startedAt: now },
+            logs: [],
+            at: now,
+          })),
+        );
+        const running = await storage.getTasks(ids);
+
+        const acked: string[] = [];
+        const degradedFor: string[] = [];
+        const committer = new OutcomeCommitter(
+          new TaskStateWriter(storage, { get: async () => undefined, set: async () => {}, drop: async () => {} }),
+          storage,
+          manager.resolve(TOKENS.Queue),
+          silentLogger(),
+          (done) => acked.push(...done),
+          (outcome, reason) => {
+            degradedFor.push(outcome.taskId);
+            return {
+              taskId: outcome.taskId,
+              transition: {
+                ...outcome.transition!,
+                to: 'FAILED',
+                patch: { errorMsg: `degraded: ${reason}`, completedAt: now },
+                logs: [],
+              },
+            };
+          },
+        );
+        const byId = new Map(running.map((t: Task) => [t.taskId, t]));
+        ids.forEach((taskId, i) =>
+          committer.add({
+            taskId,
+            task: byId.get(taskId)!,
+            transition: {
+              taskId,
+              from: 'PROCESSING',
+              to: 'SUCCESS',
+              expectedWorkerId: 'w1',
+              patch: { result: i === 1 ? refusedResult : { i }, completedAt: now },
+              logs: [],
+              at: now,
+            },
+          }),
+        );
+        await committer.drain();
+
+        expect(degradedFor).toEqual([ids[1]]);
+        expect([...acked].sort()).toEqual([...ids].sort());
+        const after = new Map((await storage.getTasks(ids)).map((t) => [t.taskId, t]));
+        expect(after.get(ids[0]!)).toMatchObject({ status: 'SUCCESS', result: { i: 0 } });
+        expect(after.get(ids[1]!)).toMatchObject({ status: 'FAILED', result: null });
+        expect(after.get(ids[1]!)?.errorMsg).toMatch(/^degraded: /);
+        expect(after.get(ids[2]!)).toMatchObject({ status: 'SUCCESS', result: { i: 2 } });
+      },
+    );
+  },
+);

@@ -66,7 +66,12 @@ export class TaskManagerClient {
 
   /** POST /api/v1/tasks. Retried on 503 only when it carries an idempotency key. */
   createTask(request: CreateTaskRequest): Promise<CreatedTask> {
-    return this.transport.request({ method: 'POST', path: '/api/v1/tasks', body: request, retryable: Boolean(request.idempotency_key) });
+    return this.transport.request({
+      method: 'POST',
+      path: '/api/v1/tasks',
+      body: request,
+      retryable: Boolean(request.idempotency_key),
+    });
   }
 
   /** POST /api/v1/tasks/batch: all or nothing. Retried only when every task carries an idempotency key. */
@@ -76,29 +81,51 @@ export class TaskManagerClient {
   }
 
   getTask(taskId: string, signal?: AbortSignal): Promise<Task> {
-    return this.transport.request({ method: 'GET', path: `/api/v1/tasks/${encodeURIComponent(taskId)}`, retryable: true, signal });
+    return this.transport.request({
+      method: 'GET',
+      path: `/api/v1/tasks/${encodeURIComponent(taskId)}`,
+      retryable: true,
+      signal,
+    });
   }
 
   /** Pages of GET /api/v1/tasks, newest first, following next_cursor until the last page. */
   async *listTasks(query: ListTasksQuery = {}): AsyncGenerator<TaskPage, void, undefined> {
     let cursor: string | undefined;
     do {
-      const page: TaskPage = await this.transport.request({ method: 'GET', path: '/api/v1/tasks', query: { ...query, cursor }, retryable: true });
+      const page: TaskPage = await this.transport.request({
+        method: 'GET',
+        path: '/api/v1/tasks',
+        query: { ...query, cursor },
+        retryable: true,
+      });
       yield page;
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
   }
 
   cancelTask(taskId: string): Promise<Task> {
-    return this.transport.request({ method: 'POST', path: `/api/v1/tasks/${encodeURIComponent(taskId)}/cancel`, retryable: false });
+    return this.transport.request({
+      method: 'POST',
+      path: `/api/v1/tasks/${encodeURIComponent(taskId)}/cancel`,
+      retryable: false,
+    });
   }
 
   retryTask(taskId: string): Promise<Task> {
-    return this.transport.request({ method: 'POST', path: `/api/v1/tasks/${encodeURIComponent(taskId)}/retry`, retryable: false });
+    return this.transport.request({
+      method: 'POST',
+      path: `/api/v1/tasks/${encodeURIComponent(taskId)}/retry`,
+      retryable: false,
+    });
   }
 
   getTaskLogs(taskId: string): Promise<TaskLog[]> {
-    return this.transport.request({ method: 'GET', path: `/api/v1/tasks/${encodeURIComponent(taskId)}/logs`, retryable: true });
+    return this.transport.request({
+      method: 'GET',
+      path: `/api/v1/tasks/${encodeURIComponent(taskId)}/logs`,
+      retryable: true,
+    });
   }
 
   /** GET /api/v1/task-types: every task type, by name. */
@@ -216,5 +243,10 @@ export class TaskManagerClient {
 
 async function asError(response: Response): Promise<TaskManagerError> {
   const body = (await response.json().catch(() => ({}))) as { code?: number; message?: string; details?: unknown };
-  return new TaskManagerError(body.code ?? 50001, response.status, body.message ?? `HTTP ${response.status}`, body.details);
+  return new TaskManagerError(
+    body.code ?? 50001,
+    response.status,
+    body.message ?? `HTTP ${response.status}`,
+    body.details,
+  );
 }

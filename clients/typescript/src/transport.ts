@@ -37,7 +37,8 @@ export class Transport {
 
   url(path: string, query?: RequestSpec['query']): string {
     const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + path);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     return url.toString();
   }
 
@@ -59,7 +60,9 @@ export class Transport {
           await sleep(this.backoff(attempt), spec.signal);
           continue;
         }
-        throw new TaskManagerError(0, 0, `${spec.method} ${spec.path} failed: ${(error as Error).message}`, { cause: String(error) });
+        throw new TaskManagerError(0, 0, `${spec.method} ${spec.path} failed: ${(error as Error).message}`, {
+          cause: String(error),
+        });
       }
       if (response.status === 503 && canRetry) {
         await response.body?.cancel();
@@ -78,7 +81,11 @@ export class Transport {
   private send(spec: RequestSpec): Promise<Response> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-    const init: RequestInit = { method: spec.method, headers: this.headers(spec.body === undefined ? {} : { 'content-type': 'application/json' }), signal };
+    const init: RequestInit = {
+      method: spec.method,
+      headers: this.headers(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+      signal,
+    };
     if (spec.body !== undefined) init.body = JSON.stringify(spec.body);
     return this.options.fetch(this.url(spec.path, spec.query), init);
   }

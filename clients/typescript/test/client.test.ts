@@ -32,7 +32,12 @@ describe('TaskManagerClient against a live server', () => {
     const created = await client.createTask({ task_type: 'echo', priority: 1, payload: { hello: 'world', n: 2 } });
     expect(created).toMatchObject({ status: 'PENDING', created: true });
     const task = await client.waitForTask(created.task_id, { timeoutMs: 10_000 });
-    expect(task).toMatchObject({ task_id: created.task_id, status: 'SUCCESS', priority: 1, result: { hello: 'world', n: 2 } });
+    expect(task).toMatchObject({
+      task_id: created.task_id,
+      status: 'SUCCESS',
+      priority: 1,
+      result: { hello: 'world', n: 2 },
+    });
   });
 
   it('waits on the real GET /api/v1/events: one stream, and one task read per event instead of polling', async () => {
@@ -54,12 +59,18 @@ describe('TaskManagerClient against a live server', () => {
     expect(task.status).toBe('SUCCESS');
     expect(task.completed_at).toMatch(/Z$/);
     const logs = await client.getTaskLogs(task_id);
-    expect(logs.map((log) => `${log.from_status}>${log.to_status}`)).toEqual(['null>PENDING', 'PENDING>PROCESSING', 'PROCESSING>SUCCESS']);
+    expect(logs.map((log) => `${log.from_status}>${log.to_status}`)).toEqual([
+      'null>PENDING',
+      'PENDING>PROCESSING',
+      'PROCESSING>SUCCESS',
+    ]);
     expect(logs[0]?.message).toBe('Task created');
   });
 
   it('creates a batch and lists it page by page with the async iterator', async () => {
-    const batch = await client.createTasks(Array.from({ length: 5 }, (_, i) => ({ task_type: 'sleep', payload: { ms: 1, i }, delay: 3600 })));
+    const batch = await client.createTasks(
+      Array.from({ length: 5 }, (_, i) => ({ task_type: 'sleep', payload: { ms: 1, i }, delay: 3600 })),
+    );
     expect(batch.task_ids).toHaveLength(5);
     const seen: string[] = [];
     let pages = 0;
@@ -79,7 +90,11 @@ describe('TaskManagerClient against a live server', () => {
     expect(cancelled.status).toBe('CANCELLED');
     const error = await client.cancelTask(task_id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskManagerError);
-    expect(error).toMatchObject({ code: 40901, status: 409, message: 'task cannot be cancelled, current status: CANCELLED' });
+    expect(error).toMatchObject({
+      code: 40901,
+      status: 409,
+      message: 'task cannot be cancelled, current status: CANCELLED',
+    });
   });
 
   it('retries a FAILED task', async () => {
@@ -94,9 +109,16 @@ describe('TaskManagerClient against a live server', () => {
 
   it('raises TaskManagerError with the code, status, message and details', async () => {
     const missing = await client.getTask('no-such-task').catch((e: unknown) => e);
-    expect(missing).toMatchObject({ name: 'TaskManagerError', code: 40401, status: 404, message: 'task "no-such-task" not found' });
+    expect(missing).toMatchObject({
+      name: 'TaskManagerError',
+      code: 40401,
+      status: 404,
+      message: 'task "no-such-task" not found',
+    });
 
-    const invalid = (await client.createTask({ task_type: 'echo', priority: 7, payload: {} }).catch((e: unknown) => e)) as TaskManagerError;
+    const invalid = (await client
+      .createTask({ task_type: 'echo', priority: 7, payload: {} })
+      .catch((e: unknown) => e)) as TaskManagerError;
     expect(invalid).toMatchObject({ code: 40001, status: 400 });
     expect(invalid.message).toMatch(/priority/);
     expect(invalid.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'priority' })]));
@@ -128,7 +150,9 @@ describe('TaskManagerClient behind a front proxy', () => {
     proxy.intercept = (req, res) => {
       if (left === 0 || req.method !== method || !path.test(req.url ?? '')) return false;
       left--;
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 50301, message: 'storage is unavailable' }));
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 50301, message: 'storage is unavailable' }));
       return true;
     };
   }
@@ -164,7 +188,9 @@ describe('TaskManagerClient behind a front proxy', () => {
   it('polls when the server has no event stream (404), and asks for it only once', async () => {
     proxy.intercept = (req, res) => {
       if (!req.url?.startsWith('/api/v1/events')) return false;
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 40402, message: 'not found' }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 40402, message: 'not found' }));
       return true;
     };
     const polling = new TaskManagerClient({ baseUrl: proxy.baseUrl });
@@ -215,7 +241,10 @@ describe('TaskManagerClient with API keys', () => {
 
   it('sends the key as a bearer token, and reports a missing one as 40101', async () => {
     const anonymous = new TaskManagerClient({ baseUrl: secured.baseUrl });
-    await expect(anonymous.createTask({ task_type: 'echo', payload: {} })).rejects.toMatchObject({ code: 40101, status: 401 });
+    await expect(anonymous.createTask({ task_type: 'echo', payload: {} })).rejects.toMatchObject({
+      code: 40101,
+      status: 401,
+    });
     const wrong = new TaskManagerClient({ baseUrl: secured.baseUrl, apiKey: 'nope' });
     await expect(wrong.getTask('x')).rejects.toMatchObject({ code: 40101, message: 'invalid API key' });
     const keyed = new TaskManagerClient({ baseUrl: secured.baseUrl, apiKey: 'ts-secret' });

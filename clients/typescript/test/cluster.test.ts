@@ -23,22 +23,41 @@ describe('TaskManagerClient cluster views', () => {
   it('lists the task types of the embedded default', async () => {
     const types = await client.listTaskTypes();
     const echo = types.find((type) => type.task_type === 'echo');
-    expect(echo).toMatchObject({ task_type: 'echo', enabled: true, retry_strategy: expect.stringMatching(/^(FIXED|EXPONENTIAL)$/) });
+    expect(echo).toMatchObject({
+      task_type: 'echo',
+      enabled: true,
+      retry_strategy: expect.stringMatching(/^(FIXED|EXPONENTIAL)$/),
+    });
     expect(typeof echo?.default_timeout).toBe('number');
   });
 
   it('lists the process worker once it registered, and names the elected leader', async () => {
-    const workers = await waitFor(async () => {
-      const listed = await client.listWorkers();
-      return listed.some((worker) => worker.healthy) ? listed : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100, message: 'a healthy worker' });
-    expect(workers[0]).toMatchObject({ status: 'ONLINE', healthy: true, capacity: expect.any(Number), supported_types: expect.arrayContaining(['echo']) });
+    const workers = await waitFor(
+      async () => {
+        const listed = await client.listWorkers();
+        return listed.some((worker) => worker.healthy) ? listed : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, message: 'a healthy worker' },
+    );
+    expect(workers[0]).toMatchObject({
+      status: 'ONLINE',
+      healthy: true,
+      capacity: expect.any(Number),
+      supported_types: expect.arrayContaining(['echo']),
+    });
 
-    const scheduler = await waitFor(async () => {
-      const status = await client.getScheduler();
-      return status.leader_id ? status : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100, message: 'a leader' });
-    expect(scheduler).toMatchObject({ is_leader: true, leader_id: scheduler.scheduler_id, lock_ttl_ms: expect.any(Number) });
+    const scheduler = await waitFor(
+      async () => {
+        const status = await client.getScheduler();
+        return status.leader_id ? status : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, message: 'a leader' },
+    );
+    expect(scheduler).toMatchObject({
+      is_leader: true,
+      leader_id: scheduler.scheduler_id,
+      lock_ttl_ms: expect.any(Number),
+    });
     expect(Date.parse(scheduler.leader_since ?? '')).not.toBeNaN();
   });
 
@@ -51,7 +70,12 @@ describe('TaskManagerClient cluster views', () => {
     expect(after.tasks.total).toBe(before.tasks.total + 1);
     const queues = await client.getQueues();
     expect(queues.delayed).toBe(queuesBefore.delayed + 1);
-    expect(queues).toMatchObject({ high: expect.any(Number), normal: expect.any(Number), claimed: expect.any(Number), workers: expect.any(Object) });
+    expect(queues).toMatchObject({
+      high: expect.any(Number),
+      normal: expect.any(Number),
+      claimed: expect.any(Number),
+      workers: expect.any(Object),
+    });
   });
 
   it('reports schedules as 404 / 40402 on a server without them', async () => {
@@ -63,7 +87,11 @@ describe('TaskManagerClient cluster views', () => {
   it('calls onUpdate with every read of the task while waiting, the final one last', async () => {
     const { task_id } = await client.createTask({ task_type: 'sleep', payload: { ms: 300 } });
     const seen: TaskStatus[] = [];
-    const task = await client.waitForTask(task_id, { timeoutMs: 10_000, pollIntervalMs: 20, onUpdate: (update) => seen.push(update.status) });
+    const task = await client.waitForTask(task_id, {
+      timeoutMs: 10_000,
+      pollIntervalMs: 20,
+      onUpdate: (update) => seen.push(update.status),
+    });
     expect(task.status).toBe('SUCCESS');
     expect(seen.at(-1)).toBe('SUCCESS');
     expect(seen.length).toBeGreaterThan(1);

@@ -42,7 +42,9 @@ describe('the TypeScript client package', () => {
     try {
       // The package's own compiler (TypeScript 5, a dev dependency of the workspace).
       const tsc = createRequire(path.join(CLIENT_DIR, 'package.json')).resolve('typescript/bin/tsc');
-      await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: CLIENT_DIR });
+      await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
+        cwd: CLIENT_DIR,
+      });
       const built = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as typeof ClientModule;
       const client = new built.TaskManagerClient({ baseUrl: server.baseUrl });
       const { task_id } = await client.createTask({ task_type: 'echo', payload: { built: true } });

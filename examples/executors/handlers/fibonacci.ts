@@ -6,7 +6,8 @@ import type { ProcessHandlerContext } from '../../../plugins/executor-process/in
  */
 export default function fibonacci(payload: { n?: number }, ctx: ProcessHandlerContext): { n: number; value: number } {
   const n = payload.n ?? 30;
-  if (!Number.isInteger(n) || n < 0 || n > 60) throw Object.assign(new Error('payload.n must be an integer in 0..60'), { retryable: false });
+  if (!Number.isInteger(n) || n < 0 || n > 60)
+    throw Object.assign(new Error('payload.n must be an integer in 0..60'), { retryable: false });
   const fib = (k: number): number => (k < 2 ? k : fib(k - 1) + fib(k - 2));
   let value = 0;
   for (let k = 0; k <= n; k++) {

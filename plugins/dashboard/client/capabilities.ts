@@ -15,7 +15,12 @@ export interface Capabilities {
   pauseSchedules: boolean;
 }
 
-export const NO_CAPABILITIES: Capabilities = { bulkActions: false, pauseTaskTypes: false, schedules: false, pauseSchedules: false };
+export const NO_CAPABILITIES: Capabilities = {
+  bulkActions: false,
+  pauseTaskTypes: false,
+  schedules: false,
+  pauseSchedules: false,
+};
 
 type Paths = Record<string, Record<string, unknown> | undefined>;
 

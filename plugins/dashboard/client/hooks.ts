@@ -24,8 +24,16 @@ export interface LiveQueryOptions {
  * and every `intervalMs`. The previous data stays on screen while a new read runs, so an
  * update replaces values in place instead of flashing an empty state.
  */
-export function useLiveQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], options: LiveQueryOptions = {}): LiveQuery<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+export function useLiveQuery<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  options: LiveQueryOptions = {},
+): LiveQuery<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const loadRef = useRef(load);
   loadRef.current = load;
   const optionsRef = useRef(options);

@@ -87,7 +87,11 @@ function App() {
         </a>
         <nav aria-label="Sections" class="sections">
           {sections.map(([name, label]) => (
-            <a key={name} href={href(name === 'overview' ? [] : [name])} aria-current={section === name ? 'page' : undefined}>
+            <a
+              key={name}
+              href={href(name === 'overview' ? [] : [name])}
+              aria-current={section === name ? 'page' : undefined}
+            >
               {label}
             </a>
           ))}
@@ -131,7 +135,17 @@ function Main({ title, routeKey, children }: { title: string; routeKey: string; 
   );
 }
 
-function View({ route, section, id, capabilities }: { route: Route; section: string; id: string | undefined; capabilities: Capabilities }) {
+function View({
+  route,
+  section,
+  id,
+  capabilities,
+}: {
+  route: Route;
+  section: string;
+  id: string | undefined;
+  capabilities: Capabilities;
+}) {
   switch (section) {
     case 'overview':
       return <Overview />;
@@ -154,7 +168,11 @@ function View({ route, section, id, capabilities }: { route: Route; section: str
 
 function titleOf(section: string, id: string | undefined): string {
   if (section === 'tasks' && id) return 'Task';
-  return { overview: 'Overview', tasks: 'Tasks', workers: 'Workers', types: 'Task types', schedules: 'Schedules' }[section] ?? 'Not found';
+  return (
+    { overview: 'Overview', tasks: 'Tasks', workers: 'Workers', types: 'Task types', schedules: 'Schedules' }[
+      section
+    ] ?? 'Not found'
+  );
 }
 
 render(<App />, document.getElementById('app')!);

@@ -65,8 +65,15 @@ describe('EventStreamHub', () => {
     await waitFor(() => client.events().length === 3, { message: 'three events' });
     expect(client.blocks[0]).toMatchObject({ retry: 2_000, comment: 'connected' });
     const [first, second, third] = client.events();
-    expect(first).toMatchObject({ event: 'task_created', data: { event: 'task_created', task_id: 't1', task_type: 'echo', data: { task_id: 't1', priority: 0 } } });
-    expect(second?.data).toMatchObject({ task_id: 't1', origin: 'test-node:1', data: { worker_id: 'w1', duration_ms: 12 } });
+    expect(first).toMatchObject({
+      event: 'task_created',
+      data: { event: 'task_created', task_id: 't1', task_type: 'echo', data: { task_id: 't1', priority: 0 } },
+    });
+    expect(second?.data).toMatchObject({
+      task_id: 't1',
+      origin: 'test-node:1',
+      data: { worker_id: 'w1', duration_ms: 12 },
+    });
     expect(third?.data).toMatchObject({ event: 'worker_online', data: { worker_id: 'w2' } });
     expect(third?.data?.task_id).toBeUndefined();
     const seqs = client.events().map((e) => Number(e.id?.split('-')[1]));
@@ -112,7 +119,10 @@ describe('EventStreamHub', () => {
     make({ ringSize: 3 });
     const foreign = reader(hub.open({}, 'deadbeef-7'));
     await waitFor(() => foreign.events().length === 1);
-    expect(foreign.events()[0]).toMatchObject({ event: 'resync', data: { data: { reason: 'Last-Event-ID is not from this stream' } } });
+    expect(foreign.events()[0]).toMatchObject({
+      event: 'resync',
+      data: { data: { reason: 'Last-Event-ID is not from this stream' } },
+    });
 
     created('t1');
     await waitFor(() => foreign.events().length === 2);
@@ -120,7 +130,10 @@ describe('EventStreamHub', () => {
     for (const id of ['t2', 't3', 't4', 't5']) created(id);
     const late = reader(hub.open({}, afterFirst));
     await waitFor(() => late.events().length === 1);
-    expect(late.events()[0]).toMatchObject({ event: 'resync', data: { data: { reason: 'events since Last-Event-ID are no longer held' } } });
+    expect(late.events()[0]).toMatchObject({
+      event: 'resync',
+      data: { data: { reason: 'events since Last-Event-ID are no longer held' } },
+    });
     // The resync carries the newest id: resuming from it next time works.
     const newest = late.events()[0]!.id!;
     const resumed = reader(hub.open({}, newest));
@@ -138,7 +151,9 @@ describe('EventStreamHub', () => {
   it('sends a heartbeat comment while clients are connected', async () => {
     make({ heartbeatMs: 20 });
     const client = reader(hub.open({}));
-    await waitFor(() => client.blocks.filter((b) => b.comment === 'keep-alive').length >= 2, { message: 'two heartbeats' });
+    await waitFor(() => client.blocks.filter((b) => b.comment === 'keep-alive').length >= 2, {
+      message: 'two heartbeats',
+    });
   });
 
   it('disconnects a client that does not read once its unsent bytes pass the bound; readers go on', async () => {
@@ -148,7 +163,14 @@ describe('EventStreamHub', () => {
     const healthy = reader(hub.open({}));
     const error = 'x'.repeat(4_000);
     for (let i = 0; i < 40; i++) {
-      bus.emit('task_failed', { taskId: `t${i}`, taskType: 'fail', workerId: 'w', status: 'FAILED', error, final: true });
+      bus.emit('task_failed', {
+        taskId: `t${i}`,
+        taskType: 'fail',
+        workerId: 'w',
+        status: 'FAILED',
+        error,
+        final: true,
+      });
       // A turn of the event loop between events, as a real stream has: the reader catches up.
       await new Promise((resolve) => setImmediate(resolve));
     }

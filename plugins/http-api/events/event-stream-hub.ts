@@ -34,7 +34,13 @@ interface Client {
   disconnect: (() => void) | undefined;
 }
 
-const DEFAULTS = { ringSize: 10_000, maxUnsentBytes: 4 * 1024 * 1024, heartbeatMs: 15_000, lingerMs: 5_000, retryMs: 2_000 };
+const DEFAULTS = {
+  ringSize: 10_000,
+  maxUnsentBytes: 4 * 1024 * 1024,
+  heartbeatMs: 15_000,
+  lingerMs: 5_000,
+  retryMs: 2_000,
+};
 
 /** `<epoch>-<seq>`: the epoch changes whenever the ring starts over, so an id from before is recognised as stale. */
 const EVENT_ID = /^([0-9a-f]{8})-(\d{1,15})$/;
@@ -154,7 +160,12 @@ export class EventStreamHub {
   private publish(name: EventName, event: EventOf<EventName>): void {
     const json = eventJson(name, event);
     const seq = ++this.seq;
-    const recorded = { seq, taskId: json.task_id, taskType: json.task_type, chunk: sseBlock(`${this.epoch}-${seq}`, name, json) };
+    const recorded = {
+      seq,
+      taskId: json.task_id,
+      taskType: json.task_type,
+      chunk: sseBlock(`${this.epoch}-${seq}`, name, json),
+    };
     this.ring.push(recorded);
     for (const client of this.clients) {
       if (matches(client.filter, recorded.taskId, recorded.taskType)) this.send(client, recorded.chunk);
@@ -167,7 +178,10 @@ export class EventStreamHub {
     const lastSeq = match ? Number(match[2]) : NaN;
     const oldest = this.ring.oldestSeq ?? this.seq + 1;
     if (match?.[1] !== this.epoch || lastSeq > this.seq || lastSeq < oldest - 1) {
-      const reason = match?.[1] === this.epoch ? 'events since Last-Event-ID are no longer held' : 'Last-Event-ID is not from this stream';
+      const reason =
+        match?.[1] === this.epoch
+          ? 'events since Last-Event-ID are no longer held'
+          : 'Last-Event-ID is not from this stream';
       const data = { event: 'resync', timestamp: new Date().toISOString(), origin: '', data: { reason } };
       client.controller.enqueue(sseBlock(`${this.epoch}-${this.seq}`, 'resync', data));
       return;

@@ -13,7 +13,10 @@ export function registerClusterRoutes(app: ApiApp, { cluster }: RouteDeps): void
       path: `${API_PREFIX}/workers`,
       tags,
       summary: 'Registered workers with health and load',
-      responses: { 200: jsonContent(envelopeSchema(z.array(workerSchema)), 'Workers'), ...errorResponses(401, 500, 503) },
+      responses: {
+        200: jsonContent(envelopeSchema(z.array(workerSchema)), 'Workers'),
+        ...errorResponses(401, 500, 503),
+      },
     }),
     async (c) => c.json(success((await cluster.workers()).map(workerJson)), 200),
   );
@@ -24,7 +27,10 @@ export function registerClusterRoutes(app: ApiApp, { cluster }: RouteDeps): void
       path: `${API_PREFIX}/scheduler`,
       tags,
       summary: 'The current scheduler leader',
-      responses: { 200: jsonContent(envelopeSchema(schedulerSchema), 'Leader status'), ...errorResponses(401, 500, 503) },
+      responses: {
+        200: jsonContent(envelopeSchema(schedulerSchema), 'Leader status'),
+        ...errorResponses(401, 500, 503),
+      },
     }),
     async (c) => c.json(success(schedulerJson(await cluster.schedulerStatus())), 200),
   );

@@ -14,11 +14,9 @@ const eventsQuerySchema = z.object({
 });
 
 const lastEventIdHeader = z.object({
-  'last-event-id': z
-    .string()
-    .max(64)
-    .optional()
-    .openapi({ description: 'The id of the last event received: the stream resumes after it while this process still holds it.' }),
+  'last-event-id': z.string().max(64).optional().openapi({
+    description: 'The id of the last event received: the stream resumes after it while this process still holds it.',
+  }),
 });
 
 const STREAM_DESCRIPTION = [
@@ -48,7 +46,11 @@ export function registerEventRoutes(app: ApiApp, hub: EventStreamHub): void {
       // Under @hono/node-server the Node response is at hand: a client too slow is cut off there.
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
       const disconnect = outgoing ? () => outgoing.destroy() : undefined;
-      const stream = hub.open({ taskId: query.task_id, taskType: query.task_type }, c.req.valid('header')['last-event-id'], disconnect);
+      const stream = hub.open(
+        { taskId: query.task_id, taskType: query.task_type },
+        c.req.valid('header')['last-event-id'],
+        disconnect,
+      );
       return c.body(stream, 200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',

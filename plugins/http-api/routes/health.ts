@@ -35,7 +35,10 @@ export function registerHealthRoutes(app: ApiApp, { cluster }: RouteDeps): void 
     async (c) => {
       const report = await cluster.readiness();
       if (report.ready) return c.json(success({ status: 'ready' as const, checks: report.checks }), 200);
-      return c.json(errorBody(ErrorCode.DEPENDENCY_UNAVAILABLE, 'not ready', { status: 'not_ready', checks: report.checks }), 503);
+      return c.json(
+        errorBody(ErrorCode.DEPENDENCY_UNAVAILABLE, 'not ready', { status: 'not_ready', checks: report.checks }),
+        503,
+      );
     },
   );
 }

@@ -15,7 +15,10 @@ export function registerTaskTypeRoutes(app: ApiApp, { tasks }: RouteDeps): void 
       path: `${API_PREFIX}/task-types`,
       tags,
       summary: 'List task types',
-      responses: { 200: jsonContent(envelopeSchema(z.array(taskTypeSchema)), 'Every task type'), ...errorResponses(401, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(z.array(taskTypeSchema)), 'Every task type'),
+        ...errorResponses(401, 500),
+      },
     }),
     async (c) => c.json(success((await tasks.listTaskTypes()).map(taskTypeJson)), 200),
   );
@@ -27,7 +30,10 @@ export function registerTaskTypeRoutes(app: ApiApp, { tasks }: RouteDeps): void 
       tags,
       summary: 'Get a task type',
       request: { params: taskTypeParamSchema },
-      responses: { 200: jsonContent(envelopeSchema(taskTypeSchema), 'The task type'), ...errorResponses(400, 401, 404, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(taskTypeSchema), 'The task type'),
+        ...errorResponses(400, 401, 404, 500),
+      },
     }),
     async (c) => c.json(success(taskTypeJson(await tasks.getTaskType(c.req.valid('param').type))), 200),
   );
@@ -39,7 +45,10 @@ export function registerTaskTypeRoutes(app: ApiApp, { tasks }: RouteDeps): void 
       tags,
       summary: 'Create or update a task type; fields left out keep their current value (or the default)',
       request: { params: taskTypeParamSchema, body: jsonBody(putTaskTypeBodySchema) },
-      responses: { 200: jsonContent(envelopeSchema(taskTypeSchema), 'The stored task type'), ...errorResponses(400, 401, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(taskTypeSchema), 'The stored task type'),
+        ...errorResponses(400, 401, 500),
+      },
     }),
     async (c) => {
       const taskType = c.req.valid('param').type;
@@ -62,9 +71,12 @@ async function findTaskType(get: () => Promise<TaskTypeConfig>): Promise<TaskTyp
 function toTaskTypeInput(taskType: string, body: PutTaskTypeBody, current: TaskTypeConfig | undefined): TaskTypeInput {
   const executorType = body.executor_type ?? current?.executorType;
   if (executorType === undefined) {
-    throw new InvalidParameterError('invalid parameter executor_type: is required for a new task type', { field: 'executor_type' });
+    throw new InvalidParameterError('invalid parameter executor_type: is required for a new task type', {
+      field: 'executor_type',
+    });
   }
-  const pick = <K extends keyof TaskTypeConfig>(value: TaskTypeConfig[K] | undefined, key: K) => value ?? current?.[key];
+  const pick = <K extends keyof TaskTypeConfig>(value: TaskTypeConfig[K] | undefined, key: K) =>
+    value ?? current?.[key];
   const input: TaskTypeInput = {
     taskType,
     executorType,

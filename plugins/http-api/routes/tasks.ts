@@ -74,7 +74,10 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       tags,
       summary: 'List tasks, newest first, with filters and cursor pagination',
       request: { query: listTasksQuerySchema },
-      responses: { 200: jsonContent(envelopeSchema(taskPageSchema), 'One page of tasks'), ...errorResponses(400, 401, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(taskPageSchema), 'One page of tasks'),
+        ...errorResponses(400, 401, 500),
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -110,9 +113,13 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       tags,
       summary: 'Cancel a PENDING or PROCESSING task (a running executor is aborted)',
       request: { params: taskIdParamSchema },
-      responses: { 200: jsonContent(envelopeSchema(taskSchema), 'The cancelled task'), ...errorResponses(401, 404, 409, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(taskSchema), 'The cancelled task'),
+        ...errorResponses(401, 404, 409, 500),
+      },
     }),
-    async (c) => c.json(success(taskJson(await tasks.cancel(c.req.valid('param').id)), 'Task cancelled successfully'), 200),
+    async (c) =>
+      c.json(success(taskJson(await tasks.cancel(c.req.valid('param').id)), 'Task cancelled successfully'), 200),
   );
 
   app.openapi(
@@ -122,7 +129,10 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       tags,
       summary: 'Retry a FAILED or TIMEOUT task with a fresh retry budget',
       request: { params: taskIdParamSchema },
-      responses: { 200: jsonContent(envelopeSchema(taskSchema), 'The task, PENDING again'), ...errorResponses(401, 404, 409, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(taskSchema), 'The task, PENDING again'),
+        ...errorResponses(401, 404, 409, 500),
+      },
     }),
     async (c) => c.json(success(taskJson(await tasks.retry(c.req.valid('param').id)), 'Task queued for retry'), 200),
   );
@@ -134,7 +144,10 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       tags,
       summary: "The task's log rows, oldest first",
       request: { params: taskIdParamSchema },
-      responses: { 200: jsonContent(envelopeSchema(z.array(taskLogSchema)), 'Log rows'), ...errorResponses(401, 404, 500) },
+      responses: {
+        200: jsonContent(envelopeSchema(z.array(taskLogSchema)), 'Log rows'),
+        ...errorResponses(401, 404, 500),
+      },
     }),
     async (c) => c.json(success((await tasks.logs(c.req.valid('param').id)).map(taskLogJson)), 200),
   );
@@ -144,7 +157,9 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
 function toCreateInput(body: CreateTaskBody, idempotencyHeader?: string): CreateTaskInput {
   const key = body.idempotency_key ?? undefined;
   if (idempotencyHeader !== undefined && key !== undefined && key !== idempotencyHeader) {
-    throw new InvalidParameterError('the Idempotency-Key header and idempotency_key differ', { field: 'idempotency_key' });
+    throw new InvalidParameterError('the Idempotency-Key header and idempotency_key differ', {
+      field: 'idempotency_key',
+    });
   }
   const input: CreateTaskInput = { taskType: body.task_type, payload: body.payload as CreateTaskInput['payload'] };
   if (body.priority != null) input.priority = body.priority;

@@ -1,9 +1,8 @@
 --[[
-  Leader: pop up to `limit` ids from the heads of the ready queues, HIGH before NORMAL, into
-  the claimed list, so a leader that dies before dispatching loses nothing. Given workers,
-  it first reads their loads (ids queued for each plus ids it has taken and not acked) and
-  claims no more than their total room, a worker's room being max(0, max load - load): the
-  leader's loads and claim in one step. Without workers, `limit` alone bounds the claim.
+  Leader: read the workers' loads (ids queued for each plus ids it has taken and not acked),
+  then pop up to min(`limit`, their total room) ids from the heads of the ready queues, HIGH
+  before NORMAL, into the claimed list, a worker's room being max(0, max load - load): the
+  leader's loads and claim in one step, so a leader that dies before dispatching loses nothing.
 
   Input:
     KEYS[1] queue:high
@@ -24,8 +23,7 @@ for i = 2, #ARGV do
   local free = tonumber(ARGV[i]) - load
   if free > 0 then room = room + free end
 end
-local limit = tonumber(ARGV[1])
-if #ARGV > 1 then limit = math.min(limit, room) end
+local limit = math.min(tonumber(ARGV[1]), room)
 local out = {}
 local function take(key, priority)
   while #out / 2 < limit do

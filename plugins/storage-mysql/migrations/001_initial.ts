@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * 001: the four tables of SPEC §2, exactly as in schema.sql at the repository root
+ * 001: the four tables of docs/design.md#storage, exactly as in schema.sql at the repository root
  * (a test compares the two through information_schema). IF NOT EXISTS lets a database
  * built by hand from schema.sql be adopted by the migrator instead of failing.
  */

@@ -51,7 +51,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
 
 /** CREATE DATABASE IF NOT EXISTS, on a connection opened without a database. */
 export async function createDatabaseIfMissing(server: Kysely<unknown>, database: string): Promise<void> {
-  await sql`CREATE DATABASE IF NOT EXISTS ${sql.id(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`.execute(server);
+  await sql`CREATE DATABASE IF NOT EXISTS ${sql.id(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`.execute(
+    server,
+  );
 }
 
 function describe(error: unknown): string {

@@ -8,7 +8,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumInstalled = existsSync(CHROMIUM);
-if (!chromiumInstalled && process.env.CI === 'true') throw new Error(`${CHROMIUM} is not installed, and CI=true requires it (apt-get install chromium)`);
+if (!chromiumInstalled && process.env.CI === 'true')
+  throw new Error(`${CHROMIUM} is not installed, and CI=true requires it (apt-get install chromium)`);
 if (!chromiumInstalled) console.warn(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 export const LAUNCH_ARGS = [
@@ -36,7 +37,11 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
-export async function openPage(browser: Browser, origin: string, viewport = { width: 1280, height: 900 }): Promise<TestPage> {
+export async function openPage(
+  browser: Browser,
+  origin: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<TestPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const external: string[] = [];
@@ -50,7 +55,8 @@ export async function openPage(browser: Browser, origin: string, viewport = { wi
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     // A refused key and the probe for absent endpoints answer 401 / 404 on purpose.
-    if (message.type() === 'error' && !/status of (401|404)/.test(message.text())) errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !/status of (401|404)/.test(message.text()))
+      errors.push(`console: ${message.text()}`);
   });
   return { page, context, external, errors, close: () => context.close() };
 }

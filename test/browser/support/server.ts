@@ -5,7 +5,12 @@ import { NodeProcess, REPO_ROOT, baseEnv, freePort } from '../../e2e/support/nod
 export const EMBEDDED_CONFIG = path.join(REPO_ROOT, 'taskmanager.config.ts');
 
 export async function startEmbedded(label: string, env: Record<string, string> = {}): Promise<NodeProcess> {
-  const node = new NodeProcess(label, await freePort(), { ...baseEnv(), TM_APP_LOG_LEVEL: 'warn', ...env }, EMBEDDED_CONFIG);
+  const node = new NodeProcess(
+    label,
+    await freePort(),
+    { ...baseEnv(), TM_APP_LOG_LEVEL: 'warn', ...env },
+    EMBEDDED_CONFIG,
+  );
   await node.ready();
   return node;
 }
@@ -16,7 +21,13 @@ interface Envelope<T> {
 }
 
 /** Calls the API of `node` and returns `data` (throws on a non-2xx answer). */
-export async function api<T>(node: NodeProcess, method: string, apiPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(
+  node: NodeProcess,
+  method: string,
+  apiPath: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetch(`${node.url}${apiPath}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },

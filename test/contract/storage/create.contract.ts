@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_STATUSES, LogMessage, MAX_JSON_DEPTH, type JsonObject, type JsonValue } from '../../../core/index.ts';
-import { EARLIEST_TIME } from '../../../core/services/create-task-input.ts';
+import { EARLIEST_TIME } from '../../../core/services/tasks/create-task-input.ts';
 import { at, ids, newTask, seed, sortedIds, T0, type CurrentStorage } from './fixtures.ts';
 
 export function describeCreateContract(storage: CurrentStorage): void {
@@ -15,7 +15,14 @@ export function describeCreateContract(storage: CurrentStorage): void {
     });
 
     it('inserts a PENDING task with defaults and its first log in one call', async () => {
-      const input = newTask({ taskType: 'contract.create', priority: 1, maxRetry: 5, timeout: 30, scheduledAt: at(5_000), createdAt: at(1_234) });
+      const input = newTask({
+        taskType: 'contract.create',
+        priority: 1,
+        maxRetry: 5,
+        timeout: 30,
+        scheduledAt: at(5_000),
+        createdAt: at(1_234),
+      });
       const [result] = await storage().createTasks([input]);
 
       expect(result?.created).toBe(true);
@@ -61,7 +68,9 @@ export function describeCreateContract(storage: CurrentStorage): void {
       const original = newTask({ payload: { version: 1 } });
       await seed(storage(), [original]);
 
-      const [again] = await storage().createTasks([{ ...original, payload: { version: 2 }, priority: 1, createdAt: at(60_000) }]);
+      const [again] = await storage().createTasks([
+        { ...original, payload: { version: 2 }, priority: 1, createdAt: at(60_000) },
+      ]);
 
       expect(again?.created).toBe(false);
       expect(again?.task.payload).toEqual({ version: 1 });
@@ -88,7 +97,9 @@ export function describeCreateContract(storage: CurrentStorage): void {
     });
 
     it('creates 500 tasks in one call, each with its first log', async () => {
-      const inputs = Array.from({ length: 500 }, (_, i) => newTask({ payload: { i }, createdAt: at(i), scheduledAt: at(i) }));
+      const inputs = Array.from({ length: 500 }, (_, i) =>
+        newTask({ payload: { i }, createdAt: at(i), scheduledAt: at(i) }),
+      );
       const results = await storage().createTasks(inputs);
 
       expect(results).toHaveLength(500);

@@ -77,18 +77,44 @@ export function change(
     to,
     patch,
     at: when,
-    logs: [log(id, { fromStatus: from, toStatus: to, message: `${from} -> ${to}`, createdAt: when, workerId: patch.workerId ?? null })],
+    logs: [
+      log(id, {
+        fromStatus: from,
+        toStatus: to,
+        message: `${from} -> ${to}`,
+        createdAt: when,
+        workerId: patch.workerId ?? null,
+      }),
+    ],
     ...extra,
   };
 }
 
 export function assign(id: string, workerId: string, when: Date): TaskTransition {
   const transition = change(id, 'PENDING', 'PROCESSING', when, { workerId, startedAt: when });
-  return { ...transition, logs: [log(id, { fromStatus: 'PENDING', toStatus: 'PROCESSING', message: LogMessage.assigned, workerId, createdAt: when })] };
+  return {
+    ...transition,
+    logs: [
+      log(id, {
+        fromStatus: 'PENDING',
+        toStatus: 'PROCESSING',
+        message: LogMessage.assigned,
+        workerId,
+        createdAt: when,
+      }),
+    ],
+  };
 }
 
 export function complete(id: string, workerId: string, when: Date): TaskTransition {
-  return change(id, 'PROCESSING', 'SUCCESS', when, { result: { ok: true }, completedAt: when }, { expectedWorkerId: workerId });
+  return change(
+    id,
+    'PROCESSING',
+    'SUCCESS',
+    when,
+    { result: { ok: true }, completedAt: when },
+    { expectedWorkerId: workerId },
+  );
 }
 
 /** Creates the tasks and fails loudly if any already existed. */

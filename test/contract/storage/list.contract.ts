@@ -80,8 +80,13 @@ export function describeListContract(storage: CurrentStorage): void {
 
     it('combines filters', async () => {
       const { id } = await seedMix();
-      expect(await listIds({ taskType: 'mix.b', status: ['PROCESSING'], workerId: 'worker-1' })).toEqual([id(5), id(2)]);
-      expect(await listIds({ taskType: 'mix.a', priority: 1, createdFrom: at(1_000), createdTo: at(6_000) })).toEqual([id(1)]);
+      expect(await listIds({ taskType: 'mix.b', status: ['PROCESSING'], workerId: 'worker-1' })).toEqual([
+        id(5),
+        id(2),
+      ]);
+      expect(await listIds({ taskType: 'mix.a', priority: 1, createdFrom: at(1_000), createdTo: at(6_000) })).toEqual([
+        id(1),
+      ]);
     });
 
     it('counts what the same filters list', async () => {
@@ -111,7 +116,9 @@ export function describeListContract(storage: CurrentStorage): void {
     it('walks every page exactly once, including ties on created_at across page boundaries', async () => {
       // 23 tasks, four sharing each created_at, inserted in shuffled order.
       const all = Array.from({ length: 23 }, (_, i) => newTask({ createdAt: at(Math.floor(i / 4) * 1_000) }));
-      const shuffled = [...all].sort((a, b) => (a.taskId.split('').reverse().join('') < b.taskId.split('').reverse().join('') ? -1 : 1));
+      const shuffled = [...all].sort((a, b) =>
+        a.taskId.split('').reverse().join('') < b.taskId.split('').reverse().join('') ? -1 : 1,
+      );
       await seed(storage(), shuffled);
 
       const { pages } = await walkAllPages(storage, {}, 5);

@@ -14,7 +14,9 @@ export function describeProgressContract(storage: CurrentStorage): void {
       expect(task?.progress).toBeNull();
       await assignAll(storage(), [id], 'w1', at(1_000));
 
-      expect(await storage().writeProgress([update(id, { percent: 40, message: 'reading ✓', at: at(1_500) })])).toEqual([id]);
+      expect(await storage().writeProgress([update(id, { percent: 40, message: 'reading ✓', at: at(1_500) })])).toEqual(
+        [id],
+      );
       expect(await storage().getTask(id)).toMatchObject({
         status: 'PROCESSING',
         updatedAt: at(1_000),
@@ -61,7 +63,14 @@ export function describeProgressContract(storage: CurrentStorage): void {
 
       await storage().transition([
         complete(done, 'w1', at(2_000)),
-        change(retried, 'PROCESSING', 'PENDING', at(2_000), { workerId: null, startedAt: null, retryCount: 1 }, { via: 'FAILED', expectedWorkerId: 'w1' }),
+        change(
+          retried,
+          'PROCESSING',
+          'PENDING',
+          at(2_000),
+          { workerId: null, startedAt: null, retryCount: 1 },
+          { via: 'FAILED', expectedWorkerId: 'w1' },
+        ),
       ]);
       expect((await storage().getTask(done))?.progress).toMatchObject({ percent: 100 });
       expect((await storage().getTask(retried))?.progress).toBeNull();

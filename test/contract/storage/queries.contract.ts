@@ -33,7 +33,15 @@ export function describeQueryContract(storage: CurrentStorage): void {
 
       // A retry pushes task 0 later than task 2; a recovery puts task 1 back as it was scheduled.
       await storage().transition([
-        { ...change(id(0), 'PROCESSING', 'PENDING', at(5_000), { scheduledAt: at(9_000), workerId: null, startedAt: null, retryCount: 1 }), via: 'FAILED' },
+        {
+          ...change(id(0), 'PROCESSING', 'PENDING', at(5_000), {
+            scheduledAt: at(9_000),
+            workerId: null,
+            startedAt: null,
+            retryCount: 1,
+          }),
+          via: 'FAILED',
+        },
         change(id(1), 'PROCESSING', 'PENDING', at(5_000), { workerId: null, startedAt: null }),
       ]);
       expect(ids(await storage().findDuePending(at(10_000), 10))).toEqual([id(1), id(2), id(0)]);
@@ -121,11 +129,20 @@ export function describeQueryContract(storage: CurrentStorage): void {
     });
 
     it('deleteFinished: oldest finished tasks of the given statuses, with their logs, up to the limit', async () => {
-      const t = await seed(storage(), Array.from({ length: 7 }, () => newTask()));
+      const t = await seed(
+        storage(),
+        Array.from({ length: 7 }, () => newTask()),
+      );
       const id = (i: number) => t[i]!.taskId;
       await assignAll(storage(), [id(0), id(1), id(2), id(3), id(4)], 'w1', at(100));
-      await storage().transition([complete(id(0), 'w1', at(3_000)), complete(id(1), 'w1', at(1_000)), complete(id(2), 'w1', at(2_000))]);
-      await storage().transition([change(id(3), 'PROCESSING', 'FAILED', at(1_500), { completedAt: at(1_500), errorMsg: 'x' })]);
+      await storage().transition([
+        complete(id(0), 'w1', at(3_000)),
+        complete(id(1), 'w1', at(1_000)),
+        complete(id(2), 'w1', at(2_000)),
+      ]);
+      await storage().transition([
+        change(id(3), 'PROCESSING', 'FAILED', at(1_500), { completedAt: at(1_500), errorMsg: 'x' }),
+      ]);
       await storage().transition([change(id(5), 'PENDING', 'CANCELLED', at(500), { completedAt: at(500) })]);
       // id(4) stays PROCESSING and id(6) PENDING: never deleted.
 
@@ -143,7 +160,9 @@ export function describeQueryContract(storage: CurrentStorage): void {
 
       const counts = await storage().countByStatus();
       expect(counts).toMatchObject({ SUCCESS: 1, PENDING: 2, PROCESSING: 1, CANCELLED: 0, FAILED: 0 });
-      expect(sortedIds((await storage().listTasks({}, { limit: 100 })).items)).toEqual([id(0), id(3), id(4), id(6)].sort());
+      expect(sortedIds((await storage().listTasks({}, { limit: 100 })).items)).toEqual(
+        [id(0), id(3), id(4), id(6)].sort(),
+      );
       expect(await storage().getLogs(id(0))).not.toEqual([]);
     });
   });

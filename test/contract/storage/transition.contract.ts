@@ -16,7 +16,12 @@ export function describeTransitionContract(storage: CurrentStorage): void {
       const right = await storage().transition([assign(id, 'w1', at(1_000))]);
       expect(right).toEqual({ applied: [id], rejected: [] });
       const stored = await storage().getTask(id);
-      expect(stored).toMatchObject({ status: 'PROCESSING', workerId: 'w1', startedAt: at(1_000), updatedAt: at(1_000) });
+      expect(stored).toMatchObject({
+        status: 'PROCESSING',
+        workerId: 'w1',
+        startedAt: at(1_000),
+        updatedAt: at(1_000),
+      });
       expect(stored?.createdAt).toEqual(T0);
       expect((await storage().getLogs(id)).map((l) => l.message)).toEqual([LogMessage.created, LogMessage.assigned]);
     });
@@ -70,8 +75,22 @@ export function describeTransitionContract(storage: CurrentStorage): void {
         at: at(2_000),
         patch: { retryCount: 1, errorMsg: 'boom', scheduledAt: at(22_000), workerId: null, startedAt: null },
         logs: [
-          log(id, { fromStatus: 'PROCESSING', toStatus: 'FAILED', message: LogMessage.failedRetry(1, 3), workerId: 'w1', errorDetail: 'Error: boom\n    at x', createdAt: at(2_000) }),
-          log(id, { logType: 'RETRY', fromStatus: 'FAILED', toStatus: 'PENDING', message: LogMessage.retryScheduled(20_000), retryCount: 1, createdAt: at(2_000) }),
+          log(id, {
+            fromStatus: 'PROCESSING',
+            toStatus: 'FAILED',
+            message: LogMessage.failedRetry(1, 3),
+            workerId: 'w1',
+            errorDetail: 'Error: boom\n    at x',
+            createdAt: at(2_000),
+          }),
+          log(id, {
+            logType: 'RETRY',
+            fromStatus: 'FAILED',
+            toStatus: 'PENDING',
+            message: LogMessage.retryScheduled(20_000),
+            retryCount: 1,
+            createdAt: at(2_000),
+          }),
         ],
       };
       expect(await storage().transition([retry])).toEqual({ applied: [id], rejected: [] });
@@ -98,15 +117,36 @@ export function describeTransitionContract(storage: CurrentStorage): void {
     it('persists every patch field: result JSON (nested, null), errorMsg, retryCount, maxRetry, dates', async () => {
       const [ok, nul, failed] = await seed(storage(), [newTask(), newTask(), newTask()]);
       await assignAll(storage(), [ok!.taskId, nul!.taskId, failed!.taskId], 'w1', at(1_000));
-      const result = { rows: [{ id: 1, tags: ['a', 'ü'] }, { id: 2, tags: [] }], meta: { total: 2, next: null, ratio: 0.5 } };
+      const result = {
+        rows: [
+          { id: 1, tags: ['a', 'ü'] },
+          { id: 2, tags: [] },
+        ],
+        meta: { total: 2, next: null, ratio: 0.5 },
+      };
       await storage().transition([
         change(ok!.taskId, 'PROCESSING', 'SUCCESS', at(3_000), { result, completedAt: at(3_000) }),
         change(nul!.taskId, 'PROCESSING', 'SUCCESS', at(3_001), { result: null, completedAt: at(3_001) }),
-        change(failed!.taskId, 'PROCESSING', 'FAILED', at(3_002), { errorMsg: 'bad input ✗', retryCount: 2, maxRetry: 2, completedAt: at(3_002) }),
+        change(failed!.taskId, 'PROCESSING', 'FAILED', at(3_002), {
+          errorMsg: 'bad input ✗',
+          retryCount: 2,
+          maxRetry: 2,
+          completedAt: at(3_002),
+        }),
       ]);
 
-      expect(await storage().getTask(ok!.taskId)).toMatchObject({ status: 'SUCCESS', result, completedAt: at(3_000), startedAt: at(1_000), workerId: 'w1' });
-      expect(await storage().getTask(nul!.taskId)).toMatchObject({ status: 'SUCCESS', result: null, completedAt: at(3_001) });
+      expect(await storage().getTask(ok!.taskId)).toMatchObject({
+        status: 'SUCCESS',
+        result,
+        completedAt: at(3_000),
+        startedAt: at(1_000),
+        workerId: 'w1',
+      });
+      expect(await storage().getTask(nul!.taskId)).toMatchObject({
+        status: 'SUCCESS',
+        result: null,
+        completedAt: at(3_001),
+      });
       expect(await storage().getTask(failed!.taskId)).toMatchObject({
         status: 'FAILED',
         errorMsg: 'bad input ✗',
@@ -137,7 +177,11 @@ export function describeTransitionContract(storage: CurrentStorage): void {
       });
 
       await assignAll(storage(), [id], 'w2', at(3_000));
-      expect(await storage().getTask(id)).toMatchObject({ workerId: 'w2', startedAt: at(3_000), errorMsg: 'worker lost' });
+      expect(await storage().getTask(id)).toMatchObject({
+        workerId: 'w2',
+        startedAt: at(3_000),
+        errorMsg: 'worker lost',
+      });
     });
 
     it('returns logs oldest first with every field, and appendLogs adds rows without a status change', async () => {
@@ -146,20 +190,56 @@ export function describeTransitionContract(storage: CurrentStorage): void {
       await assignAll(storage(), [id], 'w1', at(1_000));
       await storage().appendLogs([
         log(id, { logType: 'INFO', message: 'progress 50%', workerId: 'w1', createdAt: at(1_500) }),
-        log(id, { logType: 'ERROR', message: 'warning', workerId: 'w1', retryCount: 0, errorDetail: 'détail\nline 2', createdAt: at(1_600) }),
+        log(id, {
+          logType: 'ERROR',
+          message: 'warning',
+          workerId: 'w1',
+          retryCount: 0,
+          errorDetail: 'détail\nline 2',
+          createdAt: at(1_600),
+        }),
       ]);
       await storage().appendLogs([]);
       await storage().transition([complete(id, 'w1', at(2_000))]);
 
       const logs = await storage().getLogs(id);
-      expect(logs.map((l) => l.message)).toEqual([LogMessage.created, LogMessage.assigned, 'progress 50%', 'warning', 'PROCESSING -> SUCCESS']);
+      expect(logs.map((l) => l.message)).toEqual([
+        LogMessage.created,
+        LogMessage.assigned,
+        'progress 50%',
+        'warning',
+        'PROCESSING -> SUCCESS',
+      ]);
       const logIds = logs.map((l) => l.id);
       expect(logIds.every((n) => typeof n === 'number')).toBe(true);
       expect([...logIds].sort((a, b) => a - b)).toEqual(logIds);
       expect(new Set(logIds).size).toBe(logIds.length);
-      expect(logs[1]).toMatchObject({ taskId: id, logType: 'STATE_CHANGE', fromStatus: 'PENDING', toStatus: 'PROCESSING', workerId: 'w1', createdAt: at(1_000) });
-      expect(logs[2]).toEqual({ id: logIds[2], taskId: id, logType: 'INFO', fromStatus: null, toStatus: null, message: 'progress 50%', workerId: 'w1', retryCount: null, errorDetail: null, createdAt: at(1_500) });
-      expect(logs[3]).toMatchObject({ logType: 'ERROR', retryCount: 0, errorDetail: 'détail\nline 2', createdAt: at(1_600) });
+      expect(logs[1]).toMatchObject({
+        taskId: id,
+        logType: 'STATE_CHANGE',
+        fromStatus: 'PENDING',
+        toStatus: 'PROCESSING',
+        workerId: 'w1',
+        createdAt: at(1_000),
+      });
+      expect(logs[2]).toEqual({
+        id: logIds[2],
+        taskId: id,
+        logType: 'INFO',
+        fromStatus: null,
+        toStatus: null,
+        message: 'progress 50%',
+        workerId: 'w1',
+        retryCount: null,
+        errorDetail: null,
+        createdAt: at(1_500),
+      });
+      expect(logs[3]).toMatchObject({
+        logType: 'ERROR',
+        retryCount: 0,
+        errorDetail: 'détail\nline 2',
+        createdAt: at(1_600),
+      });
       expect((await storage().getTask(id))?.status).toBe('SUCCESS');
       expect(await storage().getLogs('missing-000000')).toEqual([]);
     });

@@ -1,7 +1,7 @@
 import { waitFor } from '../../helpers/wait.ts';
 import { NodeProcess, baseEnv, freePort } from './node-process.ts';
 
-/** Short timings so failures are detected in seconds (SPEC defaults are 10 s / 30 s). */
+/** Short timings so failures are detected in seconds (the defaults are 10 s / 30 s). */
 export const FAST_TIMINGS: Record<string, string> = {
   TM_SCHEDULER_LEADER_LOCK_TTL: '2s',
   TM_SCHEDULER_LEADER_RENEW_INTERVAL: '500ms',
@@ -39,7 +39,11 @@ export interface SchedulerView {
 }
 
 async function call<T>(url: string, init?: RequestInit): Promise<{ status: number; data: T }> {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+    signal: AbortSignal.timeout(5_000),
+  });
   const body = (await response.json()) as Envelope<T>;
   return { status: response.status, data: body.data };
 }
@@ -54,16 +58,31 @@ export class Cluster {
    * Spawns `count` nodes with every role and waits until each serves /healthz. `configFor`
    * gives node i (1-based) its own config file; the distributed example by default.
    */
-  static async start(label: string, count: number, env: Record<string, string>, configFor?: (node: number) => string): Promise<Cluster> {
+  static async start(
+    label: string,
+    count: number,
+    env: Record<string, string>,
+    configFor?: (node: number) => string,
+  ): Promise<Cluster> {
     const cluster = new Cluster(label);
     for (let i = 1; i <= count; i++) {
       const port = await freePort();
-      cluster.nodes.push(new NodeProcess(`${label}-n${i}`, port, { ...baseEnv(), ...FAST_TIMINGS, ...env }, configFor?.(i)));
+      cluster.nodes.push(
+        new NodeProcess(`${label}-n${i}`, port, { ...baseEnv(), ...FAST_TIMINGS, ...env }, configFor?.(i)),
+      );
     }
     try {
       await Promise.all(cluster.nodes.map((n) => n.ready()));
-      await waitFor(async () => (await cluster.workers()).length === count, { timeoutMs: 10_000, intervalMs: 100, message: `${count} workers` });
-      await waitFor(async () => (await cluster.leaderNode()) !== undefined, { timeoutMs: 10_000, intervalMs: 100, message: 'a leader' });
+      await waitFor(async () => (await cluster.workers()).length === count, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        message: `${count} workers`,
+      });
+      await waitFor(async () => (await cluster.leaderNode()) !== undefined, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        message: 'a leader',
+      });
     } catch (error) {
       await cluster.killAll();
       throw error;
@@ -84,7 +103,10 @@ export class Cluster {
 
   async createSleepTasks(durationsMs: number[]): Promise<string[]> {
     const tasks = durationsMs.map((ms) => ({ task_type: 'sleep', payload: { ms } }));
-    const { status, data } = await call<{ task_ids: string[] }>(`${this.api}/tasks/batch`, { method: 'POST', body: JSON.stringify({ tasks }) });
+    const { status, data } = await call<{ task_ids: string[] }>(`${this.api}/tasks/batch`, {
+      method: 'POST',
+      body: JSON.stringify({ tasks }),
+    });
     if (status !== 201) throw new Error(`batch create answered ${status}`);
     return data.task_ids;
   }
@@ -149,13 +171,17 @@ export class Cluster {
       },
       { timeoutMs, intervalMs: 200, message: `${ids.length} tasks ${wanted}` },
     ).catch(async (error: Error) => {
-      const states = await Promise.all(pending.slice(0, 10).map(async (id) => `${id}: ${(await this.task(id))?.status}`));
+      const states = await Promise.all(
+        pending.slice(0, 10).map(async (id) => `${id}: ${(await this.task(id))?.status}`),
+      );
       throw new Error(`${error.message}; not yet: ${pending.length}, e.g.\n${states.join('\n')}\n${this.tails()}`);
     });
   }
 
   tails(): string {
-    return this.nodes.map((n) => `--- ${n.nodeId} (${n.running ? 'running' : 'gone'})\n${n.logs().slice(-2_000)}`).join('\n');
+    return this.nodes
+      .map((n) => `--- ${n.nodeId} (${n.running ? 'running' : 'gone'})\n${n.logs().slice(-2_000)}`)
+      .join('\n');
   }
 
   async killAll(): Promise<void> {

@@ -53,18 +53,31 @@ export function spawnOnTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Ch
   const terminalEnv = cliEnv({ TERM: 'xterm-256color', ...env });
   delete terminalEnv.CI;
   const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
-  return spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, env: terminalEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: REPO_ROOT,
+    env: terminalEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** `taskmanager <args>` on a pseudo-terminal, to completion (see spawnOnTerminal). */
-export function taskmanagerOnTerminal(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<CliResult> {
+export function taskmanagerOnTerminal(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<CliResult> {
   return collect(spawnOnTerminal(args, env), timeoutMs);
 }
 
 /** `taskmanager start` with the repository's own config on free HTTP and gRPC ports. */
 export async function startEmbeddedServer(env: NodeJS.ProcessEnv = {}): Promise<NodeProcess> {
   const port = await freePort();
-  const server = new NodeProcess('cli-node', port, { ...baseEnv(), TM_GRPC_PORT: String(await freePort()), TM_APP_LOG_LEVEL: 'warn', ...env }, EMBEDDED_CONFIG);
+  const server = new NodeProcess(
+    'cli-node',
+    port,
+    { ...baseEnv(), TM_GRPC_PORT: String(await freePort()), TM_APP_LOG_LEVEL: 'warn', ...env },
+    EMBEDDED_CONFIG,
+  );
   try {
     await server.ready();
   } catch (error) {
@@ -75,6 +88,8 @@ export async function startEmbeddedServer(env: NodeJS.ProcessEnv = {}): Promise<
 }
 
 /** Any ANSI escape sequence (colour, cursor, line clearing). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal's escape sequences on purpose
 export const ANSI = /\x1b\[/;
 /** A colour or style code such as ESC[32m. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal's escape sequences on purpose
 export const ANSI_COLOR = /\x1b\[\d+(;\d+)*m/;

@@ -30,11 +30,28 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, '--save', ''];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+    ];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await waitFor(() => this.answersPing(), { timeoutMs: 10_000, intervalMs: 50, message: `redis-server on ${this.port}` });
+    await waitFor(() => this.answersPing(), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      message: `redis-server on ${this.port}`,
+    });
   }
 
   /** SIGTERM: Redis flushes the append-only file and exits. */

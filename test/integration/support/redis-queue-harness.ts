@@ -1,7 +1,14 @@
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { configSchema, systemClock, TOKENS } from '../../../core/index.ts';
-import type { CoordinationPort, PluginContext, ResolvedConfig, TaskCache, TaskQueue, Token } from '../../../core/index.ts';
+import type {
+  CoordinationPort,
+  PluginContext,
+  ResolvedConfig,
+  TaskCache,
+  TaskQueue,
+  Token,
+} from '../../../core/index.ts';
 import { redisQueue } from '../../../plugins/queue-redis/index.ts';
 import type { RedisQueueOptions } from '../../../plugins/queue-redis/index.ts';
 import { REDIS_URL } from '../../helpers/services.ts';
@@ -21,7 +28,7 @@ export function pluginContext(): { ctx: PluginContext; resolve<T>(token: Token<T
     tryResolve: (token: symbol) => provided.get(token),
     section: (_name: string, schema: z.ZodType, options?: unknown) => schema.parse(options ?? {}),
   };
-  return { ctx: ctx as unknown as PluginContext, resolve: <T,>(token: Token<T>) => provided.get(token) as T };
+  return { ctx: ctx as unknown as PluginContext, resolve: <T>(token: Token<T>) => provided.get(token) as T };
 }
 
 export interface StartedRedisQueue {

@@ -47,7 +47,8 @@ export function BulkActions({ filters, onDone }: { filters: TaskFilters; onDone:
   };
 
   return (
-    <div class="bulk" role="group" aria-label="Act on every matching task">
+    <fieldset class="bulk">
+      <legend class="visually-hidden">Act on every matching task</legend>
       <button type="button" class="secondary" disabled={!filter || busy} onClick={() => run('retry')}>
         Retry all matching
       </button>
@@ -57,6 +58,6 @@ export function BulkActions({ filters, onDone }: { filters: TaskFilters; onDone:
       <span class="hint" aria-live="polite">
         {filter ? message : 'Bulk actions filter by status, type and time only: clear the priority and worker filters.'}
       </span>
-    </div>
+    </fieldset>
   );
 }

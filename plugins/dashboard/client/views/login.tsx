@@ -32,7 +32,14 @@ export function Login({ refused }: { refused: boolean }) {
       <p>This server has API keys configured. The key is kept in this browser tab only, until you close it.</p>
       <label>
         API key
-        <input type="password" name="api-key" autoComplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} required autoFocus />
+        <input
+          type="password"
+          name="api-key"
+          autoComplete="off"
+          value={key}
+          onInput={(e) => setKey(e.currentTarget.value)}
+          required
+        />
       </label>
       <button type="submit" disabled={busy}>
         Open the dashboard

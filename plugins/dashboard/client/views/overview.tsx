@@ -8,14 +8,27 @@ import { href } from '../router.ts';
 import { STATUSES, type QueueLengths, type SchedulerStatus, type Stats, type Worker } from '../types.ts';
 
 const isTaskEvent = (event: { task_id?: string }) => event.task_id !== undefined;
-const isClusterEvent = (event: { event: string }) => ['worker_online', 'worker_offline', 'leader_elected'].includes(event.event);
+const isClusterEvent = (event: { event: string }) =>
+  ['worker_online', 'worker_offline', 'leader_elected'].includes(event.event);
 
 export function Overview() {
   const now = useNow(1_000);
-  const stats = useLiveQuery((signal) => call<Stats>('/api/v1/stats', { signal }), [], { refreshOn: isTaskEvent, intervalMs: 5_000 });
-  const queues = useLiveQuery((signal) => call<QueueLengths>('/api/v1/queues', { signal }), [], { refreshOn: isTaskEvent, intervalMs: 5_000 });
-  const scheduler = useLiveQuery((signal) => call<SchedulerStatus>('/api/v1/scheduler', { signal }), [], { refreshOn: isClusterEvent, intervalMs: 10_000 });
-  const workers = useLiveQuery((signal) => call<Worker[]>('/api/v1/workers', { signal }), [], { refreshOn: isClusterEvent, intervalMs: 5_000 });
+  const stats = useLiveQuery((signal) => call<Stats>('/api/v1/stats', { signal }), [], {
+    refreshOn: isTaskEvent,
+    intervalMs: 5_000,
+  });
+  const queues = useLiveQuery((signal) => call<QueueLengths>('/api/v1/queues', { signal }), [], {
+    refreshOn: isTaskEvent,
+    intervalMs: 5_000,
+  });
+  const scheduler = useLiveQuery((signal) => call<SchedulerStatus>('/api/v1/scheduler', { signal }), [], {
+    refreshOn: isClusterEvent,
+    intervalMs: 10_000,
+  });
+  const workers = useLiveQuery((signal) => call<Worker[]>('/api/v1/workers', { signal }), [], {
+    refreshOn: isClusterEvent,
+    intervalMs: 5_000,
+  });
 
   // The bucket still filling would draw a false drop at the end of the line.
   const series = meter.series(now).slice(0, -1);
@@ -39,7 +52,12 @@ export function Overview() {
         <h2 id="statuses-title">Tasks by status</h2>
         <dl class="numbers">
           {STATUSES.map((status) => (
-            <Figure key={status} label={<a href={href(['tasks'], { status })}>{status}</a>} value={stats.data?.tasks.by_status[status]} status={status} />
+            <Figure
+              key={status}
+              label={<a href={href(['tasks'], { status })}>{status}</a>}
+              value={stats.data?.tasks.by_status[status]}
+              status={status}
+            />
           ))}
           <Figure label="Total" value={stats.data?.tasks.total} />
         </dl>
@@ -50,7 +68,10 @@ export function Overview() {
         <p class="big" data-testid="throughput">
           {(latest?.perSecond ?? 0).toFixed(1)} <small>tasks/s</small>
         </p>
-        <Sparkline values={series.map((p) => p.perSecond)} label={`Completed tasks per second over the last ${window}`} />
+        <Sparkline
+          values={series.map((p) => p.perSecond)}
+          label={`Completed tasks per second over the last ${window}`}
+        />
         <p class="hint">Completed per second over 15 s; the line: the last {window} since this page opened</p>
       </section>
 
@@ -59,7 +80,11 @@ export function Overview() {
         <p class="big" data-testid="failure-rate">
           {latest?.failureRate == null ? '—' : `${(latest.failureRate * 100).toFixed(0)} %`}
         </p>
-        <Sparkline values={series.map((p) => (p.failureRate == null ? null : p.failureRate * 100))} max={100} label={`Failed share of finished attempts over the last ${window}`} />
+        <Sparkline
+          values={series.map((p) => (p.failureRate == null ? null : p.failureRate * 100))}
+          max={100}
+          label={`Failed share of finished attempts over the last ${window}`}
+        />
         <p class="hint">Failed share of finished attempts over 15 s; the line: the last {window}</p>
       </section>
 
@@ -68,7 +93,11 @@ export function Overview() {
         <p class="mono ellipsis" data-testid="leader" title={scheduler.data?.leader_id ?? ''}>
           {scheduler.data ? (scheduler.data.leader_id ?? 'none') : '—'}
         </p>
-        <p class="hint">{scheduler.data?.leader_since ? `leading since ${relative(scheduler.data.leader_since, now).replace(' ago', '')}` : ' '}</p>
+        <p class="hint">
+          {scheduler.data?.leader_since
+            ? `leading since ${relative(scheduler.data.leader_since, now).replace(' ago', '')}`
+            : ' '}
+        </p>
       </section>
 
       <section class="card" aria-labelledby="workers-title">

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api.ts';
 import { Bar } from '../components/bar.tsx';
-import { JsonBlock } from '../components/json-block.tsx';
+import { JsonBlock, ScrollBox } from '../components/json-block.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { dateTime, priorityName, relative } from '../format.ts';
 import { useLiveQuery, useNow } from '../hooks.ts';
@@ -16,8 +16,16 @@ export function TaskDetail({ taskId }: { taskId: string }) {
   const [feedback, setFeedback] = useState('');
   const [busy, setBusy] = useState(false);
   const mine = (event: LiveEvent) => event.task_id === taskId;
-  const task = useLiveQuery((signal) => call<Task>(`/api/v1/tasks/${encodeURIComponent(taskId)}`, { signal }), [taskId], { refreshOn: mine, throttleMs: 250 });
-  const logs = useLiveQuery((signal) => call<TaskLog[]>(`/api/v1/tasks/${encodeURIComponent(taskId)}/logs`, { signal }), [taskId], { refreshOn: mine, throttleMs: 250 });
+  const task = useLiveQuery(
+    (signal) => call<Task>(`/api/v1/tasks/${encodeURIComponent(taskId)}`, { signal }),
+    [taskId],
+    { refreshOn: mine, throttleMs: 250 },
+  );
+  const logs = useLiveQuery(
+    (signal) => call<TaskLog[]>(`/api/v1/tasks/${encodeURIComponent(taskId)}/logs`, { signal }),
+    [taskId],
+    { refreshOn: mine, throttleMs: 250 },
+  );
 
   const act = async (action: 'cancel' | 'retry') => {
     setBusy(true);
@@ -48,10 +56,20 @@ export function TaskDetail({ taskId }: { taskId: string }) {
         <p class="mono task-id">{taskId}</p>
         <span data-testid="task-status">{t ? <StatusBadge status={t.status} /> : <span class="badge">…</span>}</span>
         <div class="actions">
-          <button type="button" class="danger" disabled={!t || busy || !CANCELLABLE.has(t.status)} onClick={() => act('cancel')}>
+          <button
+            type="button"
+            class="danger"
+            disabled={!t || busy || !CANCELLABLE.has(t.status)}
+            onClick={() => act('cancel')}
+          >
             Cancel task
           </button>
-          <button type="button" class="secondary" disabled={!t || busy || !RETRYABLE.has(t.status)} onClick={() => act('retry')}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={!t || busy || !RETRYABLE.has(t.status)}
+            onClick={() => act('retry')}
+          >
             Retry task
           </button>
           <span class="hint" role="status">
@@ -64,7 +82,10 @@ export function TaskDetail({ taskId }: { taskId: string }) {
         <Field label="Type" value={t?.task_type} />
         <Field label="Priority" value={t ? priorityName(t.priority) : undefined} />
         <Field label="Worker" value={t?.worker_id ?? '—'} mono />
-        <Field label="Attempts" value={t ? `${t.retry_count} retr${t.retry_count === 1 ? 'y' : 'ies'} of ${t.max_retry}` : undefined} />
+        <Field
+          label="Attempts"
+          value={t ? `${t.retry_count} retr${t.retry_count === 1 ? 'y' : 'ies'} of ${t.max_retry}` : undefined}
+        />
         <Field label="Timeout" value={t ? `${t.timeout} s` : undefined} />
         <Field label="Created" value={t ? dateTime(t.created_at) : undefined} />
         <Field label="Age" value={t ? relative(t.created_at, now).replace(' ago', '') : undefined} />
@@ -91,7 +112,12 @@ export function TaskDetail({ taskId }: { taskId: string }) {
       <section class="progress-section" aria-labelledby="progress-title">
         <h2 id="progress-title">Progress</h2>
         {t?.progress ? (
-          <Bar value={t.progress.percent} max={100} label="Progress" text={`${t.progress.percent} %${t.progress.message ? ` · ${t.progress.message}` : ''}`} />
+          <Bar
+            value={t.progress.percent}
+            max={100}
+            label="Progress"
+            text={`${t.progress.percent} %${t.progress.message ? ` · ${t.progress.message}` : ''}`}
+          />
         ) : (
           <p class="hint">{t?.status === 'PROCESSING' ? 'No progress reported yet.' : 'No progress reported.'}</p>
         )}
@@ -100,9 +126,7 @@ export function TaskDetail({ taskId }: { taskId: string }) {
       <div class="blocks">
         <section aria-labelledby="error-title">
           <h2 id="error-title">Error</h2>
-          <pre class="json error-block" tabIndex={0} aria-label="Error message">
-            {t?.error_msg ?? '—'}
-          </pre>
+          <ScrollBox label="Error message">{t?.error_msg ?? '—'}</ScrollBox>
         </section>
         <section aria-labelledby="payload-title">
           <h2 id="payload-title">Payload</h2>
@@ -120,7 +144,11 @@ export function TaskDetail({ taskId }: { taskId: string }) {
           {(logs.data ?? []).map((log) => (
             <li key={log.id} class={`log log-${log.log_type.toLowerCase()}`}>
               <time dateTime={log.created_at}>{dateTime(log.created_at)}</time>
-              <span class="transition">{log.from_status || log.to_status ? `${log.from_status ?? '∅'} → ${log.to_status ?? '∅'}` : log.log_type}</span>
+              <span class="transition">
+                {log.from_status || log.to_status
+                  ? `${log.from_status ?? '∅'} → ${log.to_status ?? '∅'}`
+                  : log.log_type}
+              </span>
               <span class="message">{log.message}</span>
               {log.worker_id && <span class="mono hint">{log.worker_id}</span>}
               {log.error_detail && (

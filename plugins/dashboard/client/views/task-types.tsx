@@ -69,7 +69,11 @@ export function TaskTypesView({ capabilities }: { capabilities: Capabilities }) 
                 {t.default_max_retry} · {t.retry_strategy.toLowerCase()} {t.retry_delay} s
               </td>
               <td data-label="Enabled">{t.enabled ? 'yes' : 'no'}</td>
-              {hasRateLimit && <td data-label="Rate limit">{t.rate_limit ? `${t.rate_limit.max} per ${t.rate_limit.per_seconds} s` : '—'}</td>}
+              {hasRateLimit && (
+                <td data-label="Rate limit">
+                  {t.rate_limit ? `${t.rate_limit.max} per ${t.rate_limit.per_seconds} s` : '—'}
+                </td>
+              )}
               {hasPause && (
                 <td data-label="Paused">
                   {t.paused ? 'paused' : 'running'}{' '}

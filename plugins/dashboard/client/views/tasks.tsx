@@ -42,7 +42,10 @@ export function TasksView({ route, capabilities }: { route: Route; capabilities:
   const filters = filtersOf(route);
   const filterKey = JSON.stringify(filters);
   // The cursors of the pages seen, for these filters only: new filters start at page one.
-  const [paging, setPaging] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({ filterKey, cursors: [undefined] });
+  const [paging, setPaging] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({
+    filterKey,
+    cursors: [undefined],
+  });
   const cursors = paging.filterKey === filterKey ? paging.cursors : [undefined];
   const setCursors = (next: (string | undefined)[]) => setPaging({ filterKey, cursors: next });
   const page = cursors.length - 1;
@@ -52,7 +55,8 @@ export function TasksView({ route, capabilities }: { route: Route; capabilities:
   const types = useLiveQuery((signal) => call<TaskType[]>('/api/v1/task-types', { signal }), []);
   const workers = useLiveQuery((signal) => call<Worker[]>('/api/v1/workers', { signal }), [], { intervalMs: 30_000 });
   const tasks: LiveQuery<TaskPage> = useLiveQuery(
-    (signal) => call<TaskPage>(withQuery('/api/v1/tasks', { ...filters, limit: String(PAGE_SIZE), cursor }), { signal }),
+    (signal) =>
+      call<TaskPage>(withQuery('/api/v1/tasks', { ...filters, limit: String(PAGE_SIZE), cursor }), { signal }),
     [filterKey, cursor],
     {
       refreshOn: (event: LiveEvent): boolean => {
@@ -76,30 +80,46 @@ export function TasksView({ route, capabilities }: { route: Route; capabilities:
       <form class="filters" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
         <label>
           Status
-          <select name="status" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.currentTarget.value)}>
+          <select
+            name="status"
+            value={filters.status ?? ''}
+            onChange={(e) => setFilter('status', e.currentTarget.value)}
+          >
             {STATUS_CHOICES.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
-            {filters.status && !STATUS_CHOICES.some(([value]) => value === filters.status) && <option value={filters.status}>{filters.status}</option>}
+            {filters.status && !STATUS_CHOICES.some(([value]) => value === filters.status) && (
+              <option value={filters.status}>{filters.status}</option>
+            )}
           </select>
         </label>
         <label>
           Type
-          <select name="task_type" value={filters.task_type ?? ''} onChange={(e) => setFilter('task_type', e.currentTarget.value)}>
+          <select
+            name="task_type"
+            value={filters.task_type ?? ''}
+            onChange={(e) => setFilter('task_type', e.currentTarget.value)}
+          >
             <option value="">Any type</option>
             {(types.data ?? []).map((t) => (
               <option key={t.task_type} value={t.task_type}>
                 {t.task_type}
               </option>
             ))}
-            {filters.task_type && !types.data?.some((t) => t.task_type === filters.task_type) && <option value={filters.task_type}>{filters.task_type}</option>}
+            {filters.task_type && !types.data?.some((t) => t.task_type === filters.task_type) && (
+              <option value={filters.task_type}>{filters.task_type}</option>
+            )}
           </select>
         </label>
         <label>
           Priority
-          <select name="priority" value={filters.priority ?? ''} onChange={(e) => setFilter('priority', e.currentTarget.value)}>
+          <select
+            name="priority"
+            value={filters.priority ?? ''}
+            onChange={(e) => setFilter('priority', e.currentTarget.value)}
+          >
             <option value="">Any priority</option>
             <option value="1">HIGH</option>
             <option value="0">NORMAL</option>
@@ -122,13 +142,28 @@ export function TasksView({ route, capabilities }: { route: Route; capabilities:
         </label>
         <label>
           Created from
-          <input type="datetime-local" name="created_from" value={toLocalInput(filters.created_from)} onChange={(e) => setFilter('created_from', fromLocalInput(e.currentTarget.value))} />
+          <input
+            type="datetime-local"
+            name="created_from"
+            value={toLocalInput(filters.created_from)}
+            onChange={(e) => setFilter('created_from', fromLocalInput(e.currentTarget.value))}
+          />
         </label>
         <label>
           Created to
-          <input type="datetime-local" name="created_to" value={toLocalInput(filters.created_to)} onChange={(e) => setFilter('created_to', fromLocalInput(e.currentTarget.value))} />
+          <input
+            type="datetime-local"
+            name="created_to"
+            value={toLocalInput(filters.created_to)}
+            onChange={(e) => setFilter('created_to', fromLocalInput(e.currentTarget.value))}
+          />
         </label>
-        <button type="button" class="secondary" onClick={() => navigate(href(['tasks']), { replace: true })} disabled={Object.keys(filters).length === 0}>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => navigate(href(['tasks']), { replace: true })}
+          disabled={Object.keys(filters).length === 0}
+        >
           Clear filters
         </button>
       </form>
@@ -140,7 +175,12 @@ export function TasksView({ route, capabilities }: { route: Route; capabilities:
           ← Newer
         </button>
         <span aria-live="polite">Page {page + 1}</span>
-        <button type="button" class="secondary" disabled={!tasks.data?.next_cursor} onClick={() => setCursors([...cursors, tasks.data?.next_cursor ?? undefined])}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!tasks.data?.next_cursor}
+          onClick={() => setCursors([...cursors, tasks.data?.next_cursor ?? undefined])}
+        >
           Older →
         </button>
       </nav>
@@ -178,7 +218,12 @@ export function TasksView({ route, capabilities }: { route: Route; capabilities:
               <td data-label="Priority">{priorityName(task.priority)}</td>
               <td data-label="Progress">
                 {task.progress && task.status === 'PROCESSING' ? (
-                  <Bar value={task.progress.percent} max={100} label={`Progress of ${task.task_id}`} text={`${task.progress.percent} %`} />
+                  <Bar
+                    value={task.progress.percent}
+                    max={100}
+                    label={`Progress of ${task.task_id}`}
+                    text={`${task.progress.percent} %`}
+                  />
                 ) : (
                   '—'
                 )}

@@ -5,12 +5,16 @@ import { useLiveQuery, useNow } from '../hooks.ts';
 import { href } from '../router.ts';
 import type { LiveEvent, Worker } from '../types.ts';
 
-const changesWorkers = (event: LiveEvent) => ['worker_online', 'worker_offline', 'task_assigned', 'task_completed', 'task_failed'].includes(event.event);
+const changesWorkers = (event: LiveEvent) =>
+  ['worker_online', 'worker_offline', 'task_assigned', 'task_completed', 'task_failed'].includes(event.event);
 
 export function WorkersView() {
   const now = useNow(1_000);
   // Heartbeats make no event: read every 2 s as well.
-  const workers = useLiveQuery((signal) => call<Worker[]>('/api/v1/workers', { signal }), [], { refreshOn: changesWorkers, intervalMs: 2_000 });
+  const workers = useLiveQuery((signal) => call<Worker[]>('/api/v1/workers', { signal }), [], {
+    refreshOn: changesWorkers,
+    intervalMs: 2_000,
+  });
   const list = workers.data ?? [];
   return (
     <div class="workers">
@@ -30,10 +34,17 @@ export function WorkersView() {
               {w.worker_id}
             </p>
             <p>
-              <span class={`badge ${w.healthy ? 'status-success' : 'status-failed'}`}>{w.healthy ? 'HEALTHY' : w.status}</span>{' '}
+              <span class={`badge ${w.healthy ? 'status-success' : 'status-failed'}`}>
+                {w.healthy ? 'HEALTHY' : w.status}
+              </span>{' '}
               <span class="hint mono">{w.address}</span>
             </p>
-            <Bar value={w.current_load} max={w.capacity} label={`Load of ${w.worker_id}`} text={`${w.current_load} / ${w.capacity} running`} />
+            <Bar
+              value={w.current_load}
+              max={w.capacity}
+              label={`Load of ${w.worker_id}`}
+              text={`${w.current_load} / ${w.capacity} running`}
+            />
             <dl class="fields compact">
               <div class="field">
                 <dt>Heartbeat</dt>
@@ -46,13 +57,13 @@ export function WorkersView() {
                 </dd>
               </div>
             </dl>
-            <p class="chips" aria-label="Supported task types">
+            <ul class="chips" aria-label="Supported task types">
               {w.supported_types.map((type) => (
-                <span key={type} class="chip">
+                <li key={type} class="chip">
                   {type}
-                </span>
+                </li>
               ))}
-            </p>
+            </ul>
           </li>
         ))}
       </ul>

@@ -1,0 +1,206 @@
+import os from 'node:os';
+import { inject, injectable } from 'tsyringe';
+import type { CoreConfig } from '../../config/config-schema.ts';
+import { TOKENS } from '../../config/tokens.ts';
+import { nodeIdOf } from '../../domain/node-id.ts';
+import type { Clock, IdGenerator } from '../../ports/clock.ts';
+import type { CoordinationPort } from '../../ports/coordination.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { MetricsPort } from '../../ports/metrics.ts';
+import type { TaskQueue } from '../../ports/queue.ts';
+import type { StoragePort } from '../../ports/storage.ts';
+import { delay } from '../delay.ts';
+import { LoadBalancerRegistry } from '../load-balancer-registry.ts';
+import { LocalHandoff } from '../local-handoff.ts';
+import { TaskStateWriter } from '../task-state.ts';
+import { TaskTypeCatalog } from '../task-type-catalog.ts';
+import { DispatchLeftovers } from './dispatch-leftovers.ts';
+import { DispatchRound } from './dispatch-round.ts';
+import { LeaderState } from './leader-state.ts';
+import { Leadership } from './leadership.ts';
+import { Maintenance } from './maintenance.ts';
+import { resumeClaimed } from './resume-claimed.ts';
+import { WorkerList } from './worker-list.ts';
+
+/**
+ * The scheduler (docs/design.md#scheduler): only the leader works. It runs dispatch rounds
+ * (dispatch-round.ts), promotes due delayed tasks and runs the maintenance passes
+ * (maintenance.ts). New work wakes the loop; `scanInterval` is only a fallback tick.
+ *
+ * This file wires leadership (leadership.ts) to the loops of a leader's term.
+ */
+@injectable()
+export class Scheduler {
+  readonly id: string;
+  private readonly log: Logger;
+  private readonly leadership: Leadership;
+  private readonly maintenance: Maintenance;
+  private readonly workers: WorkerList;
+  private readonly leftovers: DispatchLeftovers;
+  private readonly round: DispatchRound;
+  private termLoops: Promise<unknown> | undefined;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: CoreConfig,
+    @inject(TOKENS.Storage) private readonly storage: StoragePort,
+    @inject(TOKENS.Queue) private readonly queue: TaskQueue,
+    @inject(TOKENS.Coordination) coordination: CoordinationPort,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.EventBus) private readonly events: EventBus,
+    @inject(TOKENS.Metrics) private readonly metrics: MetricsPort,
+    @inject(TOKENS.Logger) logger: Logger,
+    @inject(TOKENS.IdGenerator) newId: IdGenerator,
+    @inject(TaskStateWriter) state: TaskStateWriter,
+    @inject(TaskTypeCatalog) types: TaskTypeCatalog,
+    @inject(LeaderState) private readonly leaderState: LeaderState,
+    @inject(LoadBalancerRegistry) private readonly balancers: LoadBalancerRegistry,
+    @inject(LocalHandoff) handoff: LocalHandoff,
+  ) {
+    this.id = `scheduler-${nodeIdOf(config.app.nodeId, os.hostname())}-${newId().slice(0, 8)}`;
+    const log = logger.child({ component: 'scheduler', schedulerId: this.id });
+    this.log = log;
+    this.maintenance = new Maintenance({
+      config,
+      storage,
+      queue,
+      coordination,
+      clock,
+      events,
+      metrics,
+      logger: log,
+      state,
+      types,
+    });
+    this.workers = new WorkerList(coordination.workers, clock, () => config.worker.heartbeatTimeout);
+    this.leftovers = new DispatchLeftovers(queue, state, clock, this.workers);
+    this.round = new DispatchRound({
+      config,
+      storage,
+      queue,
+      clock,
+      events,
+      log,
+      state,
+      types,
+      balancers,
+      handoff,
+      workers: this.workers,
+      leftovers: this.leftovers,
+    });
+    const s = config.scheduler;
+    this.leadership = new Leadership(
+      coordination.leader,
+      {
+        candidateId: this.id,
+        ttlMs: s.leaderLockTtl,
+        renewIntervalMs: s.leaderRenewInterval,
+        followerRetryMs: Math.min(s.leaderRenewInterval, 1_000),
+      },
+      { onElected: (term) => this.onElected(term), onLost: (reason) => this.onLost(reason) },
+      log,
+    );
+    leaderState.schedulerId = this.id;
+  }
+
+  get isLeader(): boolean {
+    return this.leadership.isLeader;
+  }
+
+  start(): void {
+    this.balancers.require(this.config.scheduler.loadBalancer);
+    this.metrics.recordSchedulerElection(this.id, false);
+    this.leadership.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.leadership.stop();
+    await this.termLoops;
+  }
+
+  /** One dispatch round; returns how many tasks went to workers. Public for deterministic tests. */
+  tick(): Promise<number> {
+    return this.round.run();
+  }
+
+  timeoutScan(): Promise<number> {
+    return this.maintenance.timeoutScan();
+  }
+
+  async healthCheck(): Promise<string[]> {
+    this.workers.invalidate();
+    const dead = await this.maintenance.healthCheck();
+    this.round.forgetWorkers(dead);
+    return dead;
+  }
+
+  reconcile(): Promise<number> {
+    return this.maintenance.reconcile();
+  }
+
+  purgeFinished(): Promise<number> {
+    return this.maintenance.purgeFinished();
+  }
+
+  promoteDue(): Promise<number> {
+    return this.round.promoteDue();
+  }
+
+  private onElected(term: AbortSignal): void {
+    this.leaderState.isLeader = true;
+    this.leaderState.since = this.clock.now();
+    this.metrics.recordSchedulerElection(this.id, true);
+    this.events.emit('leader_elected', { leaderId: this.id });
+    this.log.info('elected leader');
+    this.termLoops = Promise.all([
+      this.dispatchLoop(term),
+      this.every(this.config.scheduler.timeoutCheckInterval, term, () => this.timeoutScan()),
+      this.every(Math.min(this.config.scheduler.healthCheckInterval, this.config.worker.heartbeatTimeout), term, () =>
+        this.healthCheck(),
+      ),
+      this.every(this.config.scheduler.reconcileInterval, term, () => this.reconcile()),
+      this.every(this.config.retention.interval, term, () => this.purgeFinished()),
+    ]);
+  }
+
+  private onLost(reason: string): void {
+    this.leaderState.isLeader = false;
+    this.leaderState.since = null;
+    this.metrics.recordSchedulerElection(this.id, false);
+    this.log.warn({ reason }, 'no longer leader');
+  }
+
+  private async dispatchLoop(term: AbortSignal): Promise<void> {
+    // A new leader first resumes what the previous one left claimed. A round that failed
+    // half-way (the queue or storage went away) may leave claimed entries too, even tasks
+    // written PROCESSING but never pushed: they are resumed the same way before the next
+    // round, instead of being left to the timeout scan.
+    let resumeNeeded = true;
+    while (!term.aborted) {
+      const startedAt = performance.now();
+      try {
+        if (resumeNeeded) {
+          await resumeClaimed(this.queue, this.storage, this.leftovers, this.log);
+          resumeNeeded = false;
+        }
+        const dispatched = await this.tick();
+        this.metrics.recordSchedulingRound(dispatched, (performance.now() - startedAt) / 1000, true);
+        if (dispatched === 0) await this.queue.waitForWork(this.config.scheduler.scanInterval, term);
+      } catch (error) {
+        this.metrics.recordSchedulingRound(0, (performance.now() - startedAt) / 1000, false);
+        resumeNeeded = true;
+        this.log.error({ err: error }, 'scheduling round failed');
+        await delay(Math.max(this.config.scheduler.scanInterval, 500), term);
+      }
+    }
+  }
+
+  /** A maintenance loop of the term: the pass every `intervalMs`, until the term ends. */
+  private async every(intervalMs: number, term: AbortSignal, pass: () => Promise<unknown>): Promise<void> {
+    while (!term.aborted) {
+      await delay(intervalMs, term);
+      if (term.aborted) return;
+      await pass().catch((error: unknown) => this.log.error({ err: error }, 'maintenance pass failed'));
+    }
+  }
+}

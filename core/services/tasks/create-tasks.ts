@@ -1,0 +1,105 @@
+import { InvalidParameterError } from '../../domain/errors.ts';
+import { TASK_TYPE_PATTERN, type Task } from '../../domain/task.ts';
+import type { TaskTypeConfig } from '../../domain/task-type.ts';
+import type { Clock, IdGenerator } from '../../ports/clock.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
+import type { MetricsPort } from '../../ports/metrics.ts';
+import type { DelayedEntry, QueueEntry } from '../../ports/queue.ts';
+import type { StoragePort } from '../../ports/storage.ts';
+import type { TaskTypeCatalog } from '../task-type-catalog.ts';
+import { buildNewTask, type CreateTaskInput } from './create-task-input.ts';
+import type { EnqueueBatcher } from './enqueue-batcher.ts';
+
+export interface CreatedTask {
+  task: Task;
+  /** false when the idempotency key matched an existing task. */
+  created: boolean;
+}
+
+export interface CreateTasksParams {
+  storage: StoragePort;
+  clock: Clock;
+  newId: IdGenerator;
+  events: EventBus;
+  metrics: MetricsPort;
+  types: TaskTypeCatalog;
+  enqueue: EnqueueBatcher;
+}
+
+/** Creating tasks: one or a batch, idempotent by key. */
+export class CreateTasks {
+  constructor(private readonly params: CreateTasksParams) {}
+
+  /**
+   * Validates every input first (nothing is written when one is bad), then writes all tasks
+   * and their first logs in one storage call and enqueues them in one queue call per kind.
+   * A crash between the write and the enqueue leaves PENDING tasks that reconciliation finds.
+   */
+  async createMany(inputs: readonly CreateTaskInput[]): Promise<CreatedTask[]> {
+    if (inputs.length === 0) return [];
+    const { storage, clock, newId, events, metrics, enqueue } = this.params;
+    const now = clock.now();
+    const many = inputs.length > 1;
+    // A replay of an idempotency key answers with the first task, whatever the new body says
+    // (docs/api.md), so existing keys are looked up before the body is validated.
+    const replayed = await this.existingTasks(inputs);
+    const results: (CreatedTask | undefined)[] = [];
+    const newTasks = [];
+    const slots: number[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const existing = input.idempotencyKey === undefined ? undefined : replayed.get(input.idempotencyKey);
+      if (existing) {
+        results.push({ task: existing, created: false });
+        continue;
+      }
+      const field = many ? `tasks[${index}]` : '';
+      const type = await this.requireType(input.taskType, field);
+      newTasks.push(buildNewTask(input, type, now, newId, field));
+      slots.push(index);
+      results.push(undefined);
+    }
+    const stored = newTasks.length > 0 ? await storage.createTasks(newTasks) : [];
+    for (const [i, result] of stored.entries()) results[slots[i]!] = result;
+
+    const ready: QueueEntry[] = [];
+    const delayed: DelayedEntry[] = [];
+    const createdPerType = new Map<string, number>();
+    for (const { task, created } of stored) {
+      if (!created) continue;
+      const entry = { taskId: task.taskId, priority: task.priority };
+      if (task.scheduledAt.getTime() > now.getTime()) delayed.push({ ...entry, dueAt: task.scheduledAt });
+      else ready.push(entry);
+      createdPerType.set(task.taskType, (createdPerType.get(task.taskType) ?? 0) + 1);
+    }
+    await enqueue.add(ready, delayed);
+
+    for (const [taskType, count] of createdPerType) metrics.recordTaskCreated(taskType, count);
+    for (const { task, created } of stored) {
+      if (created)
+        events.emit('task_created', { taskId: task.taskId, taskType: task.taskType, priority: task.priority });
+    }
+    return results as CreatedTask[];
+  }
+
+  private async existingTasks(inputs: readonly CreateTaskInput[]): Promise<Map<string, Task>> {
+    const keys = inputs.flatMap((input) =>
+      typeof input.idempotencyKey === 'string' && TASK_TYPE_PATTERN.test(input.idempotencyKey)
+        ? [input.idempotencyKey]
+        : [],
+    );
+    if (keys.length === 0) return new Map();
+    return new Map((await this.params.storage.getTasks(keys)).map((task) => [task.taskId, task]));
+  }
+
+  private async requireType(taskType: unknown, field: string): Promise<TaskTypeConfig> {
+    const at = field ? `${field}.task_type` : 'task_type';
+    if (typeof taskType !== 'string' || taskType.length === 0)
+      throw new InvalidParameterError('task_type is required', { field: at });
+    if (!TASK_TYPE_PATTERN.test(taskType)) {
+      throw new InvalidParameterError(`invalid parameter ${at}: must be 1–64 characters of [A-Za-z0-9_.:-]`, {
+        field: at,
+      });
+    }
+    return this.params.types.requireEnabled(taskType);
+  }
+}

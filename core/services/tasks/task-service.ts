@@ -1,0 +1,112 @@
+import { inject, injectable } from 'tsyringe';
+import type { TaskTypeInput } from '../../config/config-schema.ts';
+import { TOKENS } from '../../config/tokens.ts';
+import type { Task } from '../../domain/task.ts';
+import type { TaskLog } from '../../domain/task-log.ts';
+import type { TaskTypeConfig } from '../../domain/task-type.ts';
+import type { Clock, IdGenerator } from '../../ports/clock.ts';
+import type { CoordinationPort } from '../../ports/coordination.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { MetricsPort } from '../../ports/metrics.ts';
+import type { TaskQueue } from '../../ports/queue.ts';
+import type { Page, PageRequest, StoragePort, TaskFilter } from '../../ports/storage.ts';
+import { ExecutorRegistry } from '../executor-registry.ts';
+import { TaskStateWriter } from '../task-state.ts';
+import { TaskTypeCatalog } from '../task-type-catalog.ts';
+import { cancelTask } from './cancel-task.ts';
+import type { CreateTaskInput } from './create-task-input.ts';
+import { CreateTasks, type CreatedTask } from './create-tasks.ts';
+import { EnqueueBatcher } from './enqueue-batcher.ts';
+import { EnqueueRetry } from './enqueue-retry.ts';
+import { readTask } from './read-task.ts';
+import { retryTask } from './retry-task.ts';
+import { getTaskType, putTaskType } from './task-types.ts';
+
+export type { CreateTaskInput } from './create-task-input.ts';
+export type { CreatedTask } from './create-tasks.ts';
+
+/**
+ * The use cases behind the API (HTTP, gRPC, the CLI): create, read, list, cancel, retry, logs,
+ * task types. Each lives in its own file here; this class wires them to the app's ports.
+ */
+@injectable()
+export class TaskService {
+  private readonly enqueueRetry: EnqueueRetry;
+  /** Stored tasks go to the queue through here: concurrent creates share one queue call. */
+  private readonly enqueue: EnqueueBatcher;
+  private readonly creating: CreateTasks;
+
+  constructor(
+    @inject(TOKENS.Storage) private readonly storage: StoragePort,
+    @inject(TOKENS.Queue) queue: TaskQueue,
+    @inject(TOKENS.Coordination) private readonly coordination: CoordinationPort,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.IdGenerator) newId: IdGenerator,
+    @inject(TOKENS.EventBus) private readonly events: EventBus,
+    @inject(TOKENS.Metrics) metrics: MetricsPort,
+    @inject(TaskStateWriter) private readonly state: TaskStateWriter,
+    @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
+    @inject(TOKENS.Logger) logger: Logger,
+    @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
+  ) {
+    this.enqueueRetry = new EnqueueRetry(queue, logger);
+    this.enqueue = new EnqueueBatcher(queue, this.enqueueRetry);
+    this.creating = new CreateTasks({ storage, clock, newId, events, metrics, types, enqueue: this.enqueue });
+  }
+
+  /** Stops retrying enqueues (after one last attempt); called when the app stops. */
+  close(): Promise<void> {
+    return this.enqueueRetry.close();
+  }
+
+  async create(input: CreateTaskInput): Promise<CreatedTask> {
+    const [created] = await this.creating.createMany([input]);
+    return created!;
+  }
+
+  /** Validates every input first; writes all tasks in one storage call (create-tasks.ts). */
+  createMany(inputs: readonly CreateTaskInput[]): Promise<CreatedTask[]> {
+    return this.creating.createMany(inputs);
+  }
+
+  get(taskId: string): Promise<Task> {
+    return readTask(this.state, taskId);
+  }
+
+  list(filter: TaskFilter, page: PageRequest): Promise<Page<Task>> {
+    return this.storage.listTasks(filter, page);
+  }
+
+  count(filter: TaskFilter): Promise<number> {
+    return this.storage.countTasks(filter);
+  }
+
+  async logs(taskId: string): Promise<TaskLog[]> {
+    await this.get(taskId);
+    return this.storage.getLogs(taskId);
+  }
+
+  /** PENDING or PROCESSING → CANCELLED; a running executor is aborted (cancel-task.ts). */
+  cancel(taskId: string): Promise<Task> {
+    return cancelTask(this.state, this.coordination.cancels, this.clock, this.events, taskId);
+  }
+
+  /** FAILED or TIMEOUT → PENDING with a fresh retry budget (retry-task.ts). */
+  retry(taskId: string): Promise<Task> {
+    return retryTask(this.state, this.enqueue, this.clock, this.events, taskId);
+  }
+
+  listTaskTypes(): Promise<TaskTypeConfig[]> {
+    return this.types.list();
+  }
+
+  getTaskType(taskType: string): Promise<TaskTypeConfig> {
+    return getTaskType(this.types, taskType);
+  }
+
+  /** Creates or replaces a task type, checked against the executors of this process (task-types.ts). */
+  putTaskType(input: TaskTypeInput): Promise<TaskTypeConfig> {
+    return putTaskType(this.types, this.executors, input);
+  }
+}
