@@ -1,11 +1,13 @@
 /**
  * The embedded default: one process, no servers. Memory storage and queue, the HTTP API on
  * 8080 (TM_PORT), the gRPC API on 9090 (TM_GRPC_PORT; 0 = off), Prometheus metrics on
- * /metrics, the demo task types, and webhook alerts once TM_ALERT_WEBHOOK_URL is set.
+ * /metrics, the web dashboard on /ui, the demo task types, and webhook alerts once
+ * TM_ALERT_WEBHOOK_URL is set.
  * For Redis + MySQL see examples/distributed/taskmanager.config.ts.
  */
 import { defineConfig } from './core/index.ts';
 import { alertWebhook } from './plugins/alert-webhook/index.ts';
+import { dashboard } from './plugins/dashboard/index.ts';
 import { demoExecutors } from './plugins/executor-demo/index.ts';
 import { emailExecutor } from './plugins/executor-email/index.ts';
 import { grpcApi } from './plugins/grpc-api/index.ts';
@@ -47,6 +49,8 @@ export default defineConfig({
     // Off until TM_ALERT_WEBHOOK_URL (alert.webhookUrl) is set.
     alertWebhook(),
     httpApi(),
+    // The web dashboard at /ui, served where the api role runs.
+    dashboard(),
     grpcApi(),
   ],
 });

@@ -26,6 +26,7 @@ const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'executor-rabbitmq': async () => (await import('../plugins/executor-rabbitmq/index.ts')).rabbitmqExecutor as Factory,
   'executor-process': async () => (await import('../plugins/executor-process/index.ts')).processExecutor as Factory,
   'alert-webhook': async () => (await import('../plugins/alert-webhook/index.ts')).alertWebhook as Factory,
+  dashboard: async () => (await import('../plugins/dashboard/index.ts')).dashboard as Factory,
 };
 
 export const BUILT_IN_PLUGINS = Object.keys(CATALOGUE);

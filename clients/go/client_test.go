@@ -215,6 +215,15 @@ func TestTakesRunAtAndTheIdempotencyKey(t *testing.T) {
 
 func TestPollsWithoutAnEventStreamAndAsksForItOnce(t *testing.T) {
 	proxy := newFrontProxy(t)
+	proxy.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/api/v1/events" {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write([]byte(`{"code":40402,"message":"not found"}`))
+		return true
+	})
 	c := New(proxy.URL, WithPollInterval(50*time.Millisecond))
 	for i := 0; i < 2; i++ {
 		created := mustCreate(t, c, &CreateTaskRequest{TaskType: "echo", Payload: map[string]any{"i": i}})
@@ -224,6 +233,25 @@ func TestPollsWithoutAnEventStreamAndAsksForItOnce(t *testing.T) {
 	}
 	if n := proxy.count("GET /api/v1/events"); n != 1 {
 		t.Fatalf("asked for the event stream %d times", n)
+	}
+}
+
+func TestWaitsOnTheRealEventStream(t *testing.T) {
+	// The reverse proxy passes the server's event stream through as it comes.
+	proxy := newFrontProxy(t)
+	c := New(proxy.URL, WithPollInterval(10*time.Millisecond))
+	created := mustCreate(t, c, &CreateTaskRequest{TaskType: "sleep", Payload: map[string]any{"ms": 500}})
+	proxy.reset()
+	task, err := c.WaitForTask(ctxFor(t), created.TaskID, 10*time.Second)
+	if err != nil || task.Status != "SUCCESS" {
+		t.Fatalf("wait: %+v %v", task, err)
+	}
+	if n := proxy.count("GET /api/v1/events"); n != 1 {
+		t.Fatalf("asked for the event stream %d times", n)
+	}
+	// Polling every 10 ms for 500 ms would read the task some fifty times; each event makes one read.
+	if n := proxy.count("GET /api/v1/tasks/" + created.TaskID); n > 5 {
+		t.Fatalf("read the task %d times", n)
 	}
 }
 

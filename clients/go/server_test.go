@@ -130,8 +130,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// frontProxy forwards to the live server, except requests a test answers itself (a 503 for
-// a while, or GET /api/v1/events where the server has none yet). Tasks stay real.
+// frontProxy forwards to the live server (event streams as they come), except requests a test
+// answers itself (a 503 for a while, or GET /api/v1/events as a server without it answers).
+// Tasks stay real.
 type frontProxy struct {
 	*httptest.Server
 	mu        sync.Mutex

@@ -19,6 +19,7 @@
  */
 import { defineConfig } from '../../core/index.ts';
 import { alertWebhook } from '../../plugins/alert-webhook/index.ts';
+import { dashboard } from '../../plugins/dashboard/index.ts';
 import { demoExecutors } from '../../plugins/executor-demo/index.ts';
 import { emailExecutor } from '../../plugins/executor-email/index.ts';
 import { grpcApi } from '../../plugins/grpc-api/index.ts';
@@ -56,6 +57,8 @@ export default defineConfig({
     // Off until TM_ALERT_WEBHOOK_URL (alert.webhookUrl) is set.
     alertWebhook(),
     httpApi(),
+    // The web dashboard at /ui, served where the api role runs.
+    dashboard(),
     grpcApi(),
   ],
 });

@@ -7,9 +7,11 @@ import { apiKeyAuth } from './auth.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
 import { jsonGuard } from './json-guard.ts';
 import { requestSizeLimit } from './request-size-limit.ts';
-import { PUBLIC_PATHS, registerOpenApi } from './openapi.ts';
+import { isPublicPath, registerOpenApi } from './openapi.ts';
 import { httpOptionsSchema, type HttpApiOptions } from './options.ts';
+import type { EventStreamHub } from './events/event-stream-hub.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import type { ApiApp, ApiEnv } from './routes/shared.ts';
 import { registerTaskTypeRoutes } from './routes/task-types.ts';
@@ -23,6 +25,8 @@ export interface HttpAppDeps {
   options?: HttpApiOptions;
   /** Gets the access log (debug) and unexpected errors; silent when left out. */
   logger?: Logger;
+  /** Serves GET /api/v1/events from it; without it that route is absent (404). */
+  events?: EventStreamHub;
 }
 
 /** The whole HTTP API as a Hono app: serve its `fetch`, or call `app.request()` in tests. */
@@ -41,10 +45,8 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   app.use(accessLog(logger));
   if (options.cors) app.use(cors({ origin: options.cors, exposeHeaders: ['X-Request-Id'] }));
   if (options.apiKeys.length > 0) {
-    const publicRoutes = new Set(contributed.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
-    app.use(
-      apiKeyAuth(options.apiKeys, (method, path) => PUBLIC_PATHS.has(path) || publicRoutes.has(`${method} ${path}`)),
-    );
+    const isPublicRoute = publicRouteMatcher(contributed);
+    app.use(apiKeyAuth(options.apiKeys, (method, path) => isPublicPath(path) || isPublicRoute(method, path)));
   }
   app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());
@@ -54,6 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   registerTaskRoutes(app, services, options.batchLimit);
   registerTaskTypeRoutes(app, services);
   registerClusterRoutes(app, services);
+  if (deps.events) registerEventRoutes(app, deps.events);
   for (const route of contributed) {
     app.on(route.method, route.path, async (c) => {
       const res = await route.handle(c.req.raw);
@@ -63,6 +66,19 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   }
   registerOpenApi(app, contributed, options.apiKeys.length > 0);
   return app;
+}
+
+/** Whether a request hits a contributed route marked public; `:name` segments match one path segment. */
+function publicRouteMatcher(routes: readonly HttpRoute[]): (method: string, path: string) => boolean {
+  const patterns = routes
+    .filter((route) => route.public)
+    .map((route) => {
+      const segments = route.path
+        .split('/')
+        .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      return { method: route.method, pattern: new RegExp(`^${segments.join('/')}$`) };
+    });
+  return (method, path) => patterns.some((p) => p.method === method && p.pattern.test(path));
 }
 
 const silentLogger: Logger = {

@@ -1,12 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import type { HttpRoute } from '../../core/index.ts';
+import { DOCS_ASSETS_PREFIX, DOCS_PATH, registerDocsPage } from './docs-page.ts';
 import type { ApiApp } from './routes/shared.ts';
 
 export const OPENAPI_PATH = '/openapi.json';
-export const DOCS_PATH = '/docs';
 
 /** Paths served without an API key (orchestrator probes and the documentation). */
 export const PUBLIC_PATHS = new Set(['/healthz', '/readyz', OPENAPI_PATH, DOCS_PATH]);
+
+export function isPublicPath(path: string): boolean {
+  return PUBLIC_PATHS.has(path) || path.startsWith(DOCS_ASSETS_PREFIX);
+}
 
 /** Hono `:name` parameters → OpenAPI `{name}`. */
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -17,24 +21,26 @@ export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], 
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
   for (const route of contributed) {
+    const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
     app.openAPIRegistry.registerPath({
       method: route.method.toLowerCase() as 'get',
       path: toOpenApiPath(route.path),
       tags: ['plugins'],
-      summary: `Contributed by a plugin${route.public ? ' (no API key needed)' : ''}`,
+      summary: `${route.summary ?? 'Contributed by a plugin'}${route.public ? ' (no API key needed)' : ''}`,
+      ...(params.length > 0
+        ? {
+            request: {
+              params: z.object(
+                Object.fromEntries(params.map((name) => [name, z.string().openapi({ param: { name, in: 'path' } })])),
+              ),
+            },
+          }
+        : {}),
       ...(route.public ? { security: [] } : {}),
       responses: { 200: { description: 'Plugin-defined response' } },
     });
   }
 
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: DOCS_PATH,
-    tags: ['docs'],
-    summary: 'Browsable API reference (HTML)',
-    security: [],
-    responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
-  });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: OPENAPI_PATH,
@@ -59,20 +65,5 @@ export function registerOpenApi(app: ApiApp, contributed: readonly HttpRoute[], 
     ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
   }));
 
-  app.get(DOCS_PATH, (c) => c.html(DOCS_PAGE));
+  registerDocsPage(app, OPENAPI_PATH);
 }
-
-// Scalar renders the document client side; the page holds no API data itself.
-const DOCS_PAGE = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>async-task-manager API</title>
-  </head>
-  <body>
-    <script id="api-reference" data-url="${OPENAPI_PATH}"></script>
-    <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
-  </body>
-</html>
-`;

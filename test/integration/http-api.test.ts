@@ -372,6 +372,10 @@ describe('HTTP API: endpoints', () => {
     const docs = await app.request('/docs');
     expect(docs.headers.get('content-type')).toMatch(/text\/html/);
     expect(await docs.text()).toContain('data-url="/openapi.json"');
+    const viewer = await app.request('/docs/assets/swagger-ui-bundle.js');
+    expect(viewer.status).toBe(200);
+    expect(viewer.headers.get('content-type')).toMatch(/javascript/);
+    expect((await app.request('/docs/assets/nope.js')).status).toBe(404);
   });
 
   it('echoes X-Request-Id, generates one otherwise, and logs each request at debug', async () => {

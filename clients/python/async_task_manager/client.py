@@ -281,9 +281,11 @@ class _EventStream:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self.connection.close()
+        # The reader finishes with the response before the connection closes it under its feet
+        # (http.client is not safe to close from another thread mid-read).
         if self._reader is not None:
             self._reader.join(timeout=1)
+        self.connection.close()
 
 
 def _task_body(

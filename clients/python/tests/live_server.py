@@ -67,8 +67,9 @@ Intercept = Callable[[BaseHTTPRequestHandler], bool]
 
 
 class FrontProxy:
-    """Forwards every request to the live server, except those a test answers itself (a 503
-    for a while, or GET /api/v1/events where the server has none yet). Tasks stay real."""
+    """Forwards every request to the live server (event streams as they come), except those a
+    test answers itself (a 503 for a while, or GET /api/v1/events as a server without it would
+    answer). Tasks stay real."""
 
     def __init__(self, target: str) -> None:
         self.target = target
@@ -98,6 +99,9 @@ class FrontProxy:
                 request = urllib.request.Request(proxy.target + self.path, data=body, headers=headers, method=self.command)
                 try:
                     with urllib.request.urlopen(request, timeout=10) as response:
+                        if response.headers.get("Content-Type", "").startswith("text/event-stream"):
+                            self._stream(response)
+                            return
                         status, payload = response.status, response.read()
                 except urllib.error.HTTPError as error:
                     status, payload = error.code, error.read()
@@ -106,6 +110,20 @@ class FrontProxy:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def _stream(self, response) -> None:  # type: ignore[no-untyped-def]
+                """Passes an event stream through line by line until either side closes it."""
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.headers.get("Content-Type"))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for line in response:
+                        self.wfile.write(line)
+                        self.wfile.flush()
+                except OSError:
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -142,6 +142,13 @@ class FrontProxyTest(unittest.TestCase):
         self.proxy.intercept = intercept
 
     def test_polls_without_an_event_stream_and_asks_for_it_once(self) -> None:
+        def no_events(handler) -> bool:  # type: ignore[no-untyped-def]
+            if not handler.path.startswith("/api/v1/events"):
+                return False
+            send_json(handler, 404, {"code": 40402, "message": "not found"})
+            return True
+
+        self.proxy.intercept = no_events
         for i in range(2):
             task_id = self.client.create_task(task_type="echo", payload={"i": i}).task_id
             self.assertEqual(self.client.wait_for_task(task_id, timeout=10, poll_interval=0.05).status, "SUCCESS")
@@ -205,6 +212,17 @@ class FrontProxyTest(unittest.TestCase):
         self.assertEqual(len([s for s in self.proxy.seen if s.startswith("GET /api/v1/events")]), 1)
         # One read after subscribing, one after the event: polling every 10 ms would make dozens.
         self.assertLessEqual(len([s for s in self.proxy.seen if s == "GET /api/v1/tasks/" + task_id]), 3)
+
+
+    def test_waits_on_the_real_event_stream(self) -> None:
+        # The proxy streams text/event-stream answers through as they come.
+        task_id = self.client.create_task(task_type="sleep", payload={"ms": 500}).task_id
+        del self.proxy.seen[:]
+        task = self.client.wait_for_task(task_id, timeout=10, poll_interval=0.01)
+        self.assertEqual(task.status, "SUCCESS")
+        self.assertEqual(len([s for s in self.proxy.seen if s.startswith("GET /api/v1/events")]), 1)
+        # Polling every 10 ms for 500 ms would read the task some fifty times; each event makes one read.
+        self.assertLessEqual(len([s for s in self.proxy.seen if s == "GET /api/v1/tasks/" + task_id]), 5)
 
 
 class ApiKeyTest(unittest.TestCase):

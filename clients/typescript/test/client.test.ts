@@ -40,14 +40,16 @@ describe('TaskManagerClient against a live server', () => {
     });
   });
 
-  it('polls when the server has no event stream, and asks for it only once', async () => {
+  it('waits on the real GET /api/v1/events: one stream, and one task read per event instead of polling', async () => {
     const paths: string[] = [];
-    const recording = new TaskManagerClient({ baseUrl: server.baseUrl, fetch: recordingFetch(paths) });
-    for (let i = 0; i < 2; i++) {
-      const { task_id } = await recording.createTask({ task_type: 'echo', payload: { i } });
-      expect((await recording.waitForTask(task_id, { timeoutMs: 10_000, pollIntervalMs: 50 })).status).toBe('SUCCESS');
-    }
+    const listening = new TaskManagerClient({ baseUrl: server.baseUrl, fetch: recordingFetch(paths) });
+    const { task_id } = await listening.createTask({ task_type: 'sleep', payload: { ms: 500 } });
+    const task = await listening.waitForTask(task_id, { timeoutMs: 10_000, pollIntervalMs: 10 });
+    expect(task.status).toBe('SUCCESS');
     expect(paths.filter((p) => p === '/api/v1/events')).toHaveLength(1);
+    // Polling every 10 ms for 500 ms would read the task some fifty times; the stream's events
+    // (created, assigned, completed) make a read each, plus the first one.
+    expect(paths.filter((p) => p === `/api/v1/tasks/${task_id}`).length).toBeLessThanOrEqual(5);
   });
 
   it('reads a task and its logs', async () => {
@@ -183,8 +185,25 @@ describe('TaskManagerClient behind a front proxy', () => {
     expect(keyed).toMatchObject({ task_id: key, created: true });
   });
 
+  it('polls when the server has no event stream (404), and asks for it only once', async () => {
+    proxy.intercept = (req, res) => {
+      if (!req.url?.startsWith('/api/v1/events')) return false;
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 40402, message: 'not found' }));
+      return true;
+    };
+    const polling = new TaskManagerClient({ baseUrl: proxy.baseUrl });
+    proxy.seen.length = 0;
+    for (let i = 0; i < 2; i++) {
+      const { task_id } = await polling.createTask({ task_type: 'echo', payload: { i } });
+      expect((await polling.waitForTask(task_id, { timeoutMs: 10_000, pollIntervalMs: 50 })).status).toBe('SUCCESS');
+    }
+    expect(proxy.seen.filter((s) => s.startsWith('GET /api/v1/events'))).toHaveLength(1);
+  });
+
   it('waits on GET /api/v1/events when the server has it, re-reading the task on each event', async () => {
-    // Serves an event stream: one event as soon as the task is final, read from the real server.
+    // Serves an event stream of its own (one event once the task is final): the client reads any server's stream.
     proxy.intercept = async (req, res) => {
       if (!req.url?.startsWith('/api/v1/events')) return false;
       const taskId = new URL(req.url, 'http://x').searchParams.get('task_id');
