@@ -29,6 +29,7 @@ export default defineConfig({
               'core/**/*.test.ts',
               'cli/**/*.test.ts',
               'plugins/**/*.test.ts',
+              'lib/**/*.test.ts',
               'bench/**/*.test.ts',
               '.ci/*.test.ts',
               'examples/**/*.test.ts',

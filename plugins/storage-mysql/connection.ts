@@ -1,6 +1,6 @@
 import { Kysely, MysqlDialect, sql, type DatabaseConnection, type LogEvent } from 'kysely';
 import { createPool, type PoolOptions } from 'mysql2';
-import type { Database } from './database.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
 import { rememberPool } from './observability.ts';
 import type { ConnectionTarget } from './options.ts';
 

@@ -1,5 +1,5 @@
 import { definePlugin, TOKENS, type Clock, type Plugin } from '../../core/index.ts';
-import type { GroupCommitOptions, GroupReport } from './create-group-committer.ts';
+import type { GroupCommitOptions, GroupReport } from '../../lib/sql-storage/create-group-committer.ts';
 import { connectionSettings, migrateDatabase, openDatabase } from './lifecycle.ts';
 import type { MigrationReport } from './migrations/index.ts';
 import { MysqlStorage } from './mysql-storage.ts';

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { DependencyUnavailableError } from '../../core/index.ts';
 import { createDatabase, type ConnectionSettings } from './connection.ts';
-import type { Database } from './database.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
 import { createDatabaseIfMissing, migrateToLatest, type MigrationReport } from './migrations/index.ts';
 import { describeTarget, parseMysqlUrl, type ResolvedMysqlOptions } from './options.ts';
 

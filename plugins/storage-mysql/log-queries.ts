@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { NewTaskLog, TaskLog } from '../../core/index.ts';
 import { chunkForStatements } from './batching.ts';
-import type { Database } from './database.ts';
-import { logFromRow, logRow } from './row-mapping.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
+import { logFromRow, logRow } from '../../lib/sql-storage/row-mapping.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

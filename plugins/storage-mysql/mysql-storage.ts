@@ -18,8 +18,8 @@ import {
   type TransitionResult,
   type WorkerInfo,
 } from '../../core/index.ts';
-import { CreateGroupCommitter, type GroupCommitOptions } from './create-group-committer.ts';
-import type { Database } from './database.ts';
+import { CreateGroupCommitter, type GroupCommitOptions } from '../../lib/sql-storage/create-group-committer.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
 import { toStorageError } from './errors.ts';
 import { appendLogs, getLogs } from './log-queries.ts';
 import { writeProgress } from './progress-queries.ts';

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { ProgressUpdate } from '../../core/index.ts';
 import { chunkForStatements } from './batching.ts';
-import type { Database } from './database.ts';
-import { progressText } from './row-mapping.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
+import { progressText } from '../../lib/sql-storage/row-mapping.ts';
 
 /**
  * Writes progress for many tasks in one transaction per statement-sized chunk: lock the rows

@@ -12,10 +12,10 @@ import {
   type TaskStatus,
 } from '../../core/index.ts';
 import { chunkForStatements, retryTransaction } from './batching.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { Database } from './database.ts';
+import { decodeCursor, encodeCursor } from '../../lib/sql-storage/cursor.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
 import { insertLogRows } from './log-queries.ts';
-import { createdTask, newTaskRow, taskFromRow, toJsonText } from './row-mapping.ts';
+import { createdTask, newTaskRow, taskFromRow, toJsonText } from '../../lib/sql-storage/row-mapping.ts';
 
 type Db = Kysely<Database>;
 

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { TaskTypeConfig } from '../../core/index.ts';
 import { chunkForStatements } from './batching.ts';
-import type { Database, TaskConfigTable } from './database.ts';
-import { taskTypeFromRow, taskTypeRow } from './row-mapping.ts';
+import type { Database, TaskConfigTable } from '../../lib/sql-storage/database.ts';
+import { taskTypeFromRow, taskTypeRow } from '../../lib/sql-storage/row-mapping.ts';
 
 type Db = Kysely<Database>;
 

@@ -1,9 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { assertTransition, type TaskTransition, type TransitionResult } from '../../core/index.ts';
 import { chunkForStatements, retryTransaction } from './batching.ts';
-import type { Database } from './database.ts';
+import type { Database } from '../../lib/sql-storage/database.ts';
 import { insertLogRows } from './log-queries.ts';
-import { toJsonText } from './row-mapping.ts';
+import { toJsonText } from '../../lib/sql-storage/row-mapping.ts';
+import { changeSize, rounds } from '../../lib/sql-storage/transition-rounds.ts';
 
 type Trx = Transaction<Database>;
 
@@ -72,21 +73,6 @@ async function writeAll(
 
 /** Thrown inside the optimistic transaction so kysely rolls it back; caught right away. */
 class GuardMissed extends Error {}
-
-/**
- * Splits a batch so no task appears twice in one round: a second change to the same task is
- * judged against the status the first one wrote, as if the calls had been made in order.
- */
-function rounds(changes: readonly TaskTransition[]): TaskTransition[][] {
-  const result: TaskTransition[][] = [];
-  const roundOf = new Map<string, number>();
-  for (const change of changes) {
-    const index = (roundOf.get(change.taskId) ?? -1) + 1;
-    roundOf.set(change.taskId, index);
-    (result[index] ??= []).push(change);
-  }
-  return result;
-}
 
 async function lockAndFilter(trx: Trx, chunk: readonly TaskTransition[]): Promise<TaskTransition[]> {
   const rows = await trx
@@ -166,16 +152,6 @@ function changeRow(change: TaskTransition): ChangeRow {
   // Back to PENDING, a new attempt starts from nothing: the old progress goes.
   if (change.to === 'PENDING') row.m |= FIELD.clearProgress;
   return row;
-}
-
-/** Bytes a change adds to a statement (its result and error text dominate). */
-function changeSize(change: TaskTransition): number {
-  const result = change.patch.result;
-  return (
-    256 +
-    (result === undefined || result === null ? 0 : toJsonText(result).length) +
-    (change.patch.errorMsg?.length ?? 0)
-  );
 }
 
 /**

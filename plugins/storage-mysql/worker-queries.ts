@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { WorkerInfo } from '../../core/index.ts';
-import type { Database, WorkerRegistryTable } from './database.ts';
-import { workerFromRow, workerRow } from './row-mapping.ts';
+import type { Database, WorkerRegistryTable } from '../../lib/sql-storage/database.ts';
+import { workerFromRow, workerRow } from '../../lib/sql-storage/row-mapping.ts';
 
 type Db = Kysely<Database>;
 

@@ -76,6 +76,17 @@ function pluginOf(file: string): string | undefined {
   return top === 'plugins' && name !== undefined ? name : undefined;
 }
 
+/**
+ * `lib/<name>/…`: code shared by several plugins of one kind (lib/sql-storage: what the MySQL
+ * and PostgreSQL storages have in common). Not a plugin: it provides no port and exports no
+ * factory. Plugins may import it; it imports only core/index.ts and its own library, so
+ * sharing code never becomes a back door from one plugin into another.
+ */
+function libraryOf(file: string): string | undefined {
+  const [top, name] = file.split('/');
+  return top === 'lib' && name !== undefined ? name : undefined;
+}
+
 /** A relative specifier resolved against its file; undefined for packages and node: modules. */
 function resolveRelative(file: string, specifier: string): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
@@ -85,6 +96,7 @@ function resolveRelative(file: string, specifier: string): string | undefined {
 function checkFile(file: SourceFile): Violation[] {
   const violations: Violation[] = [];
   const plugin = pluginOf(file.path);
+  const library = libraryOf(file.path);
   for (const specifier of importSpecifiers(file.source)) {
     const target = resolveRelative(file.path, specifier);
     if (target === undefined) continue;
@@ -103,9 +115,13 @@ function checkFile(file: SourceFile): Violation[] {
       const own = `plugins/${plugin}/`;
       if (target.startsWith(own)) continue;
       if (target === 'core/index.ts') continue;
+      if (libraryOf(target) !== undefined) continue;
       if (target.startsWith('core/')) report('a plugin imports core only through core/index.ts');
       else if (pluginOf(target) !== undefined) report('a plugin never imports another plugin');
-      else report('a plugin imports only core/index.ts and its own files');
+      else report('a plugin imports only core/index.ts, lib/ and its own files');
+    } else if (library !== undefined) {
+      if (target.startsWith(`lib/${library}/`) || target === 'core/index.ts') continue;
+      report('a shared library imports only core/index.ts and its own files');
     }
   }
   return violations;

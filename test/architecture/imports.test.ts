@@ -15,7 +15,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 function repositorySources(): SourceFile[] {
   const listed = execFileSync(
     'git',
-    ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'core', 'plugins', 'cli'],
+    ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'core', 'plugins', 'cli', 'lib'],
     {
       cwd: REPO_ROOT,
       encoding: 'utf8',
@@ -34,7 +34,7 @@ function repositorySources(): SourceFile[] {
 }
 
 describe('the dependency rule', () => {
-  it('holds for every file under core/, plugins/ and cli/', () => {
+  it('holds for every file under core/, plugins/, lib/ and cli/', () => {
     const files = repositorySources();
     expect(files.filter((f) => f.path.startsWith('core/')).length).toBeGreaterThan(20);
     expect(files.filter((f) => f.path.startsWith('plugins/')).length).toBeGreaterThan(20);
@@ -143,8 +143,26 @@ describe('the import rule checker', () => {
       {
         file: 'plugins/a/d.ts',
         specifier: '../../cli/plugin-catalogue.ts',
-        rule: 'a plugin imports only core/index.ts and its own files',
+        rule: 'a plugin imports only core/index.ts, lib/ and its own files',
       },
+    ]);
+  });
+
+  it('lets plugins share a library under lib/, which imports only core/index.ts and itself', () => {
+    const violations = findViolations([
+      { path: 'plugins/a/q.ts', source: "import { chunk } from '../../lib/sql/chunks.ts';" },
+      {
+        path: 'lib/sql/rows.ts',
+        source: "import { x } from './chunks.ts';\nimport { definePlugin } from '../../core/index.ts';",
+      },
+      { path: 'lib/sql/bad.ts', source: "import { b } from '../../plugins/b/index.ts';" },
+      { path: 'lib/sql/worse.ts', source: "import { T } from '../../core/runtime/tokens.ts';" },
+      { path: 'lib/sql/other.ts', source: "import { o } from '../other/o.ts';" },
+    ]);
+    expect(violations.map((v) => [v.file, v.rule])).toEqual([
+      ['lib/sql/bad.ts', 'a shared library imports only core/index.ts and its own files'],
+      ['lib/sql/worse.ts', 'a shared library imports only core/index.ts and its own files'],
+      ['lib/sql/other.ts', 'a shared library imports only core/index.ts and its own files'],
     ]);
   });
 

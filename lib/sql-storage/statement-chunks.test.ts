@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkForStatements, MAX_BYTES_PER_STATEMENT, MAX_ROWS_PER_STATEMENT } from './batching.ts';
+import { chunkForStatements, MAX_BYTES_PER_STATEMENT, MAX_ROWS_PER_STATEMENT } from './statement-chunks.ts';
 
-describe('storage-mysql statement planning', () => {
+describe('SQL storage statement planning', () => {
   it('chunks by row count and by estimated bytes, never leaving an empty chunk', () => {
     const rows = Array.from({ length: 2_500 }, (_, i) => i);
     expect(chunkForStatements(rows).map((c) => c.length)).toEqual([

@@ -1,12 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /**
- * The typed shape of the four tables of schema.sql, as kysely sees them.
+ * The typed shape of the four tables of schema.sql, as kysely sees them, on both SQL
+ * storages (storage-mysql, storage-postgres).
  *
- * JSON columns travel as text both ways: the pool's typeCast returns MySQL 8's JSON
- * type as a string (MariaDB stores JSON as LONGTEXT anyway), and row-mapping.ts parses
- * it, so a JSON string value ("done") is never confused with JSON text.
- * DATETIME(3) columns read as Date (UTC: the pool uses timezone 'Z').
+ * JSON columns travel as text both ways: MySQL's pool typeCast returns JSON as a string
+ * (MariaDB stores JSON as LONGTEXT anyway), PostgreSQL's pool parses neither json nor jsonb,
+ * and row-mapping.ts parses it, so a JSON string value ("done") is never confused with JSON
+ * text. DATETIME(3) / timestamptz columns read as Date; BIGINT ids and counts as numbers.
  */
 type JsonText = string;
 /** Columns the database fills by default when an insert leaves them out. */
@@ -59,11 +60,11 @@ export interface TaskConfigTable {
   default_max_retry: Defaulted<number>;
   retry_strategy: Defaulted<string>;
   retry_delay: Defaulted<number>;
-  /** DECIMAL(3,2): mysql2 returns it as a string ("2.00"). */
+  /** DECIMAL(3,2) / NUMERIC(3,2): both drivers return it as a string ("2.00"). */
   backoff_rate: ColumnType<string, number | string | undefined, number | string>;
   max_concurrent: Defaulted<number>;
-  /** BOOLEAN is TINYINT(1): reads back as 0 / 1. */
-  enabled: ColumnType<number, boolean | number | undefined, boolean | number>;
+  /** MySQL's BOOLEAN is TINYINT(1) and reads back as 0 / 1; PostgreSQL's reads back as a boolean. */
+  enabled: ColumnType<number | boolean, boolean | number | undefined, boolean | number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
