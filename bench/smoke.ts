@@ -61,6 +61,22 @@ const CHECKS: Check[] = [
     anchor: 'bullmq-postgres',
     target: 4,
   },
+  {
+    label: 'PostgreSQL + Redis (postgres example), c10',
+    setup: 'postgres-redis',
+    concurrency: 10,
+    budget: mysqlBudget,
+    anchor: 'bullmq',
+    target: 0.5,
+  },
+  {
+    label: 'PostgreSQL + Redis vs BullMQ on PostgreSQL, c10',
+    setup: 'postgres-redis',
+    concurrency: 10,
+    budget: mysqlBudget,
+    anchor: 'bullmq-postgres',
+    target: 4,
+  },
 ];
 
 const anchors = new Map<string, Drained>();

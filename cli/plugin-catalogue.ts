@@ -10,6 +10,7 @@ type Factory = (options: Record<string, unknown>) => Plugin;
 const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'storage-memory': async () => (await import('../plugins/storage-memory/index.ts')).memoryStorage as Factory,
   'storage-mysql': async () => (await import('../plugins/storage-mysql/index.ts')).mysqlStorage as Factory,
+  'storage-postgres': async () => (await import('../plugins/storage-postgres/index.ts')).postgresStorage as Factory,
   'queue-memory': async () => (await import('../plugins/queue-memory/index.ts')).memoryQueue as Factory,
   'queue-redis': async () => (await import('../plugins/queue-redis/index.ts')).redisQueue as Factory,
   'load-balancers': async () => (await import('../plugins/load-balancers/index.ts')).loadBalancers as Factory,

@@ -9,8 +9,14 @@ export const DISTRIBUTED_CONFIG = fileURLToPath(
   new URL('../../examples/distributed/taskmanager.config.ts', import.meta.url),
 );
 
+/** The same deployment on PostgreSQL (examples/postgres): the PostgreSQL rows of the bench. */
+export const POSTGRES_CONFIG = fileURLToPath(new URL('../../examples/postgres/taskmanager.config.ts', import.meta.url));
+
 export interface DistributedAppOptions {
-  mysqlUrl: string;
+  /** examples/distributed on this MySQL database… */
+  mysqlUrl?: string;
+  /** …or examples/postgres on this PostgreSQL database and schema. */
+  postgres?: { url: string; schema: string };
   /** Redis key prefix, so runs never see each other's keys. */
   prefix: string;
   capacity: number;
@@ -21,15 +27,19 @@ export interface DistributedAppOptions {
 }
 
 /**
- * examples/distributed/taskmanager.config.ts loaded the way `taskmanager start` loads it, with
- * only what a deployment sets in its environment: where MySQL and Redis are, the roles
+ * examples/distributed/taskmanager.config.ts (or examples/postgres with `postgres`) loaded the
+ * way `taskmanager start` loads it, with only what a deployment sets in its environment:
+ * where MySQL (PostgreSQL) and Redis are, the roles
  * (scheduler,worker: one process, no API port), the worker capacity. Everything else is the
  * shipped default.
  */
 export async function distributedApp(options: DistributedAppOptions): Promise<TaskManager> {
-  const { config } = await loadConfig({ path: DISTRIBUTED_CONFIG });
+  const { config } = await loadConfig({ path: options.postgres ? POSTGRES_CONFIG : DISTRIBUTED_CONFIG });
+  const storage: Record<string, string> = options.postgres
+    ? { TM_POSTGRES_URL: options.postgres.url, TM_POSTGRES_SCHEMA: options.postgres.schema }
+    : { TM_MYSQL_URL: options.mysqlUrl ?? '' };
   const env: Record<string, string> = {
-    TM_MYSQL_URL: options.mysqlUrl,
+    ...storage,
     TM_REDIS_URL: REDIS_URL,
     TM_REDIS_PREFIX: `${options.prefix}:`,
     TM_ROLES: options.roles ?? 'scheduler,worker',

@@ -4,7 +4,7 @@ import { quick } from './stats.ts';
 export const DRAIN_CONCURRENCIES = [1, 10, 100] as const;
 export type DrainConcurrency = (typeof DRAIN_CONCURRENCIES)[number];
 
-export type DrainSetupId = 'memory-memory' | 'memory-redis' | 'mysql-redis';
+export type DrainSetupId = 'memory-memory' | 'memory-redis' | 'mysql-redis' | 'postgres-redis';
 /** BullMQ on Redis, and BullMQ on its PostgreSQL backend (the durable anchor). */
 export type Anchor = 'bullmq' | 'bullmq-postgres';
 
@@ -13,18 +13,28 @@ export interface DrainSetup {
   /** Also the chart's series name. */
   label: string;
   queue: QueueKind;
-  /** MySQL storage on a fresh database: every transition and log row committed. */
-  mysql: boolean;
+  /**
+   * memory, or a durable storage as a user deploys it (examples/distributed for MySQL,
+   * examples/postgres for PostgreSQL) on a fresh database / schema: every transition and log
+   * row committed.
+   */
+  storage: 'memory' | 'mysql' | 'postgres';
 }
 
 export const DRAIN_SETUPS: readonly DrainSetup[] = [
-  { id: 'memory-memory', label: 'memory storage + memory queue', queue: 'memory', mysql: false },
-  { id: 'memory-redis', label: 'memory storage + redis queue', queue: 'redis', mysql: false },
+  { id: 'memory-memory', label: 'memory storage + memory queue', queue: 'memory', storage: 'memory' },
+  { id: 'memory-redis', label: 'memory storage + redis queue', queue: 'redis', storage: 'memory' },
   {
     id: 'mysql-redis',
     label: 'mysql storage + redis queue (examples/distributed as shipped)',
     queue: 'redis',
-    mysql: true,
+    storage: 'mysql',
+  },
+  {
+    id: 'postgres-redis',
+    label: 'postgresql storage + redis queue (examples/postgres as shipped)',
+    queue: 'redis',
+    storage: 'postgres',
   },
 ];
 
@@ -58,6 +68,11 @@ const FULL: Record<DrainSetupId | Anchor, Record<DrainConcurrency, DrainBudget>>
     100: { n: FULL_N, deadlineMs: 10_000 },
   },
   'mysql-redis': {
+    1: { n: 20_000, deadlineMs: 8_000 },
+    10: { n: FULL_N, deadlineMs: 10_000 },
+    100: { n: FULL_N, deadlineMs: 10_000 },
+  },
+  'postgres-redis': {
     1: { n: 20_000, deadlineMs: 8_000 },
     10: { n: FULL_N, deadlineMs: 10_000 },
     100: { n: FULL_N, deadlineMs: 10_000 },

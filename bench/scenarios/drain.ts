@@ -8,7 +8,8 @@ import {
   type DrainBudget,
   type DrainSetup,
 } from '../lib/drain-budget.ts';
-import { freshMysqlDatabase, type BenchDatabase } from '../lib/mysql-database.ts';
+import { freshMysqlDatabase } from '../lib/mysql-database.ts';
+import { freshPostgresSchema } from '../lib/postgres-schema.ts';
 import { completionCounter, ourApp, precreate, startWorker, stopApp } from '../lib/our-app.ts';
 import type { TaskManager, Worker } from '../lib/our-core.ts';
 import { benchPrefix } from '../lib/redis-keys.ts';
@@ -31,24 +32,50 @@ function rate(done: number, n: number, startedAt: number): Drained {
   return { perSecond: done / seconds, done, n, seconds };
 }
 
+/** A durable app on a fresh database (MySQL) or schema (PostgreSQL), and how to drop it. */
+async function durableApp(
+  setup: DrainSetup,
+  prefix: string,
+  capacity: number,
+): Promise<{ app: TaskManager; drop(): Promise<void> }> {
+  if (setup.storage === 'postgres') {
+    const schema = await freshPostgresSchema();
+    try {
+      const app = await distributedApp({ postgres: schema, prefix, capacity, worker: false });
+      return { app, drop: schema.drop };
+    } catch (error) {
+      await schema.drop();
+      throw error;
+    }
+  }
+  const database = await freshMysqlDatabase();
+  try {
+    const app = await distributedApp({ mysqlUrl: database.url, prefix, capacity, worker: false });
+    return { app, drop: database.drop };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
 /**
  * `budget.n` no-op tasks created with no worker running; then one worker of `capacity` drains
  * them, timed from its start to the n-th task_completed (emitted once the outcome is durable)
  * or to the deadline, whichever comes first. MySQL + Redis runs examples/distributed as a user
- * deploys it; the memory setups are in-process apps with every setting at its default.
+ * deploys it, PostgreSQL + Redis examples/postgres; the memory setups are in-process apps with
+ * every setting at its default.
  */
 export async function drainOurs(setup: DrainSetup, capacity: number, budget: DrainBudget): Promise<Drained> {
   const prefix = setup.queue === 'redis' ? benchPrefix('ours') : undefined;
-  let database: BenchDatabase | undefined;
+  const durable = setup.storage === 'memory' ? undefined : await durableApp(setup, prefix!, capacity);
   try {
-    database = setup.mysql ? await freshMysqlDatabase() : undefined;
-    const app: TaskManager = database
-      ? await distributedApp({ mysqlUrl: database.url, prefix: prefix!, capacity, worker: false })
+    const app: TaskManager = durable
+      ? durable.app
       : await ourApp({ queue: setup.queue, prefix, capacity, worker: false });
     const completed = completionCounter(app);
     let worker: Worker | undefined;
     try {
-      await precreate(app, budget.n, 0, setup.mysql ? 2 : 1, database ? ECHO_TYPE : undefined);
+      await precreate(app, budget.n, 0, durable ? 2 : 1, durable ? ECHO_TYPE : undefined);
       const startedAt = nowMs();
       worker = await startWorker(app);
       await untilCount(completed.count, budget.n, budget.deadlineMs);
@@ -58,7 +85,7 @@ export async function drainOurs(setup: DrainSetup, capacity: number, budget: Dra
       await stopApp(app, { worker, prefix });
     }
   } finally {
-    await database?.drop();
+    await durable?.drop();
   }
 }
 
@@ -121,9 +148,9 @@ function note(
 }
 
 /**
- * Drain matrix: our three storage/queue setups × worker concurrency 1, 10, 100, each against
- * a BullMQ Worker of the same concurrency on Redis; and our durable setup against BullMQ on
- * its PostgreSQL backend. BullMQ has no storage/queue choice, so each BullMQ is measured once
+ * Drain matrix: our four storage/queue setups × worker concurrency 1, 10, 100, each against
+ * a BullMQ Worker of the same concurrency on Redis; and our durable setups (MySQL, PostgreSQL)
+ * against BullMQ on its PostgreSQL backend. BullMQ has no storage/queue choice, so each BullMQ is measured once
  * per concurrency per run and that figure is the comparison of every row it appears in.
  */
 export const drain: Scenario = {
@@ -142,7 +169,7 @@ export const drain: Scenario = {
         const ours = await drainOurs(setup, concurrency, budget);
         results.push({
           name: 'drain',
-          variant: `${setup.label}, concurrency ${concurrency}, ${budget.n} no-op (BullMQ on Redis: one c${concurrency} run shared by 3 rows)`,
+          variant: `${setup.label}, concurrency ${concurrency}, ${budget.n} no-op (BullMQ on Redis: one c${concurrency} run shared by ${DRAIN_SETUPS.length} rows)`,
           ours: round(ours.perSecond),
           bullmq: round(bull.perSecond),
           unit: 'tasks/s',
@@ -150,7 +177,7 @@ export const drain: Scenario = {
           note: note(ours, budget, bull, bullBudget),
           chart: { series: setup.label, x: concurrency },
         });
-        if (!setup.mysql) continue;
+        if (setup.storage === 'memory') continue;
         results.push({
           name: 'drain',
           variant: `${setup.label}, concurrency ${concurrency}, vs BullMQ on PostgreSQL (${pgBudget.n} no-op; both durable)`,

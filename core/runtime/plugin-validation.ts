@@ -3,7 +3,7 @@ import type { PortName } from '../config/tokens.ts';
 
 /** Hints for the error that names a missing port; strings only, core imports no plugin. */
 const PROVIDER_HINTS: Partial<Record<PortName, string>> = {
-  storage: 'memoryStorage() or mysqlStorage()',
+  storage: 'memoryStorage(), mysqlStorage() or postgresStorage()',
   queue: 'memoryQueue() or redisQueue()',
   coordination: 'memoryQueue() or redisQueue()',
 };

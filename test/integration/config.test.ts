@@ -122,7 +122,7 @@ describe('config loading', () => {
 
   it('names the missing port and the plugins that provide it', async () => {
     await expect(createTaskManager({ plugins: [memoryQueue()] }, { env: {} })).rejects.toThrow(
-      'no plugin provides "storage"; add memoryStorage() or mysqlStorage() to taskmanager.config.ts',
+      'no plugin provides "storage"; add memoryStorage(), mysqlStorage() or postgresStorage() to taskmanager.config.ts',
     );
     await expect(
       createTaskManager({ plugins: [memoryStorage(), memoryStorage(), memoryQueue()] }, { env: {} }),
