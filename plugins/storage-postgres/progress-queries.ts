@@ -30,7 +30,8 @@ export async function writeProgress(db: Kysely<Database>, updates: readonly Prog
     const { rows } = await sql<{ task_id: string }>`
       UPDATE task SET progress = v.p
       FROM jsonb_to_recordset(${document}::jsonb) AS v(id text, w text, s timestamptz, p jsonb)
-      WHERE task.task_id = v.id AND task.status = 'PROCESSING' AND task.worker_id = v.w AND task.started_at = v.s
+      WHERE task.task_id = ANY(${chunk.map((u) => u.taskId)}::text[])
+        AND task.task_id = v.id AND task.status = 'PROCESSING' AND task.worker_id = v.w AND task.started_at = v.s
       RETURNING task.task_id`.execute(db);
     for (const row of rows) written.push(row.task_id);
   }
