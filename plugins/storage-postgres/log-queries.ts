@@ -9,7 +9,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const logSize = (log: NewTaskLog): number => log.message.length + (log.errorDetail?.length ?? 0) + 128;
 
-function safeLogRow(log: NewTaskLog): NewTaskLogRow {
+function encodedLogRow(log: NewTaskLog): NewTaskLogRow {
   const row = logRow(log);
   row.message = encodeText(row.message);
   row.error_detail = encodeText(row.error_detail ?? null);
@@ -21,12 +21,14 @@ function safeLogRow(log: NewTaskLog): NewTaskLogRow {
  * One statement needs no transaction; a batch split over several is wrapped in one so it lands whole.
  */
 export async function appendLogs(db: Kysely<Database>, logs: readonly NewTaskLog[]): Promise<void> {
-  const chunks = chunkForStatements(logs, logSize);
-  const write = async (executor: Db) => {
-    for (const chunk of chunks) await executor.insertInto('task_logs').values(chunk.map(safeLogRow)).execute();
-  };
-  if (chunks.length <= 1) return write(db);
-  await db.transaction().execute(write);
+  if (chunkForStatements(logs, logSize).length <= 1) return insertLogRows(db, logs);
+  await db.transaction().execute((trx) => insertLogRows(trx, logs));
+}
+
+/** Multi-row INSERTs in the given order, on `db` or inside the caller's transaction. */
+export async function insertLogRows(db: Db, logs: readonly NewTaskLog[]): Promise<void> {
+  for (const chunk of chunkForStatements(logs, logSize))
+    await db.insertInto('task_logs').values(chunk.map(encodedLogRow)).execute();
 }
 
 /** Oldest first: task_logs_task_id_idx (task_id, id) is read in order. */

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import {
   ALL_STATUSES,
   creationLogs,
@@ -76,7 +76,16 @@ async function insertAll(db: Db, tasks: readonly NewTask[]): Promise<Set<string>
   });
 }
 
-async function insertChunk(db: Executor, chunk: readonly NewTask[]): Promise<Set<string>> {
+export async function insertChunk(db: Executor, chunk: readonly NewTask[]): Promise<Set<string>> {
+  const { rows } = await insertStatement(chunk).execute(db);
+  return new Set(rows.map((row) => row.task_id));
+}
+
+/**
+ * The tasks of `chunk` and their creation logs as one statement (any kysely instance can run
+ * it, or compile it for a plain pg client): returns the ids it inserted.
+ */
+export function insertStatement(chunk: readonly NewTask[]): RawBuilder<{ task_id: string }> {
   const tasksDocument = encodeJsonText(
     JSON.stringify(
       chunk.map((task, n) => ({
@@ -96,7 +105,7 @@ async function insertChunk(db: Executor, chunk: readonly NewTask[]): Promise<Set
   const logsDocument = encodeJsonText(
     JSON.stringify(chunk.flatMap((task) => creationLogs(task).map((log) => ({ n: n++, ...logDocument(log) })))),
   );
-  const { rows } = await sql<{ task_id: string }>`
+  return sql<{ task_id: string }>`
     WITH inserted AS (
       INSERT INTO task (task_id, task_type, priority, status, payload, retry_count, max_retry, timeout,
                         scheduled_at, created_at, updated_at)
@@ -114,8 +123,7 @@ async function insertChunk(db: Executor, chunk: readonly NewTask[]): Promise<Set
       JOIN inserted i ON i.task_id = l.task_id
       ORDER BY l.n
     )
-    SELECT task_id FROM inserted`.execute(db);
-  return new Set(rows.map((row) => row.task_id));
+    SELECT task_id FROM inserted`;
 }
 
 export async function getTask(db: Executor, taskId: string): Promise<Task | undefined> {
