@@ -70,7 +70,7 @@ const CHECKS: Check[] = [
     target: 0.5,
   },
   {
-    label: 'PostgreSQL + Redis vs BullMQ on PostgreSQL, c10',
+    label: 'PostgreSQL + Redis vs BullMQ on PG, c10',
     setup: 'postgres-redis',
     concurrency: 10,
     budget: mysqlBudget,
