@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../lib/sql-storage/database.ts';
 import { rememberPool } from './observability.ts';
+import { prepareMarkedStatements } from './prepared-statements.ts';
 import type { ConnectionTarget } from './options.ts';
 
 export interface ConnectionSettings {
@@ -65,6 +66,7 @@ export function createDatabase(settings: ConnectionSettings): Kysely<Database> {
   // An idle connection that loses its server must not take the process down: the pool drops
   // it, and the next query opens a new one (or fails with 50301 while the server is away).
   pool.on('error', () => undefined);
+  prepareMarkedStatements(pool);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     ...(settings.onQuery ? { log: settings.onQuery } : {}),

@@ -19,6 +19,7 @@ import { retryTransaction } from '../../lib/sql-storage/transaction-retry.ts';
 import { isRetryableConflict } from './errors.ts';
 import { LOG_COLUMNS, LOG_SOURCE, LOG_TARGET, logDocument } from './log-queries.ts';
 import { decodeTaskRow, encodeJsonText } from './nul-escape.ts';
+import { PREPARE } from './prepared-statements.ts';
 
 type Db = Kysely<Database>;
 
@@ -105,7 +106,7 @@ export function insertStatement(chunk: readonly NewTask[]): RawBuilder<{ task_id
   const logsDocument = encodeJsonText(
     JSON.stringify(chunk.flatMap((task) => creationLogs(task).map((log) => ({ n: n++, ...logDocument(log) })))),
   );
-  return sql<{ task_id: string }>`
+  return sql<{ task_id: string }>`${sql.raw(PREPARE)}
     WITH inserted AS (
       INSERT INTO task (task_id, task_type, priority, status, payload, retry_count, max_retry, timeout,
                         scheduled_at, created_at, updated_at)

@@ -7,6 +7,7 @@ import { changeSize, rounds } from '../../lib/sql-storage/transition-rounds.ts';
 import { isRetryableConflict } from './errors.ts';
 import { LOG_COLUMNS, LOG_SOURCE, LOG_TARGET, logDocument } from './log-queries.ts';
 import { encodeJsonText } from './nul-escape.ts';
+import { PREPARE } from './prepared-statements.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -115,7 +116,7 @@ async function updateJoined(db: Executor, chunk: readonly TaskTransition[]): Pro
   const logsDocument = encodeJsonText(
     JSON.stringify(chunk.flatMap((change, c) => change.logs.map((log) => ({ c, n: order++, ...logDocument(log) })))),
   );
-  const { rows } = await sql<{ n: number }>`
+  const { rows } = await sql<{ n: number }>`${sql.raw(PREPARE)}
     WITH updated AS (
       UPDATE task SET
         status = v.t,
