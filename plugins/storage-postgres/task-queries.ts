@@ -132,16 +132,13 @@ export async function getTask(db: Executor, taskId: string): Promise<Task | unde
   return row && taskFromRow(row);
 }
 
-/** One `task_id = ANY($1)` per 1000 ids: one parameter, whatever the count. */
+/** One `task_id = ANY($1)` per 1000 ids: one parameter whatever the count, so one prepared statement. */
 export async function getTasks(db: Executor, taskIds: readonly string[]): Promise<Task[]> {
   const unique = [...new Set(taskIds)];
   const found: Task[] = [];
   for (const chunk of chunkForStatements(unique)) {
-    const rows = await db
-      .selectFrom('task')
-      .selectAll()
-      .where('task_id', '=', sql<string>`ANY(${chunk}::text[])`)
-      .execute();
+    const { rows } =
+      await sql<TaskRow>`${sql.raw(PREPARE)} SELECT * FROM task WHERE task_id = ANY(${chunk}::text[])`.execute(db);
     for (const row of rows) found.push(taskFromRow(row));
   }
   return found;
