@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-dat
 import { mysqlAvailability } from '../helpers/services.ts';
 
 const mysql = await mysqlAvailability();
-const TABLES = ['task', 'task_logs', 'task_config', 'worker_registry'];
+const TABLES = ['task', 'task_logs', 'task_config', 'worker_registry', 'task_dependency'];
 
 /** Everything information_schema says about the four tables, in a stable order. */
 async function describeSchema(db: TestDatabase): Promise<Record<string, unknown[]>> {
