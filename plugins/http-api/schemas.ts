@@ -206,12 +206,9 @@ export const taskSchema = z
     created_at: timestamp,
     updated_at: timestamp,
     progress: progressSchema.nullable(),
-    depends_on: z
-      .array(z.string())
-      .optional()
-      .openapi({
-        description: 'GET /tasks/{id} only: the tasks this one waits for, in the order given ([] when none).',
-      }),
+    depends_on: z.array(z.string()).optional().openapi({
+      description: 'GET /tasks/{id} only: the tasks this one waits for, in the order given ([] when none).',
+    }),
   })
   .openapi('Task');
 export type TaskJson = z.infer<typeof taskSchema>;
