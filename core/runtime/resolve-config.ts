@@ -24,7 +24,10 @@ export function resolveConfig(
   const envSections = readEnvOverrides(env);
   const merged: Record<string, unknown> = { ...input };
   for (const section of ['app', 'scheduler', 'worker', 'retention'] as const) {
-    if (envSections[section]) merged[section] = { ...(input[section] as object | undefined), ...envSections[section] };
+    // The same schema-guided names as plugin sections (sectionEnvOverrides), plus TM_PORT / TM_NODE_ID.
+    const fromEnv = { ...envSections[section], ...sectionEnvOverrides(env, section, configSchema.shape[section]) };
+    if (Object.keys(fromEnv).length > 0)
+      merged[section] = mergeDeep((input[section] as Record<string, unknown> | undefined) ?? {}, fromEnv);
   }
   const roles = readRoles(env);
   if (roles) merged.roles = roles;

@@ -74,7 +74,10 @@ describe('task features over HTTP: dependencies, bulk retry / cancel, batch erro
     expect(semantic.body).toMatchObject({ code: 40001, details: { index: 1, field: 'tasks[1].delay' } });
 
     const schema = await f.call('POST', '/api/v1/tasks/batch', {
-      tasks: [{ task_type: 'echo', payload: {} }, { task_type: 'echo', payload: {}, priority: 7 }],
+      tasks: [
+        { task_type: 'echo', payload: {} },
+        { task_type: 'echo', payload: {}, priority: 7 },
+      ],
     });
     expect(schema.status).toBe(400);
     expect(schema.body.code).toBe(40001);
@@ -91,7 +94,10 @@ describe('task features over HTTP: dependencies, bulk retry / cancel, batch erro
     const done = await create({});
     await f.forceStatus(done, ['PROCESSING', 'SUCCESS']);
 
-    const one = await f.call('POST', '/api/v1/tasks/retry', { filter: { status: 'FAILED', task_type: type }, limit: 1 });
+    const one = await f.call('POST', '/api/v1/tasks/retry', {
+      filter: { status: 'FAILED', task_type: type },
+      limit: 1,
+    });
     expect(one).toMatchObject({ status: 200, body: { code: 0, data: { count: 1 } } });
     const rest = await f.call('POST', '/api/v1/tasks/retry', { filter: { status: 'FAILED,TIMEOUT,SUCCESS' } });
     expect(rest.body.data).toEqual({ count: 3 });
@@ -109,9 +115,9 @@ describe('task features over HTTP: dependencies, bulk retry / cancel, batch erro
     const running = await create({});
     await f.forceStatus(running, ['PROCESSING']);
     const future = new Date(Date.now() + 60_000).toISOString();
-    expect(
-      (await f.call('POST', '/api/v1/tasks/cancel', { filter: { created_from: future } })).body.data,
-    ).toEqual({ count: 0 });
+    expect((await f.call('POST', '/api/v1/tasks/cancel', { filter: { created_from: future } })).body.data).toEqual({
+      count: 0,
+    });
     const cancelled = await f.call('POST', '/api/v1/tasks/cancel', { filter: { task_type: type } });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.data.count).toBeGreaterThanOrEqual(5);
