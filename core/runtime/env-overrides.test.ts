@@ -49,7 +49,7 @@ describe('sectionEnvOverrides', () => {
         'mysql',
         schema,
       ),
-    ).toEqual({ groupCommit: { maxCallTasks: '0', maxGroupsInFlight: '2' }, tls: { ca: '/ca.pem' } });
+    ).toEqual({ groupCommit: { maxCallTasks: 0, maxGroupsInFlight: 2 }, tls: { ca: '/ca.pem' } });
   });
 
   it('keeps the old flat rule for words that spell no key, and skips reserved variables', () => {
@@ -74,5 +74,42 @@ describe('sectionEnvOverrides', () => {
       groupCommit: { maxCallTasks: '0', maxGroupTasks: 9 },
       url: 'a',
     });
+  });
+});
+
+describe('sectionEnvOverrides converts strings for schemas that do not', () => {
+  const schema = z.object({
+    defaultMetrics: z.boolean().default(true),
+    durationBuckets: z.array(z.number().positive()).optional(),
+    hosts: z.array(z.string()).optional(),
+    ratio: z.number().optional(),
+    smtp: z.object({ secure: z.boolean().optional(), port: z.coerce.number().optional() }).optional(),
+  });
+
+  it('booleans, numbers and lists become what the schema expects', () => {
+    const values = sectionEnvOverrides(
+      {
+        TM_METRICS_DEFAULT_METRICS: 'no',
+        TM_METRICS_DURATION_BUCKETS: '0.1, 1,10',
+        TM_METRICS_HOSTS: 'a:1,b:2',
+        TM_METRICS_RATIO: '0.5',
+        TM_METRICS_SMTP_SECURE: 'true',
+        TM_METRICS_SMTP_PORT: '465',
+      },
+      'metrics',
+      schema,
+    );
+    expect(values).toEqual({
+      defaultMetrics: false,
+      durationBuckets: [0.1, 1, 10],
+      hosts: ['a:1', 'b:2'],
+      ratio: 0.5,
+      smtp: { secure: true, port: 465 },
+    });
+    expect(schema.parse(values)).toMatchObject({ smtp: { port: 465 } });
+  });
+
+  it('leaves a value that does not read for the schema to refuse', () => {
+    expect(sectionEnvOverrides({ TM_METRICS_RATIO: 'lots' }, 'metrics', schema)).toEqual({ ratio: 'lots' });
   });
 });

@@ -55,7 +55,9 @@ function objectShape(schema: unknown): Record<string, unknown> | undefined {
   for (let depth = 0; depth < 8 && current?._zod?.def; depth++) {
     const def = current._zod.def;
     if (def.type === 'object') return def.shape as Record<string, unknown>;
-    const inner = def.innerType ?? def.in;
+    // A preprocess is a pipe from a transform: the keys are those of what it feeds.
+    const into = (def.in as typeof current)?._zod?.def?.type === 'transform' ? def.out : def.in;
+    const inner = def.innerType ?? into;
     if (inner === undefined) return undefined;
     current = inner as typeof current;
   }
@@ -105,9 +107,56 @@ export function sectionEnvOverrides(
       const next = target[key];
       target = (target[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
     }
-    target[path[path.length - 1]!] = value;
+    target[path[path.length - 1]!] = typed(value, leafSchema(schema, path));
   }
   return values;
+}
+
+/** The schema of the key at `path`, or undefined. */
+function leafSchema(schema: unknown, path: readonly string[]): unknown {
+  let current = schema;
+  for (const key of path) {
+    const shape = objectShape(current);
+    if (!shape || !(key in shape)) return undefined;
+    current = shape[key];
+  }
+  return current;
+}
+
+/** The type a plain schema expects, through optional / default / nullable (not through a transform). */
+function plainType(schema: unknown): { type: string; element?: unknown } | undefined {
+  let current = schema as { _zod?: { def?: Record<string, unknown> } } | undefined;
+  for (let depth = 0; depth < 8 && current?._zod?.def; depth++) {
+    const def = current._zod.def;
+    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') {
+      current = def.innerType as typeof current;
+      continue;
+    }
+    return { type: String(def.type), element: def.element };
+  }
+  return undefined;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes']);
+const BOOLEAN_WORDS = new Set(['true', 'false', '1', '0', 'yes', 'no']);
+
+/**
+ * An environment string as the key's schema takes it, for schemas that do not convert strings
+ * themselves: a boolean from true/false/1/0/yes/no, a number, a list from "a,b" (numbers when
+ * the list holds numbers). Anything else (and any value that does not read) stays a string,
+ * for the schema to accept or refuse with its own message.
+ */
+function typed(value: string, schema: unknown): unknown {
+  const plain = plainType(schema);
+  if (!plain) return value;
+  const text = value.trim();
+  if (plain.type === 'boolean' && BOOLEAN_WORDS.has(text.toLowerCase())) return TRUE_WORDS.has(text.toLowerCase());
+  if (plain.type === 'number' && text !== '' && Number.isFinite(Number(text))) return Number(text);
+  if (plain.type === 'array') {
+    const items = text === '' ? [] : text.split(',').map((item) => item.trim());
+    return items.map((item) => typed(item, plain.element));
+  }
+  return value;
 }
 
 /** Merges `override` into `base` key by key, objects recursively (arrays and scalars replace). */
