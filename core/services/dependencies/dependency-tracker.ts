@@ -3,7 +3,7 @@ import type { Logger } from '../../ports/logger.ts';
 import { settleDependencies, type SettleDeps } from './settle.ts';
 
 /** After a check that found nobody waiting, the next one waits at least this long (ms). */
-const IDLE_CHECK_INTERVAL_MS = 2;
+const IDLE_CHECK_INTERVAL_MS = 10;
 
 /**
  * Releases dependents when their dependencies end, without polling: it listens to this
