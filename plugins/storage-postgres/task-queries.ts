@@ -18,6 +18,7 @@ import { chunkForStatements } from '../../lib/sql-storage/statement-chunks.ts';
 import { retryTransaction } from '../../lib/sql-storage/transaction-retry.ts';
 import { isRetryableConflict } from './errors.ts';
 import { LOG_COLUMNS, LOG_SOURCE, LOG_TARGET, logDocument } from './log-queries.ts';
+import { waitsOnNothing } from './dependency-queries.ts';
 import { decodeTaskRow, encodeJsonText } from './nul-escape.ts';
 import { PREPARE } from './prepared-statements.ts';
 
@@ -191,13 +192,17 @@ export async function listTasks(db: Db, filter: TaskFilter, page: PageRequest): 
     : { items };
 }
 
-/** PENDING and due, through the partial index task_pending_idx (scheduled_at, task_id). */
+/**
+ * PENDING and due, through the partial index task_pending_idx (scheduled_at, task_id); dependents
+ * still waiting (or broken) are left out (a lookup on task_dependency's primary key).
+ */
 export async function findDuePending(db: Db, dueBefore: Date, limit: number): Promise<Task[]> {
   const rows = await db
     .selectFrom('task')
     .selectAll()
     .where('status', '=', 'PENDING')
     .where('scheduled_at', '<=', dueBefore)
+    .where(waitsOnNothing)
     .orderBy('scheduled_at', 'asc')
     .orderBy('task_id', 'asc')
     .limit(limit)
@@ -264,7 +269,8 @@ export async function countByStatus(db: Db): Promise<Record<TaskStatus, number>>
 /**
  * Retention in one statement: claim the oldest finished tasks of `statuses` (task_completed_at_idx)
  * with FOR UPDATE SKIP LOCKED, so a second leader's pass or a retry by hand in flight is
- * stepped over rather than waited for; delete them, repeating the status guard, and their logs.
+ * stepped over rather than waited for; delete them, repeating the status guard, with their logs
+ * and their dependency edges.
  */
 export async function deleteFinished(
   db: Db,
@@ -287,6 +293,8 @@ export async function deleteFinished(
       RETURNING t.task_id
     ), logs AS (
       DELETE FROM task_logs l USING gone g WHERE l.task_id = g.task_id
+    ), edges AS (
+      DELETE FROM task_dependency e USING gone g WHERE e.task_id = g.task_id
     )
     SELECT COUNT(*) AS n FROM gone`.execute(db);
   return Number(rows[0]?.n ?? 0);

@@ -24,7 +24,8 @@ describe.skipIf(!postgres.available)('storage-postgres against PostgreSQL', () =
 
   describeStorageContract('postgres', async () => {
     await schema.admin.query(
-      `TRUNCATE "${schema.name}".task, "${schema.name}".task_logs, "${schema.name}".task_config, "${schema.name}".worker_registry`,
+      `TRUNCATE "${schema.name}".task, "${schema.name}".task_logs, "${schema.name}".task_config, ` +
+        `"${schema.name}".worker_registry, "${schema.name}".task_dependency`,
     );
     return { storage: opened.storage, readWorkers: () => opened.storage.listWorkers(), cleanup: async () => {} };
   });

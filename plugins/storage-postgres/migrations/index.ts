@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './001_initial.ts';
+import * as taskDependencies from './002_task_dependencies.ts';
 
 /**
  * The versioned migrations of the PostgreSQL schema, in order: a numbering of its own, apart
@@ -7,6 +8,7 @@ import * as initial from './001_initial.ts';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
+  '002_task_dependencies': taskDependencies,
 };
 
 /** Every migration's name, in the order they run. */
