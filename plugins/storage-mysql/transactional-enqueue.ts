@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { creationLogs, type CreateTaskInput, type NewTask, type TaskService } from '../../core/index.ts';
+import { creationLogs, type NewTask } from '../../core/index.ts';
+import { transactionalEnqueueWith } from '../../lib/sql-storage/transactional-enqueue.ts';
 import { chunkForStatements } from './batching.ts';
 import { toJsonText } from '../../lib/sql-storage/row-mapping.ts';
 
@@ -97,54 +98,10 @@ export async function insertPreparedTasks(conn: CallerTransaction, tasks: readon
 /**
  * Transactional enqueue for applications that embed the task manager on MySQL
  * (docs/operations.md, "Transactional enqueue"): tasks are created inside the application's own
- * transaction, so they exist if and only if it commits, and are queued right after the commit.
- *
- * ```ts
- * const outbox = transactionalEnqueue(app.services.tasks);
- * await outbox.run(db, async (trx, enqueue) => {
- *   await trx.insertInto('orders').values(order).execute();
- *   await enqueue([{ taskType: 'send_receipt', payload: { orderId: order.id } }]);
- * });
- * ```
- *
- * `add` + `committed` are the same in two steps, for a transaction the caller commits itself
- * (a mysql2 connection). A process that dies between its commit and `committed` leaves the
- * tasks PENDING in no queue: the leader's reconciliation queues them (scheduler.reconcileGrace).
+ * transaction (a kysely transaction, or a mysql2 connection inside BEGIN … COMMIT), so they
+ * exist if and only if it commits, and are queued right after the commit. The wrapper is
+ * lib/sql-storage/transactional-enqueue.ts, shared with storage-postgres.
  */
-export function transactionalEnqueue(tasks: TaskService) {
-  /** Validates and writes the tasks through `conn` (inside the caller's open transaction); returns their ids. */
-  const add = async (conn: CallerTransaction, inputs: readonly CreateTaskInput[]): Promise<string[]> => {
-    const prepared = await tasks.prepare(inputs);
-    await insertPreparedTasks(conn, prepared);
-    return prepared.map((t) => t.taskId);
-  };
-  return {
-    add,
-    /** After the commit: queues the tasks at once (no waiting for reconciliation). Returns how many. */
-    committed(taskIds: readonly string[]): Promise<number> {
-      return tasks.announce(taskIds);
-    },
-    /**
-     * Runs `work` in a transaction of the caller's kysely instance, commits it, then queues the
-     * tasks `work` enqueued. A rollback (an error in `work`) creates none.
-     */
-    // biome-ignore lint/suspicious/noExplicitAny: the caller's own kysely schema
-    async run<T, DB = any>(
-      db: Kysely<DB>,
-      work: (trx: Transaction<DB>, enqueue: (inputs: readonly CreateTaskInput[]) => Promise<string[]>) => Promise<T>,
-    ): Promise<T> {
-      const ids: string[] = [];
-      const result = await db.transaction().execute((trx) =>
-        work(trx, async (inputs) => {
-          const added = await add(trx, inputs);
-          ids.push(...added);
-          return added;
-        }),
-      );
-      if (ids.length > 0) await tasks.announce(ids);
-      return result;
-    },
-  };
-}
+export const transactionalEnqueue = transactionalEnqueueWith<CallerTransaction>(insertPreparedTasks);
 
 export type TransactionalEnqueue = ReturnType<typeof transactionalEnqueue>;

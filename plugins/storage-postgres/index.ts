@@ -81,4 +81,11 @@ export async function openPostgresStorage(
 }
 
 export { PostgresStorage, postgresOptionsSchema };
+export {
+  transactionalEnqueue,
+  insertPreparedTasks,
+  type TransactionalEnqueue,
+  type CallerTransaction,
+  type PgConnection,
+} from './transactional-enqueue.ts';
 export type { PostgresStorageOptions, MigrationReport, GroupCommitOptions, GroupReport };
