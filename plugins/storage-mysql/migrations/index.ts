@@ -3,6 +3,7 @@ import * as initial from './001_initial.ts';
 import * as finishedIndex from './002_finished_index.ts';
 import * as taskProgress from './003_task_progress.ts';
 import * as lighterStatusIndexes from './004_lighter_status_indexes.ts';
+import * as taskSchedules from './005_task_schedules.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_finished_index': finishedIndex,
   '003_task_progress': taskProgress,
   '004_lighter_status_indexes': lighterStatusIndexes,
+  '005_task_schedules': taskSchedules,
 };
 
 /** Every migration's name, in the order they run. */
