@@ -17,13 +17,10 @@ const templateFields = {
 
 export const createScheduleBodySchema = z
   .strictObject({
-    schedule_id: z
-      .string()
-      .optional()
-      .openapi({
-        description: '1–39 characters of [A-Za-z0-9_.:-]; generated when left out.',
-        example: 'nightly-report',
-      }),
+    schedule_id: z.string().optional().openapi({
+      description: '1–39 characters of [A-Za-z0-9_.:-]; generated when left out.',
+      example: 'nightly-report',
+    }),
     cron: z
       .string()
       .min(1)

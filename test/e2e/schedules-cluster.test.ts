@@ -81,7 +81,11 @@ describe.skipIf(Boolean(skipReason))('schedules and rate limits on a two-node cl
     const base = () => cluster!.alive[0]!.url;
     const created = await api(`${base()}/api/v1/schedules`, {
       method: 'POST',
-      body: JSON.stringify({ schedule_id: 'secondly', cron: '* * * * * *', task: { task_type: 'sleep', payload: { ms: 5 } } }),
+      body: JSON.stringify({
+        schedule_id: 'secondly',
+        cron: '* * * * * *',
+        task: { task_type: 'sleep', payload: { ms: 5 } },
+      }),
     });
     expect(created.status).toBe(201);
     const fired = async () => (await tasksOfType(base(), 'sleep')).filter((t) => t.schedule_id === 'secondly');
@@ -90,7 +94,10 @@ describe.skipIf(Boolean(skipReason))('schedules and rate limits on a two-node cl
     const leader = (await cluster.leaderNode())!;
     await leader.kill('SIGKILL');
     const before = (await fired()).length;
-    await waitFor(async () => (await cluster!.leaderNode()) !== undefined, { timeoutMs: 10_000, message: 'a new leader' });
+    await waitFor(async () => (await cluster!.leaderNode()) !== undefined, {
+      timeoutMs: 10_000,
+      message: 'a new leader',
+    });
     await waitFor(async () => (await fired()).length >= before + 3, {
       timeoutMs: 15_000,
       intervalMs: 200,
@@ -110,7 +117,10 @@ describe.skipIf(Boolean(skipReason))('schedules and rate limits on a two-node cl
     await cluster.waitAllStatus(ids, 'SUCCESS', 20_000);
     for (const id of ids) {
       const logs = await cluster.logs(encodeURIComponent(id));
-      expect(logs.filter((l) => l.to_status === 'SUCCESS'), id).toHaveLength(1);
+      expect(
+        logs.filter((l) => l.to_status === 'SUCCESS'),
+        id,
+      ).toHaveLength(1);
     }
   }, 90_000);
 

@@ -10,6 +10,7 @@ export {
   type ErrorBody,
   type ListTasksQuery,
   type QueueLengths,
+  type CreateScheduleRequest,
   type Schedule,
   type SchedulerStatus,
   type Stats,

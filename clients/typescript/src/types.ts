@@ -16,11 +16,9 @@ export type Worker = Schemas['Worker'];
 export type SchedulerStatus = Schemas['SchedulerStatus'];
 export type QueueLengths = Schemas['QueueLengths'];
 export type Stats = Schemas['Stats'];
-/**
- * A cron schedule as GET /api/v1/schedules returns it. Servers without schedules answer 404
- * (40402); the OpenAPI document does not describe schedules yet, so the fields are not typed.
- */
-export type Schedule = { schedule_id: string } & Record<string, unknown>;
+/** A cron schedule (GET /api/v1/schedules); servers older than schedules answer 404 (40402). */
+export type Schedule = Schemas['Schedule'];
+export type CreateScheduleRequest = Schemas['CreateScheduleRequest'];
 /** Filters of GET /api/v1/tasks; `cursor` is handled by listTasks. */
 export type ListTasksQuery = Omit<NonNullable<paths['/api/v1/tasks']['get']['parameters']['query']>, 'cursor'>;
 
