@@ -298,13 +298,14 @@ describe.skipIf(!chromiumInstalled)('the dashboard at /ui in Chromium', () => {
     }
   });
 
-  it('hides the views of features this server does not have', async () => {
+  it('shows the views of the features this server has, and hides the others (bulk actions)', async () => {
     const { page, close } = await open('#/types');
     try {
       await page.locator('tr[data-task-type="sleep"]').waitFor();
-      expect(await page.getByRole('link', { name: 'Schedules' }).count()).toBe(0);
-      expect(await page.getByRole('columnheader', { name: 'Paused' }).count()).toBe(0);
-      expect(await page.getByRole('columnheader', { name: 'Rate limit' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Schedules' }).count()).toBe(1);
+      expect(await page.getByRole('columnheader', { name: 'Paused' }).count()).toBe(1);
+      expect(await page.getByRole('columnheader', { name: 'Rate limit' }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Pause sleep' }).count()).toBe(1);
       await page.evaluate(() => (location.hash = '#/tasks'));
       await page.getByLabel('Status').waitFor();
       expect(await page.getByRole('button', { name: 'Retry all matching' }).count()).toBe(0);
