@@ -258,8 +258,12 @@ export class Scheduler {
     while (!term.aborted) {
       let sleepMs = this.config.scheduler.schedulePollInterval;
       try {
-        await this.fireSchedules();
-        const next = await this.schedules.nextRunAt();
+        // One cheap read while nothing is due (an index lookup on MySQL); the due ones only when some are.
+        let next = await this.schedules.nextRunAt();
+        if (next && next.getTime() <= this.clock.now().getTime()) {
+          await this.fireSchedules();
+          next = await this.schedules.nextRunAt();
+        }
         if (next) sleepMs = Math.min(sleepMs, Math.max(10, next.getTime() - this.clock.now().getTime()));
       } catch (error) {
         if (this.lostLeadership(error)) break;
