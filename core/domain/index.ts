@@ -10,3 +10,4 @@ export * from './json-limits.ts';
 export * from './node-id.ts';
 export * from './signal-reasons.ts';
 export * from './schedule.ts';
+export * from './dependency.ts';

@@ -3,6 +3,7 @@ export { TaskService, type CreateTaskInput, type CreatedTask } from '../services
 export { ScheduleService, type CreateScheduleInput } from '../services/schedules/schedule-service.ts';
 export { CronSpec } from '../services/schedules/cron.ts';
 export { releasePausedTasks } from '../services/tasks/release-paused.ts';
+export { DEFAULT_BULK_LIMIT, MAX_BULK_LIMIT, type BulkFilter } from '../services/tasks/bulk-actions.ts';
 export {
   ClusterService,
   type SchedulerStatus,

@@ -41,6 +41,7 @@ export function taskJson(task: Task): TaskJson {
         }
       : null,
     ...scheduleOf(task.taskId),
+    ...(task.dependsOn !== undefined ? { depends_on: [...task.dependsOn] } : {}),
   };
 }
 

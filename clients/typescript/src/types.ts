@@ -19,6 +19,9 @@ export type Stats = Schemas['Stats'];
 /** A cron schedule (GET /api/v1/schedules); servers older than schedules answer 404 (40402). */
 export type Schedule = Schemas['Schedule'];
 export type CreateScheduleRequest = Schemas['CreateScheduleRequest'];
+/** Body of POST /api/v1/tasks/retry and /cancel: `{filter: {status?, task_type?, created_from?, created_to?}, limit?}`. */
+export type BulkTaskRequest = Schemas['BulkTaskRequest'];
+export type BulkTaskResult = Schemas['BulkTaskResult'];
 /** Filters of GET /api/v1/tasks; `cursor` is handled by listTasks. */
 export type ListTasksQuery = Omit<NonNullable<paths['/api/v1/tasks']['get']['parameters']['query']>, 'cursor'>;
 

@@ -29,6 +29,10 @@ export interface CreateTaskInput {
    * `<schedule_id>@<fire time>`, a shape clients cannot use (domain/schedule.ts).
    */
   firedBySchedule?: boolean;
+  /** Ids of existing tasks that must be SUCCESS before this one runs (SPEC §8.4). */
+  dependsOn?: readonly string[];
+  /** In a batch: indexes of earlier items of the same batch this one waits for. */
+  dependsOnIndex?: readonly number[];
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;
