@@ -94,6 +94,10 @@ CREATE TABLE IF NOT EXISTS task_config (
   enabled            BOOLEAN NOT NULL DEFAULT TRUE,
   created_at         DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   updated_at         DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  -- The operator's switches (005): not written by the config sync's upsert.
+  paused             BOOLEAN NOT NULL DEFAULT FALSE,
+  rate_limit_max     INT NULL DEFAULT NULL,
+  rate_limit_per_ms  INT NULL DEFAULT NULL,
   PRIMARY KEY (id),
   -- getTaskType and the upsert (ON DUPLICATE KEY UPDATE) of upsertTaskTypes.
   UNIQUE KEY uk_task_type (task_type),
@@ -121,6 +125,22 @@ CREATE TABLE IF NOT EXISTS worker_registry (
   KEY idx_status (status),
   -- Capacity planning / stale-worker reports by heartbeat age.
   KEY idx_last_heartbeat (last_heartbeat)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Cron schedules (005): the leader fires the due ones (next_run_at <= now, enabled).
+CREATE TABLE IF NOT EXISTS task_schedule (
+  schedule_id   VARCHAR(39) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  cron          VARCHAR(255) NOT NULL,
+  timezone      VARCHAR(64) NOT NULL,
+  task          JSON NOT NULL,
+  enabled       BOOLEAN NOT NULL DEFAULT TRUE,
+  next_run_at   DATETIME(3) NULL DEFAULT NULL,
+  last_run_at   DATETIME(3) NULL DEFAULT NULL,
+  created_at    DATETIME(3) NOT NULL,
+  updated_at    DATETIME(3) NOT NULL,
+  PRIMARY KEY (schedule_id),
+  -- findDueSchedules and findNextRunAt.
+  KEY idx_enabled_next_run (enabled, next_run_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Task dependencies (migration 006): one row per edge "task_id waits for depends_on".

@@ -68,19 +68,16 @@ async function taskTypes(flags: ConnectionFlags): Promise<void> {
         cell: (t) => (t.max_concurrent === 0 ? 'no cap' : String(t.max_concurrent)),
         align: 'right',
       },
+      { header: 'PAUSED', cell: (t) => (t.paused ? color.yellow('paused') : 'no') },
+      {
+        header: 'RATE LIMIT',
+        cell: (t) => (t.rate_limit ? `${t.rate_limit.max} per ${t.rate_limit.per_seconds} s` : '-'),
+      },
       { header: 'DESCRIPTION', cell: (t) => t.description ?? '' },
     ],
     color.bold,
   );
   for (const line of lines) out.print(line);
-}
-
-/** A field of a schedule, which the server's API document does not describe yet. */
-function field(schedule: Schedule, ...path: string[]): string {
-  let value: unknown = schedule;
-  for (const key of path)
-    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return value === undefined || value === null ? '-' : String(value);
 }
 
 async function schedules(flags: ConnectionFlags): Promise<void> {
@@ -104,11 +101,12 @@ async function schedules(flags: ConnectionFlags): Promise<void> {
     listed,
     [
       { header: 'SCHEDULE', cell: (s) => s.schedule_id },
-      { header: 'CRON', cell: (s) => field(s, 'cron') },
-      { header: 'TIMEZONE', cell: (s) => field(s, 'timezone') },
-      { header: 'TASK TYPE', cell: (s) => field(s, 'task', 'task_type') },
-      { header: 'ENABLED', cell: (s) => field(s, 'enabled') },
-      { header: 'NEXT RUN', cell: (s) => (typeof s.next_run_at === 'string' ? relativeTime(s.next_run_at, now) : '-') },
+      { header: 'CRON', cell: (s) => s.cron },
+      { header: 'TIMEZONE', cell: (s) => s.timezone },
+      { header: 'TASK TYPE', cell: (s) => s.task.task_type },
+      { header: 'STATE', cell: (s) => (s.enabled ? out.color.green('active') : out.color.yellow('paused')) },
+      { header: 'NEXT RUN', cell: (s) => (s.next_run_at ? relativeTime(s.next_run_at, now) : '-') },
+      { header: 'LAST RUN', cell: (s) => (s.last_run_at ? relativeTime(s.last_run_at, now) : '-') },
     ],
     out.color.bold,
   );

@@ -43,6 +43,14 @@ export const taskTypeSchema = z.object({
   retryJitter: z.coerce.number().min(0).max(1).default(0),
   maxConcurrent: integer(0, 1_000_000).default(10),
   enabled: boolean().default(true),
+  /**
+   * At most `max` tasks of this type dispatched per `per` (a duration) across the cluster;
+   * tasks past it wait PENDING for the next window. Absent or null: no limit.
+   */
+  rateLimit: z
+    .strictObject({ max: integer(1, 1_000_000_000), per: duration().pipe(z.number().min(1).max(86_400_000)) })
+    .nullable()
+    .optional(),
 });
 export type TaskTypeInput = z.input<typeof taskTypeSchema>;
 
@@ -96,6 +104,13 @@ export const coreConfigSchema = z.object({
       prefetch: z.union([z.literal('auto'), z.coerce.number().min(0).max(10)]).default('auto'),
       /** Global cap on dispatches per second; 0 = none. */
       maxDispatchRate: integer(0, 10_000_000).default(0),
+      /** How often the leader looks for due schedules at most (it also wakes at the next fire time). */
+      schedulePollInterval: duration().default(1_000),
+      /**
+       * After downtime, how many missed fire times of one schedule the leader fires (the newest);
+       * the older ones are skipped and counted. 1 = one catch-up run.
+       */
+      scheduleCatchUp: integer(1, 1_000).default(1),
     })
     .prefault({}),
   worker: z

@@ -6,6 +6,8 @@ import type { Logger } from '../ports/logger.ts';
 import type { MetricsPort } from '../ports/metrics.ts';
 import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
+import type { ScheduleStore } from '../ports/schedule-store.ts';
+import type { TaskTypeControlStore } from '../ports/task-type-controls.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
 import type { ApiAccess } from './api-access.ts';
 import type { HookRegistry } from '../ports/hooks.ts';
@@ -21,6 +23,10 @@ function token<T>(name: string): Token<T> {
 
 export const TOKENS = {
   Storage: token<StoragePort>('storage'),
+  /** Schedules, provided by the storage plugin beside `storage` (absent: the schedule API answers 50301). */
+  ScheduleStore: token<ScheduleStore>('schedule-store'),
+  /** Task types' pause and rate limit, provided by the storage plugin beside `storage`. */
+  TaskTypeControls: token<TaskTypeControlStore>('task-type-controls'),
   Queue: token<TaskQueue>('queue'),
   Coordination: token<CoordinationPort>('coordination'),
   Metrics: token<MetricsPort>('metrics'),

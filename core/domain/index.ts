@@ -9,4 +9,5 @@ export * from './worker.ts';
 export * from './json-limits.ts';
 export * from './node-id.ts';
 export * from './signal-reasons.ts';
+export * from './schedule.ts';
 export * from './dependency.ts';

@@ -21,6 +21,20 @@ export interface TaskTypeConfig {
   /** Tasks of this type PROCESSING at once across the cluster; 0 means no cap. */
   readonly maxConcurrent: number;
   readonly enabled: boolean;
+  /**
+   * Paused by an operator (POST /api/v1/task-types/:type/pause): its tasks are accepted and wait
+   * PENDING. Kept apart from the definition (ports/task-type-controls.ts), so a config sync
+   * does not undo it.
+   */
+  readonly paused?: boolean;
+  /** At most `max` dispatches per `perMs` across the cluster; null or absent: no limit. */
+  readonly rateLimit?: RateLimit | null;
+}
+
+/** A dispatch rate limit: at most `max` tasks dispatched per window of `perMs`. */
+export interface RateLimit {
+  readonly max: number;
+  readonly perMs: number;
 }
 
 export const TASK_TYPE_DEFAULTS = {

@@ -1,5 +1,6 @@
 import type { WorkerInfo } from '../domain/worker.ts';
 import type { WireEvent } from './event-bus.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
 export type Unsubscribe = () => Promise<void>;
 
@@ -56,5 +57,7 @@ export interface CoordinationPort {
   readonly workers: WorkerRegistry;
   readonly cancels: CancelSignals;
   readonly events: EventBridge;
+  /** Cluster-wide rate-limit windows (task types' dispatch limits, the API's request limit). */
+  readonly rateLimits: RateLimiter;
   ping(): Promise<void>;
 }

@@ -26,6 +26,10 @@ export interface TaskManagerEvents {
   worker_online: { workerId: string };
   worker_offline: { workerId: string; recoveredTasks: number };
   leader_elected: { leaderId: string };
+  /** The leader fired a schedule: the task of one fire time (created false: it existed already). */
+  schedule_fired: { scheduleId: string; taskId: string; taskType: string; fireAt: string; created: boolean };
+  /** A task type was paused or resumed (POST /api/v1/task-types/:type/pause|resume). */
+  task_type_paused: { taskType: string; paused: boolean };
   /** This process read its config file again (docs/operations.md, hot reload). */
   config_reloaded: {
     result: 'applied' | 'rejected' | 'unchanged';

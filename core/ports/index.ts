@@ -10,3 +10,6 @@ export * from './metrics.ts';
 export * from './queue.ts';
 export * from './storage.ts';
 export * from './task-cache.ts';
+export * from './rate-limiter.ts';
+export * from './schedule-store.ts';
+export * from './task-type-controls.ts';

@@ -46,6 +46,12 @@ export interface MetricsPort {
   onCollect(collect: () => void | Promise<void>): () => void;
   /** Finished tasks deleted by retention (optional: older metrics plugins leave it out). */
   recordTasksDeleted?(status: TaskStatus, count: number): void;
+  /** Fires of a schedule: `created` tasks, or `skipped` missed fire times (optional, as above). */
+  recordScheduleFires?(scheduleId: string, outcome: 'created' | 'skipped' | 'failed', count: number): void;
+  /** The task types paused now, as the leader sees them (a gauge per type; optional). */
+  recordPausedTaskTypes?(taskTypes: readonly string[]): void;
+  /** Tasks held back by their type's rate limit (optional). */
+  recordRateLimited?(taskType: string, count: number): void;
 }
 
 export const noopMetrics: MetricsPort = {

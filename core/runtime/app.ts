@@ -6,6 +6,7 @@ import { executorProblem, type ExecutorRegistry } from '../services/executor-reg
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { Scheduler } from '../services/scheduler/scheduler.ts';
 import { TaskService } from '../services/tasks/task-service.ts';
+import { ScheduleService } from '../services/schedules/schedule-service.ts';
 import { TaskTypeCatalog } from '../services/task-type-catalog.ts';
 import { Worker } from '../services/worker/worker.ts';
 import { ConfigReloader, type ConfigReloadReport } from './config-reload.ts';
@@ -82,7 +83,11 @@ export async function createTaskManager(
   const setup = await setupPlugins(input, options, REQUIRED_PORTS);
   const { config, container, contexts } = setup;
   const plugins = config.plugins;
-  const services: CoreServices = { tasks: container.resolve(TaskService), cluster: container.resolve(ClusterService) };
+  const services: CoreServices = {
+    tasks: container.resolve(TaskService),
+    cluster: container.resolve(ClusterService),
+    schedules: container.resolve(ScheduleService),
+  };
   setup.attachServices(services);
   const roles = config.roles;
   const scheduler = roles.includes('scheduler') && config.scheduler.enabled ? container.resolve(Scheduler) : undefined;

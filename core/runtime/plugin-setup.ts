@@ -10,6 +10,9 @@ import { LeaderState } from '../services/scheduler/leader-state.ts';
 import { LocalHandoff } from '../services/local-handoff.ts';
 import { LoadBalancerRegistry } from '../services/load-balancer-registry.ts';
 import { noTaskCache } from '../services/task-state.ts';
+import { noScheduleStore, noTaskTypeControls } from '../services/schedules/unsupported-stores.ts';
+import { TaskTypeCatalog } from '../services/task-type-catalog.ts';
+import { TaskService } from '../services/tasks/task-service.ts';
 import type { TaskManagerConfigInput } from './app-config.ts';
 import { InProcessEventBus } from './events.ts';
 import type { HookRegistry } from '../ports/hooks.ts';
@@ -140,6 +143,13 @@ export async function setupPlugins(
   }
   if (!tryResolve(TOKENS.Metrics)) provide(TOKENS.Metrics, noopMetrics);
   if (!tryResolve(TOKENS.TaskCache)) provide(TOKENS.TaskCache, noTaskCache);
+  if (!tryResolve(TOKENS.ScheduleStore)) provide(TOKENS.ScheduleStore, noScheduleStore);
+  if (!tryResolve(TOKENS.TaskTypeControls)) provide(TOKENS.TaskTypeControls, noTaskTypeControls);
+  // One catalog per app: a pause or an edit through the API is seen at once by this
+  // process's scheduler and worker, not after their own copies' refresh.
+  container.registerSingleton(TaskTypeCatalog);
+  // One per app as well: the scheduler fires schedules through the same service the API uses.
+  container.registerSingleton(TaskService);
   for (const port of Object.keys(PORTS) as (keyof typeof PORTS)[]) {
     if (plugins.some((p) => p.provides?.includes(port)) && !container.isRegistered(PORTS[port] as symbol, true)) {
       throw new Error(`a plugin declares that it provides "${port}" but registered nothing for it in setup`);

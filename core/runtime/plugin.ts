@@ -6,6 +6,7 @@ import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ClusterService } from '../services/cluster-service.ts';
 import type { TaskService } from '../services/tasks/task-service.ts';
+import type { ScheduleService } from '../services/schedules/schedule-service.ts';
 import type { Role } from '../config/config-schema.ts';
 import type { ResolvedConfig } from './app-config.ts';
 import type { HookRegistry } from '../ports/hooks.ts';
@@ -15,6 +16,7 @@ import type { PortName, Token } from '../config/tokens.ts';
 export interface CoreServices {
   readonly tasks: TaskService;
   readonly cluster: ClusterService;
+  readonly schedules: ScheduleService;
 }
 
 export interface PluginContext {

@@ -1,5 +1,8 @@
 // The services and runtime entry points, re-exported by core/index.ts.
 export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/tasks/task-service.ts';
+export { ScheduleService, type CreateScheduleInput } from '../services/schedules/schedule-service.ts';
+export { CronSpec } from '../services/schedules/cron.ts';
+export { releasePausedTasks } from '../services/tasks/release-paused.ts';
 export { DEFAULT_BULK_LIMIT, MAX_BULK_LIMIT, type BulkFilter } from '../services/tasks/bulk-actions.ts';
 export {
   ClusterService,

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import type { ClusterService, HttpRoute, Logger, TaskService } from '../../core/index.ts';
+import type { ClusterService, HttpRoute, Logger, RateLimiter, ScheduleService, TaskService } from '../../core/index.ts';
 import { accessLog } from './access-log.ts';
 import { apiKeyAuth } from './auth.ts';
 import { errorHandler, notFoundHandler, validationFailed } from './errors.ts';
@@ -15,11 +15,17 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import type { ApiApp, ApiEnv } from './routes/shared.ts';
 import { registerTaskTypeRoutes } from './routes/task-types.ts';
+import { registerScheduleRoutes } from './routes/schedules.ts';
+import { apiRateLimit } from './rate-limit.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 
 export interface HttpAppDeps {
   tasks: TaskService;
   cluster: ClusterService;
+  /** Serves /api/v1/schedules from it; without it those routes are absent (404). */
+  schedules?: ScheduleService;
+  /** Counts http.rateLimitMax (the coordination port's); without it the API has no request limit. */
+  rateLimiter?: RateLimiter;
   /** Routes other plugins contributed (e.g. /metrics). */
   routes?: readonly HttpRoute[];
   options?: HttpApiOptions;
@@ -48,6 +54,9 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
     const isPublicRoute = publicRouteMatcher(contributed);
     app.use(apiKeyAuth(options.apiKeys, (method, path) => isPublicPath(path) || isPublicRoute(method, path)));
   }
+  if (options.rateLimitMax > 0 && deps.rateLimiter) {
+    app.use(apiRateLimit(deps.rateLimiter, { max: options.rateLimitMax, windowMs: options.rateLimitWindow }));
+  }
   app.use(requestSizeLimit(options.maxPayloadBytes));
   app.use(jsonGuard());
 
@@ -55,6 +64,7 @@ export function createHttpApp(deps: HttpAppDeps): ApiApp {
   registerHealthRoutes(app, services);
   registerTaskRoutes(app, services, options.batchLimit);
   registerTaskTypeRoutes(app, services);
+  if (deps.schedules) registerScheduleRoutes(app, deps.schedules);
   registerClusterRoutes(app, services);
   if (deps.events) registerEventRoutes(app, deps.events);
   for (const route of contributed) {

@@ -48,6 +48,8 @@ export function httpApi(options: HttpApiOptions = {}): HttpApiPlugin {
         events,
         tasks: ctx.services.tasks,
         cluster: ctx.services.cluster,
+        schedules: ctx.services.schedules,
+        rateLimiter: ctx.tryResolve(TOKENS.Coordination)?.rateLimits,
         routes: ctx.tryResolve(TOKENS.HttpRoutes) ?? [],
         options: settings ?? options,
         logger,

@@ -25,6 +25,13 @@ export const httpOptionsSchema = apiAccessSchema.extend({
   maxHeaderBytes: integer(1_024, 1024 * 1024).default(16 * 1024),
   /** Connections open at once; more are refused (0 = no limit). */
   maxConnections: integer(0, 1_000_000).default(10_000),
+  /**
+   * Requests per `rateLimitWindow` per API key (or per client address without keys), across the
+   * cluster; past it 429 (42901) with Retry-After. 0 (the default) = no limit: the API usually
+   * sits behind keys and a proxy that limits already (docs/configuration.md, "http").
+   */
+  rateLimitMax: integer(0, 1_000_000_000).default(0),
+  rateLimitWindow: duration().pipe(z.number().min(1).max(86_400_000)).default(1_000),
 });
 
 export type HttpApiOptions = z.input<typeof httpOptionsSchema>;

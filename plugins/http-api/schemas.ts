@@ -148,6 +148,17 @@ export const taskTypeParamSchema = z.object({
     .openapi({ param: { name: 'type', in: 'path' }, example: 'send_email' }),
 });
 
+/** A task type's dispatch limit: at most `max` tasks dispatched per `per_seconds`, across the cluster. */
+export const rateLimitSchema = z
+  .strictObject({
+    max: integerIn(1, 1_000_000_000),
+    per_seconds: z
+      .number({ error: 'must be a number of seconds from 0.001 to 86400' })
+      .min(0.001, { error: 'must be a number of seconds from 0.001 to 86400' })
+      .max(86_400, { error: 'must be a number of seconds from 0.001 to 86400' }),
+  })
+  .openapi('RateLimit', { example: { max: 10, per_seconds: 1 } });
+
 /** PUT creates or updates: fields left out keep their current value (or the default for a new type). */
 export const putTaskTypeBodySchema = z
   .strictObject({
@@ -167,6 +178,7 @@ export const putTaskTypeBodySchema = z
     retry_jitter: z.number().min(0).max(1).optional(),
     max_concurrent: integerIn(0, 1_000_000).optional(),
     enabled: z.boolean({ error: 'must be true or false' }).optional(),
+    rate_limit: rateLimitSchema.nullable().optional().openapi({ description: 'null removes the limit.' }),
   })
   .openapi('PutTaskTypeRequest');
 export type PutTaskTypeBody = z.infer<typeof putTaskTypeBodySchema>;
@@ -206,6 +218,10 @@ export const taskSchema = z
     created_at: timestamp,
     updated_at: timestamp,
     progress: progressSchema.nullable(),
+    schedule_id: z
+      .string()
+      .optional()
+      .openapi({ description: 'The schedule that fired this task (absent for tasks created otherwise).' }),
     depends_on: z.array(z.string()).optional().openapi({
       description: 'GET /tasks/{id} only: the tasks this one waits for, in the order given ([] when none).',
     }),
@@ -262,6 +278,8 @@ export const taskTypeSchema = z
     retry_jitter: z.number(),
     max_concurrent: z.int(),
     enabled: z.boolean(),
+    paused: z.boolean().openapi({ description: 'Its tasks are accepted and wait PENDING (POST …/pause, …/resume).' }),
+    rate_limit: rateLimitSchema.nullable(),
   })
   .openapi('TaskType');
 export type TaskTypeJson = z.infer<typeof taskTypeSchema>;

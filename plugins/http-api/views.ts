@@ -1,13 +1,16 @@
 /** Domain objects (camelCase, Date) → API JSON (snake_case, RFC 3339 UTC with milliseconds). */
-import type {
-  QueueLengths,
-  SchedulerStatus,
-  Task,
-  TaskLog,
-  TaskStatus,
-  TaskTypeConfig,
-  WorkerView,
+import {
+  scheduleIdOf,
+  type Schedule,
+  type QueueLengths,
+  type SchedulerStatus,
+  type Task,
+  type TaskLog,
+  type TaskStatus,
+  type TaskTypeConfig,
+  type WorkerView,
 } from '../../core/index.ts';
+import type { ScheduleJson } from './schedule-schemas.ts';
 import type { TaskJson, TaskLogJson, TaskTypeJson, WorkerJson } from './schemas.ts';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
@@ -37,8 +40,15 @@ export function taskJson(task: Task): TaskJson {
           updated_at: task.progress.updatedAt.toISOString(),
         }
       : null,
+    ...scheduleOf(task.taskId),
     ...(task.dependsOn !== undefined ? { depends_on: [...task.dependsOn] } : {}),
   };
+}
+
+/** Fired tasks carry their schedule in their id (domain/schedule.ts); other tasks get no key at all. */
+function scheduleOf(taskId: string): { schedule_id?: string } {
+  const scheduleId = scheduleIdOf(taskId);
+  return scheduleId === undefined ? {} : { schedule_id: scheduleId };
 }
 
 export function taskLogJson(log: TaskLog): TaskLogJson {
@@ -70,6 +80,8 @@ export function taskTypeJson(type: TaskTypeConfig): TaskTypeJson {
     retry_jitter: type.retryJitter ?? 0,
     max_concurrent: type.maxConcurrent,
     enabled: type.enabled,
+    paused: type.paused ?? false,
+    rate_limit: type.rateLimit ? { max: type.rateLimit.max, per_seconds: type.rateLimit.perMs / 1000 } : null,
   };
 }
 
@@ -114,4 +126,25 @@ export function queuesJson(lengths: QueueLengths) {
 export function statsJson(countsByStatus: Record<TaskStatus, number>) {
   const total = Object.values(countsByStatus).reduce((sum, count) => sum + count, 0);
   return { tasks: { by_status: countsByStatus, total } };
+}
+
+export function scheduleJson(schedule: Schedule): ScheduleJson {
+  const { task } = schedule;
+  return {
+    schedule_id: schedule.scheduleId,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    task: {
+      task_type: task.taskType,
+      payload: task.payload,
+      ...(task.priority !== undefined ? { priority: task.priority } : {}),
+      ...(task.timeout !== undefined ? { timeout: task.timeout } : {}),
+      ...(task.maxRetry !== undefined ? { max_retry: task.maxRetry } : {}),
+    },
+    enabled: schedule.enabled,
+    next_run_at: iso(schedule.nextRunAt),
+    last_run_at: iso(schedule.lastRunAt),
+    created_at: schedule.createdAt.toISOString(),
+    updated_at: schedule.updatedAt.toISOString(),
+  };
 }

@@ -59,6 +59,10 @@ export class PrometheusMetrics implements MetricsPort {
   private readonly dependencyReconnects: Counter<'dependency' | 'connection'>;
   private readonly alertNotifications: Counter<'result'>;
   private readonly tasksDeleted: Counter<'status'>;
+  private readonly scheduleFires: Counter<'schedule_id' | 'outcome'>;
+  private readonly taskTypePaused: Gauge<'task_type'>;
+  private readonly rateLimited: Counter<'task_type'>;
+  private pausedShown = new Set<string>();
 
   constructor(private readonly settings: PrometheusMetricsSettings) {
     const registers = [this.registry];
@@ -141,6 +145,19 @@ export class PrometheusMetrics implements MetricsPort {
     this.tasksDeleted = counter('tasks_deleted_total', 'Finished tasks deleted by retention, with their logs', [
       'status',
     ]);
+    this.scheduleFires = counter(
+      'schedule_fires_total',
+      'Schedule fires: tasks created, missed fire times skipped after downtime, fires that failed',
+      ['schedule_id', 'outcome'],
+    );
+    this.taskTypePaused = gauge('task_type_paused', '1 while the task type is paused (as the leader sees it)', [
+      'task_type',
+    ]);
+    this.rateLimited = counter(
+      'tasks_rate_limited_total',
+      "Dispatches held back to a later window by their task type's rate limit",
+      ['task_type'],
+    );
     this.events = new EventCounters(counter, histogram, WAIT_BUCKETS);
     this.cluster = new ClusterGauges(gauge, this.queueLength);
   }
@@ -187,6 +204,21 @@ export class PrometheusMetrics implements MetricsPort {
 
   recordTasksDeleted(status: TaskStatus, count: number): void {
     this.tasksDeleted.inc({ status }, count);
+  }
+
+  recordScheduleFires(scheduleId: string, outcome: 'created' | 'skipped' | 'failed', count: number): void {
+    this.scheduleFires.inc({ schedule_id: scheduleId, outcome }, count);
+  }
+
+  recordPausedTaskTypes(taskTypes: readonly string[]): void {
+    const now = new Set(taskTypes);
+    for (const type of this.pausedShown) if (!now.has(type)) this.taskTypePaused.set({ task_type: type }, 0);
+    for (const type of now) this.taskTypePaused.set({ task_type: type }, 1);
+    this.pausedShown = now;
+  }
+
+  recordRateLimited(taskType: string, count: number): void {
+    this.rateLimited.inc({ task_type: taskType }, count);
   }
 
   recordSchedulerElection(schedulerId: string, isLeader: boolean): void {

@@ -1,3 +1,4 @@
+import { MemoryRateLimiter } from './memory-rate-limiter.ts';
 import { WakeList, WorkerStatus } from '../../core/index.ts';
 import type {
   CancelSignals,
@@ -205,8 +206,10 @@ export class MemoryCoordination implements CoordinationPort {
   readonly workers: MemoryWorkerRegistry;
   readonly cancels: MemoryCancelSignals;
   readonly events: MemoryEventBridge;
+  readonly rateLimits: MemoryRateLimiter;
 
   constructor(clock: Clock, options: MemoryCoordinationOptions) {
+    this.rateLimits = new MemoryRateLimiter(clock);
     this.leader = new MemoryLeaderElection(clock);
     this.workers = new MemoryWorkerRegistry(clock);
     this.cancels = new MemoryCancelSignals(clock, options.cancelMarkTtlMs, options.onHandlerError);

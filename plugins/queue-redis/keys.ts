@@ -36,6 +36,8 @@ export interface RedisKeys {
   cancelMark(taskId: string): string;
   cancelChannel(workerId: string): string;
   taskCache(taskId: string): string;
+  /** A rate-limit window (`ratelimit:task:{type}`, `ratelimit:api:{client}`). */
+  rateLimit(key: string): string;
 }
 
 export function createKeys(prefix: string, leaderKey = 'scheduler:leader'): RedisKeys {
@@ -63,6 +65,7 @@ export function createKeys(prefix: string, leaderKey = 'scheduler:leader'): Redi
     cancelMark: (id) => k(`task:cancel:${id}`),
     cancelChannel: (id) => k(`cancel:${id}`),
     taskCache: (id) => k(`task:cache:${id}`),
+    rateLimit: (key) => k(`ratelimit:${key}`),
   };
 }
 

@@ -1,9 +1,11 @@
+import { RedisRateLimiter } from './redis-rate-limiter.ts';
 import type {
   CancelSignals,
   Clock,
   CoordinationPort,
   EventBridge,
   LeaderElection,
+  RateLimiter,
   Unsubscribe,
   WireEvent,
   WorkerInfo,
@@ -176,6 +178,7 @@ export class RedisCoordination implements CoordinationPort {
   readonly workers: WorkerRegistry;
   readonly cancels: CancelSignals;
   readonly events: EventBridge;
+  readonly rateLimits: RateLimiter;
 
   constructor(
     private readonly redis: RedisConnections,
@@ -185,6 +188,7 @@ export class RedisCoordination implements CoordinationPort {
     this.workers = new RedisWorkerRegistry(redis, options.workerTtlMs, options.clock);
     this.cancels = new RedisCancelSignals(redis);
     this.events = new RedisEventBridge(redis, options.publishEvents, options.reportBadMessage);
+    this.rateLimits = new RedisRateLimiter(redis);
   }
 
   async ping(): Promise<void> {

@@ -23,6 +23,7 @@ export const SCRIPT_NAMES = [
   'worker-register',
   'worker-heartbeat',
   'worker-remove',
+  'rate-limit-take',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

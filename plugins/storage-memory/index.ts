@@ -1,5 +1,7 @@
 import { definePlugin, TOKENS, type Clock, type Plugin } from '../../core/index.ts';
 import { MemoryStorage } from './memory-storage.ts';
+import { MemoryScheduleStore } from './schedule-store.ts';
+import { MemoryTaskTypeControls } from './task-type-controls.ts';
 
 export interface MemoryStorageOptions {
   /** Clock for the timestamps storage sets itself (worker rows); defaults to the app's clock. */
@@ -12,9 +14,12 @@ export function memoryStorage(options: MemoryStorageOptions = {}): Plugin {
     name: 'storage-memory',
     provides: ['storage'],
     setup(ctx) {
-      ctx.provide(TOKENS.Storage, new MemoryStorage(options.clock ?? ctx.clock));
+      const storage = new MemoryStorage(options.clock ?? ctx.clock);
+      ctx.provide(TOKENS.Storage, storage);
+      ctx.provide(TOKENS.ScheduleStore, new MemoryScheduleStore());
+      ctx.provide(TOKENS.TaskTypeControls, new MemoryTaskTypeControls((type) => storage.getTaskType(type)));
     },
   });
 }
 
-export { MemoryStorage };
+export { MemoryStorage, MemoryScheduleStore, MemoryTaskTypeControls };

@@ -3,6 +3,7 @@ import type { GroupCommitOptions, GroupReport } from '../../lib/sql-storage/crea
 import { connectionSettings, migrateDatabase, openDatabase } from './lifecycle.ts';
 import type { MigrationReport } from './migrations/index.ts';
 import { MysqlStorage } from './mysql-storage.ts';
+import { MysqlScheduleStore } from './schedule-store.ts';
 import { poolUsage, queryMetrics } from './observability.ts';
 import { mysqlOptionsSchema, type MysqlStorageOptions, type ResolvedMysqlOptions } from './options.ts';
 
@@ -21,6 +22,7 @@ export interface MysqlStoragePluginOptions extends MysqlStorageOptions {
 export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
   const { clock, groupCommit, ...sectionOptions } = options;
   let storage: MysqlStorage | undefined;
+  const schedules = new MysqlScheduleStore();
   let resolved: ResolvedMysqlOptions | undefined;
   let stopSampling: (() => void) | undefined;
 
@@ -31,6 +33,8 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
       resolved = ctx.section('mysql', mysqlOptionsSchema, { ...sectionOptions, groupCommit });
       storage = new MysqlStorage(clock ?? ctx.clock, { ...groupCommit, ...definedOnly(resolved.groupCommit) });
       ctx.provide(TOKENS.Storage, storage);
+      ctx.provide(TOKENS.ScheduleStore, schedules);
+      ctx.provide(TOKENS.TaskTypeControls, schedules);
     },
     async start(ctx) {
       if (!storage || !resolved) throw new Error('storage-mysql: start before setup');
@@ -38,6 +42,7 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
       const settings = { ...connectionSettings(resolved), ...(metrics ? { onQuery: queryMetrics(metrics) } : {}) };
       const db = await openDatabase(settings);
       storage.attach(db);
+      schedules.attach(db);
       stopSampling = metrics?.onCollect(() => {
         const usage = poolUsage(db as never);
         if (usage) metrics.recordStoragePool('mysql', usage);
@@ -46,6 +51,7 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
     },
     async stop() {
       stopSampling?.();
+      schedules.detach();
       await storage?.detach()?.destroy();
     },
     async migrate(ctx) {
@@ -83,12 +89,23 @@ export async function openMysqlStorage(
   return { storage, close: async () => void (await storage.detach()?.destroy()) };
 }
 
+/** The schedule store on `url` without an app (tests, scripts); `close()` ends its pool. */
+export async function openMysqlScheduleStore(
+  url: string,
+  options: Omit<MysqlStorageOptions, 'url'> = {},
+): Promise<{ store: MysqlScheduleStore; close(): Promise<void> }> {
+  const db = await openDatabase(connectionSettings(mysqlOptionsSchema.parse({ ...options, url })));
+  const store = new MysqlScheduleStore();
+  store.attach(db);
+  return { store, close: async () => void (store.detach(), await db.destroy()) };
+}
+
 /** The group-commit numbers the section set (an unset one keeps the default). */
 function definedOnly(options: ResolvedMysqlOptions['groupCommit']): Partial<GroupCommitOptions> {
   return Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
 }
 
-export { MysqlStorage, mysqlOptionsSchema };
+export { MysqlStorage, MysqlScheduleStore, mysqlOptionsSchema };
 export {
   transactionalEnqueue,
   insertPreparedTasks,

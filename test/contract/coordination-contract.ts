@@ -216,6 +216,27 @@ export function describeCoordinationContract(name: string, make: () => Promise<C
       });
     });
 
+    describe('rate limits', () => {
+      it('grants at most max per window among concurrent takers, and again once the window ends', async () => {
+        const { rateLimits } = coordination;
+        const key = `contract:${Math.random().toString(36).slice(2)}`;
+        const grants = await Promise.all(Array.from({ length: 10 }, () => rateLimits.take(key, 2, 5, 400)));
+        expect(grants.reduce((sum, g) => sum + g.granted, 0)).toBe(5);
+        for (const grant of grants) {
+          expect(grant.retryAfterMs).toBeGreaterThan(0);
+          expect(grant.retryAfterMs).toBeLessThanOrEqual(400);
+        }
+        expect((await rateLimits.take(key, 1, 5, 400)).granted).toBe(0);
+        // Another key has its own window.
+        expect((await rateLimits.take(`${key}:other`, 3, 5, 400)).granted).toBe(3);
+        await waitFor(async () => (await rateLimits.take(key, 4, 5, 400)).granted === 4, {
+          timeoutMs: 3_000,
+          intervalMs: 50,
+          message: 'a new window',
+        });
+      });
+    });
+
     it('ping resolves', async () => {
       await expect(coordination.ping()).resolves.toBeUndefined();
     });

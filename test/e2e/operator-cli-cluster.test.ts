@@ -87,12 +87,29 @@ describe('taskmanager stats, workers, task-types, schedules', { timeout: 60_000 
     expect((await run('task-types')).stdout).toMatch(/^echo\s+demo\s+yes\s+300 s/m);
   });
 
-  it('schedules says clearly that this server has none', async () => {
-    const result = await run('schedules');
-    expect(result).toMatchObject({ code: 1, stdout: '' });
-    expect(result.stderr).toBe(
-      `taskmanager: the server at ${server.url} has no schedules (GET /api/v1/schedules answered 404): it is a version without cron schedules\n`,
-    );
+  it('schedules as a table and as JSON', async () => {
+    const empty = await run('schedules');
+    expect(empty).toMatchObject({ code: 0, stderr: '' });
+    expect(empty.stdout).toBe('no schedules\n');
+    const created = await fetch(`${server.url}/api/v1/schedules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        schedule_id: 'nightly-report',
+        cron: '0 3 * * *',
+        timezone: 'Europe/Paris',
+        task: { task_type: 'echo', payload: { report: true } },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const listed = JSON.parse((await run('schedules', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(listed).toEqual([
+      expect.objectContaining({ schedule_id: 'nightly-report', cron: '0 3 * * *', enabled: true }),
+    ]);
+    const table = (await run('schedules')).stdout.split('\n');
+    expect(table[0]).toMatch(/^SCHEDULE\s+CRON\s+TIMEZONE\s+TASK TYPE\s+STATE\s+NEXT RUN\s+LAST RUN$/);
+    expect(table[1]).toMatch(/^nightly-report\s+0 3 \* \* \*\s+Europe\/Paris\s+echo\s+active\s+in \d+/);
+    await fetch(`${server.url}/api/v1/schedules/nightly-report`, { method: 'DELETE' });
   });
 
   it('stats --watch --json prints a document per second until interrupted', async () => {

@@ -10,6 +10,7 @@ import { coreConfigSchema, type CoreConfig } from '../../core/config/config-sche
 import { TaskStateWriter, noTaskCache } from '../../core/services/task-state.ts';
 import { TaskTypeCatalog } from '../../core/services/task-type-catalog.ts';
 import { createMemoryQueuePair } from '../../plugins/queue-memory/memory-queue-pair.ts';
+import { MemoryTaskTypeControls } from '../../plugins/storage-memory/task-type-controls.ts';
 import { MemoryStorage } from '../../plugins/storage-memory/memory-storage.ts';
 import { FakeClock } from './fake-clock.ts';
 import { silentLogger } from './fake-plugin-context.ts';
@@ -28,7 +29,8 @@ export async function memoryPorts(taskTypes: TaskTypeInput[] = [{ taskType: 'ema
   const emitted: { name: EventName; event: Record<string, unknown> }[] = [];
   events.onAny((name, event) => emitted.push({ name, event: event as unknown as Record<string, unknown> }));
   const state = new TaskStateWriter(storage, noTaskCache);
-  const types = new TaskTypeCatalog(storage, clock);
+  const controls = new MemoryTaskTypeControls((type) => storage.getTaskType(type));
+  const types = new TaskTypeCatalog(storage, clock, controls);
   await types.sync(taskTypes);
   const config: CoreConfig = coreConfigSchema.parse({});
 

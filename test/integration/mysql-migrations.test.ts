@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/mysql-test-dat
 import { mysqlAvailability } from '../helpers/services.ts';
 
 const mysql = await mysqlAvailability();
-const TABLES = ['task', 'task_logs', 'task_config', 'worker_registry', 'task_dependency'];
+const TABLES = ['task', 'task_logs', 'task_config', 'worker_registry', 'task_schedule', 'task_dependency'];
 
 /** Everything information_schema says about the tables, in a stable order. */
 async function describeSchema(db: TestDatabase): Promise<Record<string, unknown[]>> {
@@ -80,13 +80,17 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
     const old = await createTestDatabase('migrations_upgrade');
     try {
       await runMigrations(old.url);
-      // Back to the schema as 002 left it (003 added progress, 004 reshaped the status indexes), with one task in it.
-      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress;
+      // Back to the schema as 002 left it (003 added progress, 004 reshaped the status indexes, 005 added
+      // schedules and task types' switches), with one task in it.
+      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress; DROP TABLE task_schedule;
+        ALTER TABLE task_config DROP COLUMN paused, DROP COLUMN rate_limit_max, DROP COLUMN rate_limit_per_ms;
         ALTER TABLE task DROP KEY idx_completed_at, DROP KEY idx_status_priority, ADD KEY idx_status_priority (status, priority),
           ADD KEY idx_status_started (status, started_at), ADD KEY idx_status_type (status, task_type), ADD KEY idx_status_completed (status, completed_at);
-        DELETE FROM schema_migrations WHERE name IN ('003_task_progress', '004_lighter_status_indexes');
+        DELETE FROM schema_migrations WHERE name IN ('003_task_progress', '004_lighter_status_indexes', '005_task_schedules');
         INSERT INTO task (task_id, task_type, payload, scheduled_at) VALUES ('kept', 't', '{}', NOW(3));`);
-      expect(await runMigrations(old.url)).toEqual({ applied: ['003_task_progress', '004_lighter_status_indexes'] });
+      expect(await runMigrations(old.url)).toEqual({
+        applied: ['003_task_progress', '004_lighter_status_indexes', '005_task_schedules'],
+      });
       const [rows] = await old.admin.query(`SELECT task_id, progress FROM \`${old.name}\`.task`);
       expect(rows).toEqual([{ task_id: 'kept', progress: null }]);
       expect(await describeSchema(old)).toEqual(await describeSchema(migrated));

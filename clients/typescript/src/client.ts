@@ -7,6 +7,7 @@ import {
   type BulkTaskResult,
   type CreatedTask,
   type CreatedTasksBatch,
+  type CreateScheduleRequest,
   type CreateTaskRequest,
   type ListTasksQuery,
   type QueueLengths,
@@ -168,6 +169,35 @@ export class TaskManagerClient {
   /** GET /api/v1/schedules; a server without schedules answers TaskManagerError 404 / 40402. */
   listSchedules(): Promise<Schedule[]> {
     return this.get('/api/v1/schedules');
+  }
+
+  /** POST /api/v1/schedules: `{schedule_id?, cron, timezone?, task, enabled?}` → the schedule with its next_run_at. */
+  createSchedule(request: CreateScheduleRequest): Promise<Schedule> {
+    return this.transport.request({ method: 'POST', path: '/api/v1/schedules', body: request, retryable: false });
+  }
+
+  getSchedule(scheduleId: string): Promise<Schedule> {
+    return this.get(`/api/v1/schedules/${encodeURIComponent(scheduleId)}`);
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<void> {
+    await this.transport.request({
+      method: 'DELETE',
+      path: `/api/v1/schedules/${encodeURIComponent(scheduleId)}`,
+      retryable: false,
+    });
+  }
+
+  /** POST /api/v1/schedules/:id/pause or /resume. */
+  setSchedulePaused(scheduleId: string, paused: boolean): Promise<Schedule> {
+    const path = `/api/v1/schedules/${encodeURIComponent(scheduleId)}/${paused ? 'pause' : 'resume'}`;
+    return this.transport.request({ method: 'POST', path, retryable: true });
+  }
+
+  /** POST /api/v1/task-types/:type/pause or /resume. */
+  setTaskTypePaused(taskType: string, paused: boolean): Promise<TaskType> {
+    const path = `/api/v1/task-types/${encodeURIComponent(taskType)}/${paused ? 'pause' : 'resume'}`;
+    return this.transport.request({ method: 'POST', path, retryable: true });
   }
 
   /**

@@ -12,6 +12,7 @@ export {
   type ErrorBody,
   type ListTasksQuery,
   type QueueLengths,
+  type CreateScheduleRequest,
   type Schedule,
   type SchedulerStatus,
   type Stats,

@@ -16,14 +16,12 @@ export type Worker = Schemas['Worker'];
 export type SchedulerStatus = Schemas['SchedulerStatus'];
 export type QueueLengths = Schemas['QueueLengths'];
 export type Stats = Schemas['Stats'];
+/** A cron schedule (GET /api/v1/schedules); servers older than schedules answer 404 (40402). */
+export type Schedule = Schemas['Schedule'];
+export type CreateScheduleRequest = Schemas['CreateScheduleRequest'];
 /** Body of POST /api/v1/tasks/retry and /cancel: `{filter: {status?, task_type?, created_from?, created_to?}, limit?}`. */
 export type BulkTaskRequest = Schemas['BulkTaskRequest'];
 export type BulkTaskResult = Schemas['BulkTaskResult'];
-/**
- * A cron schedule as GET /api/v1/schedules returns it. Servers without schedules answer 404
- * (40402); the OpenAPI document does not describe schedules yet, so the fields are not typed.
- */
-export type Schedule = { schedule_id: string } & Record<string, unknown>;
 /** Filters of GET /api/v1/tasks; `cursor` is handled by listTasks. */
 export type ListTasksQuery = Omit<NonNullable<paths['/api/v1/tasks']['get']['parameters']['query']>, 'cursor'>;
 

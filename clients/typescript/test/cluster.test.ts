@@ -78,10 +78,25 @@ describe('TaskManagerClient cluster views', () => {
     });
   });
 
-  it('reports schedules as 404 / 40402 on a server without them', async () => {
-    const error = await client.listSchedules().catch((e: unknown) => e);
+  it('creates, lists, pauses, resumes and deletes a schedule; pauses and resumes a task type', async () => {
+    const created = await client.createSchedule({
+      schedule_id: 'client-nightly',
+      cron: '0 3 * * *',
+      timezone: 'Europe/Paris',
+      task: { task_type: 'echo', payload: { report: true } },
+    });
+    expect(created).toMatchObject({ schedule_id: 'client-nightly', enabled: true });
+    expect(created.next_run_at).not.toBeNull();
+    expect((await client.listSchedules()).map((s) => s.schedule_id)).toContain('client-nightly');
+    expect((await client.setSchedulePaused('client-nightly', true)).enabled).toBe(false);
+    expect((await client.setSchedulePaused('client-nightly', false)).enabled).toBe(true);
+    expect((await client.getSchedule('client-nightly')).task.task_type).toBe('echo');
+    await client.deleteSchedule('client-nightly');
+    const error = await client.getSchedule('client-nightly').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskManagerError);
     expect(error).toMatchObject({ status: 404, code: 40402 });
+    expect((await client.setTaskTypePaused('echo', true)).paused).toBe(true);
+    expect((await client.setTaskTypePaused('echo', false)).paused).toBe(false);
   });
 
   it('calls onUpdate with every read of the task while waiting, the final one last', async () => {

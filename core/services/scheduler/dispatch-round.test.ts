@@ -3,6 +3,7 @@ import { LeastTaskLoadBalancer } from '../../../plugins/load-balancers/index.ts'
 import { memoryPorts } from '../../../test/helpers/memory-ports.ts';
 import { makeWorker } from '../../../test/helpers/plugin-fixtures.ts';
 import { LoadBalancerRegistry } from '../load-balancer-registry.ts';
+import { noopMetrics } from '../../ports/metrics.ts';
 import { LocalHandoff } from '../local-handoff.ts';
 import { DispatchLeftovers } from './dispatch-leftovers.ts';
 import { DispatchRound } from './dispatch-round.ts';
@@ -21,6 +22,8 @@ async function setup() {
   const leftovers = new DispatchLeftovers(queue, state, clock, workers);
   const handoff = new LocalHandoff();
   const round = new DispatchRound({
+    rateLimiter: coordination.rateLimits,
+    metrics: noopMetrics,
     config,
     storage,
     queue,

@@ -5,7 +5,7 @@ import type { WorkerInfo } from '../../domain/worker.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { LeaderQueue } from '../../ports/queue.ts';
+import type { LeaderQueue, ProducerQueue } from '../../ports/queue.ts';
 import type { StoragePort, TaskTransition } from '../../ports/storage.ts';
 import type { LoadBalancerRegistry } from '../load-balancer-registry.ts';
 import type { LocalHandoff } from '../local-handoff.ts';
@@ -15,6 +15,10 @@ import type { TaskTypeCatalog } from '../task-type-catalog.ts';
 import { AdaptiveRoom } from './adaptive-room.ts';
 import { planDispatch } from './dispatch-planner.ts';
 import type { DispatchLeftovers } from './dispatch-leftovers.ts';
+import type { MetricsPort } from '../../ports/metrics.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
+import { releasePausedTasks } from '../tasks/release-paused.ts';
+import { DispatchGates } from './dispatch-gates.ts';
 import { DispatchRateLimit } from './rate-limit.ts';
 import type { WorkerList } from './worker-list.ts';
 
@@ -23,7 +27,7 @@ const UNSERVED_WARNING_INTERVAL_MS = 60_000;
 export interface DispatchRoundParams {
   config: CoreConfig;
   storage: StoragePort;
-  queue: LeaderQueue;
+  queue: LeaderQueue & ProducerQueue;
   clock: Clock;
   events: EventBus;
   log: Logger;
@@ -32,6 +36,8 @@ export interface DispatchRoundParams {
   balancers: LoadBalancerRegistry;
   handoff: LocalHandoff;
   workers: WorkerList;
+  rateLimiter: RateLimiter;
+  metrics: MetricsPort;
   leftovers: DispatchLeftovers;
 }
 
@@ -47,14 +53,21 @@ export class DispatchRound {
   private readonly unservedWarnedAt = new Map<string, number>();
   private readonly room = new AdaptiveRoom();
 
+  private readonly gates: DispatchGates;
+  /** Task types this leader saw paused: when one resumes, it queues its set-aside tasks again. */
+  private pausedSeen: ReadonlySet<string> = new Set<string>();
+
   constructor(private readonly params: DispatchRoundParams) {
     this.rate = new DispatchRateLimit(() => params.config.scheduler.maxDispatchRate);
+    this.gates = new DispatchGates(params.rateLimiter, params.metrics);
   }
 
   /** Returns how many tasks went to workers. */
   async run(): Promise<number> {
     const { config, queue, storage, clock, state, types, balancers, handoff, events, leftovers } = this.params;
     await this.promoteDueIfTime();
+    await types.load();
+    this.watchPauses(types);
     const workers = await this.params.workers.healthy();
     if (workers.length === 0) return 0;
     const startedAt = performance.now();
@@ -88,7 +101,11 @@ export class DispatchRound {
       else dropped.push(entry.taskId);
     }
 
-    await types.list();
+    if (types.pausedTypes().size > 0) {
+      const gated = this.gates.withoutPaused(runnable, (t) => types.cached(t));
+      dropped.push(...gated.paused.map((t) => t.taskId));
+      runnable.splice(0, runnable.length, ...gated.runnable);
+    }
     const capped = runnable.some((t) => (types.cached(t.taskType)?.maxConcurrent ?? 0) > 0);
     const processing = capped ? await storage.countProcessingByType() : new Map<string, number>();
     const plan = planDispatch(
@@ -98,6 +115,14 @@ export class DispatchRound {
       processing,
       balancers.require(config.scheduler.loadBalancer),
     );
+
+    const held = await this.gates.limitRates(plan.assignments, (t) => types.cached(t), now);
+    if (held.length > 0) {
+      // Delayed first, then out of the claimed list: a crash in between leaves a duplicate
+      // entry (harmless), never a task in no queue.
+      await queue.schedule(held);
+      dropped.push(...held.map((h) => h.taskId));
+    }
 
     const transitions: TaskTransition[] = [];
     for (const [workerId, assigned] of plan.assignments) {
@@ -144,6 +169,26 @@ export class DispatchRound {
     this.rate.dispatched(dispatched);
     this.room.roundTook(performance.now() - startedAt);
     return dispatched;
+  }
+
+  /**
+   * Follows the catalog's paused types: a type resumed on another node has its set-aside tasks
+   * queued again by the leader too, once its own view has changed (the resuming node did it
+   * already, but while this leader still saw the type paused it may have set some aside again).
+   */
+  private watchPauses(types: TaskTypeCatalog): void {
+    const paused = types.pausedTypes();
+    if (paused === this.pausedSeen || (paused.size === 0 && this.pausedSeen.size === 0)) return;
+    const { storage, queue, clock, log, metrics } = this.params;
+    for (const taskType of this.pausedSeen) {
+      if (paused.has(taskType)) continue;
+      releasePausedTasks(storage, queue, clock, taskType).catch((error: unknown) =>
+        log.error({ err: error, taskType }, 'could not queue again the tasks of a resumed task type'),
+      );
+    }
+    if (paused.size !== this.pausedSeen.size || [...paused].some((t) => !this.pausedSeen.has(t)))
+      metrics.recordPausedTaskTypes?.([...paused]);
+    this.pausedSeen = paused;
   }
 
   /** Workers found dead: their measured rates go (see AdaptiveRoom). */

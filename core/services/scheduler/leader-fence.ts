@@ -58,6 +58,7 @@ export function fencedCoordination(coordination: CoordinationPort, check: () => 
     workers: fenced(coordination.workers, check),
     cancels: coordination.cancels,
     events: coordination.events,
+    rateLimits: coordination.rateLimits,
     ping: () => coordination.ping(),
   };
 }

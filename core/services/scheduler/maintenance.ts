@@ -194,7 +194,10 @@ export class Maintenance {
   private async requeueUnqueued(): Promise<number> {
     const { storage, queue, clock, config, logger } = this.deps;
     const dueBefore = new Date(clock.now().getTime() - config.scheduler.reconcileGrace);
-    const due = await storage.findDuePending(dueBefore, 1_000);
+    const found = await storage.findDuePending(dueBefore, 1_000);
+    // Tasks of a paused type are out of the queues on purpose (dispatch-gates.ts).
+    await this.deps.types.list();
+    const due = found.filter((t) => !this.deps.types.cached(t.taskType)?.paused);
     if (due.length === 0) return 0;
     const missing = new Set(await queue.findUnqueued(due.map((t) => t.taskId)));
     const lost = due.filter((t) => missing.has(t.taskId));

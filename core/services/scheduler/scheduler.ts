@@ -24,6 +24,9 @@ import { Leadership } from './leadership.ts';
 import { Maintenance } from './maintenance.ts';
 import { resumeClaimed } from './resume-claimed.ts';
 import { WorkerList } from './worker-list.ts';
+import type { ScheduleStore } from '../../ports/schedule-store.ts';
+import { ScheduleFirer } from '../schedules/schedule-firer.ts';
+import { TaskService } from '../tasks/task-service.ts';
 
 /**
  * The scheduler (docs/design.md#scheduler): only the leader works. It runs dispatch rounds
@@ -41,6 +44,7 @@ export class Scheduler {
   private readonly workers: WorkerList;
   private readonly leftovers: DispatchLeftovers;
   private readonly round: DispatchRound;
+  private readonly schedules: ScheduleFirer;
   private termLoops: Promise<unknown> | undefined;
   /** Set once elected: from then on every write needs a valid term (see `assertTerm`). */
   private everElected = false;
@@ -62,6 +66,8 @@ export class Scheduler {
     @inject(LeaderState) private readonly leaderState: LeaderState,
     @inject(LoadBalancerRegistry) private readonly balancers: LoadBalancerRegistry,
     @inject(LocalHandoff) handoff: LocalHandoff,
+    @inject(TOKENS.ScheduleStore) scheduleStore: ScheduleStore,
+    @inject(TaskService) tasks: TaskService,
   ) {
     this.id = `scheduler-${nodeIdOf(config.app.nodeId, os.hostname())}-${newId().slice(0, 8)}`;
     const log = logger.child({ component: 'scheduler', schedulerId: this.id });
@@ -100,6 +106,17 @@ export class Scheduler {
       handoff,
       workers: this.workers,
       leftovers: this.leftovers,
+      rateLimiter: coordination.rateLimits,
+      metrics,
+    });
+    this.schedules = new ScheduleFirer({
+      store: fenced(scheduleStore, check),
+      createTasks: (inputs) => tasks.createMany(inputs),
+      clock,
+      events,
+      metrics,
+      log,
+      catchUp: () => config.scheduler.scheduleCatchUp,
     });
     const s = config.scheduler;
     this.leadership = new Leadership(
@@ -159,6 +176,11 @@ export class Scheduler {
     return this.round.promoteDue();
   }
 
+  /** One schedule pass: fires every due schedule; returns how many tasks it created. */
+  fireSchedules(): Promise<number> {
+    return this.schedules.fireDue();
+  }
+
   /** Throws LeadershipLostError when a scheduler that was elected no longer surely holds the lock. */
   private assertTerm(): void {
     if (this.everElected && !this.leadership.holdsLock()) throw new LeadershipLostError();
@@ -191,6 +213,7 @@ export class Scheduler {
       ),
       this.every(this.config.scheduler.reconcileInterval, term, () => this.reconcile()),
       this.every(this.config.retention.interval, term, () => this.purgeFinished()),
+      this.scheduleLoop(term),
     ]);
   }
 
@@ -224,6 +247,29 @@ export class Scheduler {
         this.log.error({ err: error }, 'scheduling round failed');
         await delay(Math.max(this.config.scheduler.scanInterval, 500), term);
       }
+    }
+  }
+
+  /**
+   * Fires due schedules, then sleeps until the earliest next fire time, at most
+   * schedulePollInterval (a schedule created or resumed meanwhile is seen by then).
+   */
+  private async scheduleLoop(term: AbortSignal): Promise<void> {
+    while (!term.aborted) {
+      let sleepMs = this.config.scheduler.schedulePollInterval;
+      try {
+        // One cheap read while nothing is due (an index lookup on MySQL); the due ones only when some are.
+        let next = await this.schedules.nextRunAt();
+        if (next && next.getTime() <= this.clock.now().getTime()) {
+          await this.fireSchedules();
+          next = await this.schedules.nextRunAt();
+        }
+        if (next) sleepMs = Math.min(sleepMs, Math.max(10, next.getTime() - this.clock.now().getTime()));
+      } catch (error) {
+        if (this.lostLeadership(error)) break;
+        this.log.error({ err: error }, 'schedule pass failed');
+      }
+      await delay(sleepMs, term);
     }
   }
 

@@ -2,6 +2,7 @@ import { InvalidParameterError } from '../../domain/errors.ts';
 import { isJsonObject, type JsonObject } from '../../domain/json.ts';
 import { findJsonProblem } from '../../domain/json-limits.ts';
 import { TaskPriority } from '../../domain/priority.ts';
+import { isScheduledTaskId } from '../../domain/schedule.ts';
 import { TASK_TYPE_PATTERN } from '../../domain/task.ts';
 import type { TaskTypeConfig } from '../../domain/task-type.ts';
 import type { NewTask } from '../../ports/storage.ts';
@@ -23,6 +24,11 @@ export interface CreateTaskInput {
   idempotencyKey?: string;
   /** Name of the API key of the call (set by the API transports, not by clients); written in the task log. */
   createdBy?: string;
+  /**
+   * Set by the schedule firer only (never by a transport): the idempotency key is then a fire's
+   * `<schedule_id>@<fire time>`, a shape clients cannot use (domain/schedule.ts).
+   */
+  firedBySchedule?: boolean;
   /** Ids of existing tasks that must be SUCCESS before this one runs (SPEC §8.4). */
   dependsOn?: readonly string[];
   /** In a batch: indexes of earlier items of the same batch this one waits for. */
@@ -91,6 +97,7 @@ export function buildNewTask(
   // "." and ".." are path segments every URL parser removes: such a task could never be read.
   if (
     input.idempotencyKey !== undefined &&
+    !(input.firedBySchedule && isScheduledTaskId(input.idempotencyKey)) &&
     (!TASK_TYPE_PATTERN.test(input.idempotencyKey) || DOT_SEGMENT.test(input.idempotencyKey))
   ) {
     throw new InvalidParameterError(

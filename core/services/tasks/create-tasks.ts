@@ -1,4 +1,5 @@
 import { InvalidParameterError, TaskManagerError } from '../../domain/errors.ts';
+import { isScheduledTaskId } from '../../domain/schedule.ts';
 import { TASK_TYPE_PATTERN, type Task } from '../../domain/task.ts';
 import type { TaskTypeConfig } from '../../domain/task-type.ts';
 import type { Clock, IdGenerator } from '../../ports/clock.ts';
@@ -166,7 +167,9 @@ export class CreateTasks {
 
   private async existingTasks(inputs: readonly CreateTaskInput[]): Promise<Map<string, Task>> {
     const keys = inputs.flatMap((input) =>
-      typeof input.idempotencyKey === 'string' && TASK_TYPE_PATTERN.test(input.idempotencyKey)
+      typeof input.idempotencyKey === 'string' &&
+      (TASK_TYPE_PATTERN.test(input.idempotencyKey) ||
+        (input.firedBySchedule && isScheduledTaskId(input.idempotencyKey)))
         ? [input.idempotencyKey]
         : [],
     );

@@ -23,6 +23,7 @@ import { EnqueueBatcher } from './enqueue-batcher.ts';
 import { EnqueueRetry } from './enqueue-retry.ts';
 import { readTask } from './read-task.ts';
 import { retryTask } from './retry-task.ts';
+import { releasePausedTasks } from './release-paused.ts';
 import { getTaskType, putTaskType } from './task-types.ts';
 
 export type { CreateTaskInput } from './create-task-input.ts';
@@ -44,7 +45,7 @@ export class TaskService {
 
   constructor(
     @inject(TOKENS.Storage) private readonly storage: StoragePort,
-    @inject(TOKENS.Queue) queue: TaskQueue,
+    @inject(TOKENS.Queue) private readonly queue: TaskQueue,
     @inject(TOKENS.Coordination) private readonly coordination: CoordinationPort,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.IdGenerator) newId: IdGenerator,
@@ -166,5 +167,26 @@ export class TaskService {
   /** Creates or replaces a task type, checked against the executors of this process (task-types.ts). */
   putTaskType(input: TaskTypeInput): Promise<TaskTypeConfig> {
     return putTaskType(this.types, this.executors, input);
+  }
+
+  /**
+   * Pauses a task type across the cluster (durably): its tasks are still accepted and wait
+   * PENDING; running ones finish. The leader stops dispatching it at its next round (within
+   * the catalog's refresh on another node). 40402 when the type does not exist.
+   */
+  async pauseTaskType(taskType: string): Promise<TaskTypeConfig> {
+    await getTaskType(this.types, taskType);
+    if (!(await this.types.setPaused(taskType, true))) await getTaskType(this.types, taskType);
+    this.events.emit('task_type_paused', { taskType, paused: true });
+    return getTaskType(this.types, taskType);
+  }
+
+  /** Resumes a task type and queues again the tasks the leader set aside while it was paused. */
+  async resumeTaskType(taskType: string): Promise<TaskTypeConfig> {
+    await getTaskType(this.types, taskType);
+    if (!(await this.types.setPaused(taskType, false))) await getTaskType(this.types, taskType);
+    await releasePausedTasks(this.storage, this.queue, this.clock, taskType);
+    this.events.emit('task_type_paused', { taskType, paused: false });
+    return getTaskType(this.types, taskType);
   }
 }

@@ -21,6 +21,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (40401 task, 40402 other resource)',
   409: 'Invalid state for the operation (40901)',
   413: 'Request body too large (41301)',
+  429: 'Too many requests (42901); Retry-After says when to try again',
   500: 'Internal error (50001)',
   503: 'A dependency is unavailable (50301)',
 };

@@ -57,6 +57,30 @@ export function registerTaskTypeRoutes(app: ApiApp, { tasks }: RouteDeps): void 
       return c.json(success(taskTypeJson(await tasks.putTaskType(input))), 200);
     },
   );
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `${API_PREFIX}/task-types/{type}/${action}`,
+        tags,
+        summary:
+          action === 'pause'
+            ? 'Pause a task type across the cluster: its tasks are accepted and wait PENDING; running ones finish'
+            : 'Resume a paused task type: its waiting tasks are dispatched again',
+        request: { params: taskTypeParamSchema },
+        responses: {
+          200: jsonContent(envelopeSchema(taskTypeSchema), 'The task type'),
+          ...errorResponses(400, 401, 404, 500, 503),
+        },
+      }),
+      async (c) => {
+        const { type } = c.req.valid('param');
+        const config = action === 'pause' ? await tasks.pauseTaskType(type) : await tasks.resumeTaskType(type);
+        return c.json(success(taskTypeJson(config)), 200);
+      },
+    );
+  }
 }
 
 async function findTaskType(get: () => Promise<TaskTypeConfig>): Promise<TaskTypeConfig | undefined> {
@@ -91,7 +115,19 @@ function toTaskTypeInput(taskType: string, body: PutTaskTypeBody, current: TaskT
     retryJitter: pick(body.retry_jitter, 'retryJitter'),
     maxConcurrent: pick(body.max_concurrent, 'maxConcurrent'),
     enabled: pick(body.enabled, 'enabled'),
+    rateLimit: rateLimitInput(body.rate_limit, current),
   };
   // Absent keys take the schema defaults; an explicit undefined would too, but keep the input tidy.
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as TaskTypeInput;
+}
+
+/** `rate_limit` over the API is {max, per_seconds}; the config's is {max, per} (a duration in ms). */
+function rateLimitInput(
+  body: PutTaskTypeBody['rate_limit'],
+  current: TaskTypeConfig | undefined,
+): TaskTypeInput['rateLimit'] {
+  if (body === null) return null;
+  if (body === undefined)
+    return current?.rateLimit ? { max: current.rateLimit.max, per: current.rateLimit.perMs } : null;
+  return { max: body.max, per: Math.max(1, Math.round(body.per_seconds * 1000)) };
 }

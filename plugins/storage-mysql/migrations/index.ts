@@ -3,6 +3,7 @@ import * as initial from './001_initial.ts';
 import * as finishedIndex from './002_finished_index.ts';
 import * as taskProgress from './003_task_progress.ts';
 import * as lighterStatusIndexes from './004_lighter_status_indexes.ts';
+import * as taskSchedules from './005_task_schedules.ts';
 import * as taskDependencies from './006_task_dependencies.ts';
 
 /**
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_finished_index': finishedIndex,
   '003_task_progress': taskProgress,
   '004_lighter_status_indexes': lighterStatusIndexes,
+  '005_task_schedules': taskSchedules,
   '006_task_dependencies': taskDependencies,
 };
 

@@ -11,7 +11,7 @@ export function SchedulesView({ capabilities }: { capabilities: Capabilities }) 
   const now = useNow(5_000);
   const [message, setMessage] = useState('');
   const schedules = useLiveQuery((signal) => call<Schedule[]>('/api/v1/schedules', { signal }), [], {
-    refreshOn: (event) => event.event === 'task_created',
+    refreshOn: (event) => event.event === 'schedule_fired' || event.event === 'task_created',
     intervalMs: 10_000,
   });
 

@@ -11,7 +11,7 @@ import type { TaskType } from '../types.ts';
  */
 export function TaskTypesView({ capabilities }: { capabilities: Capabilities }) {
   const types = useLiveQuery((signal) => call<TaskType[]>('/api/v1/task-types', { signal }), [], {
-    refreshOn: (event) => event.event === 'config_reloaded',
+    refreshOn: (event) => event.event === 'config_reloaded' || event.event === 'task_type_paused',
     intervalMs: 10_000,
   });
   const [message, setMessage] = useState('');
