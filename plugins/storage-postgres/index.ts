@@ -5,6 +5,7 @@ import type { MigrationReport } from './migrations/index.ts';
 import { poolUsage, queryMetrics } from './observability.ts';
 import { postgresOptionsSchema, type PostgresStorageOptions, type ResolvedPostgresOptions } from './options.ts';
 import { PostgresStorage } from './postgres-storage.ts';
+import { PostgresScheduleStore } from './schedule-store.ts';
 
 export interface PostgresStoragePluginOptions extends PostgresStorageOptions {
   /** Clock for the timestamps storage sets itself (worker and task type rows); defaults to the app's. */
@@ -21,6 +22,7 @@ export interface PostgresStoragePluginOptions extends PostgresStorageOptions {
 export function postgresStorage(options: PostgresStoragePluginOptions = {}): Plugin {
   const { clock, groupCommit, ...sectionOptions } = options;
   let storage: PostgresStorage | undefined;
+  const schedules = new PostgresScheduleStore();
   let resolved: ResolvedPostgresOptions | undefined;
   let stopSampling: (() => void) | undefined;
 
@@ -31,6 +33,8 @@ export function postgresStorage(options: PostgresStoragePluginOptions = {}): Plu
       resolved = ctx.section('postgres', postgresOptionsSchema, sectionOptions);
       storage = new PostgresStorage(clock ?? ctx.clock, groupCommit);
       ctx.provide(TOKENS.Storage, storage);
+      ctx.provide(TOKENS.ScheduleStore, schedules);
+      ctx.provide(TOKENS.TaskTypeControls, schedules);
     },
     async start(ctx) {
       if (!storage || !resolved) throw new Error('storage-postgres: start before setup');
@@ -38,6 +42,7 @@ export function postgresStorage(options: PostgresStoragePluginOptions = {}): Plu
       const settings = { ...connectionSettings(resolved), ...(metrics ? { onQuery: queryMetrics(metrics) } : {}) };
       const db = await openDatabase(settings);
       storage.attach(db);
+      schedules.attach(db);
       stopSampling = metrics?.onCollect(() => {
         const usage = poolUsage(db as never);
         if (usage) metrics.recordStoragePool('postgres', usage);
@@ -46,6 +51,7 @@ export function postgresStorage(options: PostgresStoragePluginOptions = {}): Plu
     },
     async stop() {
       stopSampling?.();
+      schedules.detach();
       await storage?.detach()?.destroy();
     },
     async migrate(ctx) {
@@ -80,7 +86,18 @@ export async function openPostgresStorage(
   return { storage, close: async () => void (await storage.detach()?.destroy()) };
 }
 
-export { PostgresStorage, postgresOptionsSchema };
+/** The schedule store on `url` without an app (tests, scripts); `close()` ends its pool. */
+export async function openPostgresScheduleStore(
+  url: string,
+  options: Omit<PostgresStorageOptions, 'url'> = {},
+): Promise<{ store: PostgresScheduleStore; close(): Promise<void> }> {
+  const db = await openDatabase(connectionSettings(postgresOptionsSchema.parse({ ...options, url })));
+  const store = new PostgresScheduleStore();
+  store.attach(db);
+  return { store, close: async () => void (store.detach(), await db.destroy()) };
+}
+
+export { PostgresStorage, PostgresScheduleStore, postgresOptionsSchema };
 export {
   transactionalEnqueue,
   insertPreparedTasks,

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as initial from './001_initial.ts';
 import * as taskDependencies from './002_task_dependencies.ts';
+import * as taskSchedules from './003_task_schedules.ts';
 
 /**
  * The versioned migrations of the PostgreSQL schema, in order: a numbering of its own, apart
@@ -9,6 +10,7 @@ import * as taskDependencies from './002_task_dependencies.ts';
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_task_dependencies': taskDependencies,
+  '003_task_schedules': taskSchedules,
 };
 
 /** Every migration's name, in the order they run. */

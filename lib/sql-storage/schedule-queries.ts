@@ -1,4 +1,11 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
+import type { SqlDialect } from './sql-dialect.ts';
+
+/*
+ * Every query takes the dialect, used or not, so the store calls them all alike: what differs
+ * between MySQL and PostgreSQL here is an INSERT that skips an existing key and the JSON text
+ * of the task template (lib/sql-storage/sql-dialect.ts).
+ */
 import type {
   JsonObject,
   Page,
@@ -15,7 +22,7 @@ export interface TaskScheduleTable {
   schedule_id: string;
   cron: string;
   timezone: string;
-  /** JSON text both ways (the pool's typeCast). */
+  /** JSON text both ways (MySQL's pool typeCast, PostgreSQL's type parsers). */
   task: string;
   enabled: number | boolean;
   next_run_at: Date | null;
@@ -42,15 +49,14 @@ export interface ScheduleDatabase {
 type Db = Kysely<ScheduleDatabase>;
 type Row = Selectable<TaskScheduleTable>;
 
-export async function insertSchedule(db: Db, schedule: Schedule): Promise<boolean> {
-  const result = await db
-    .insertInto('task_schedule')
-    .ignore()
+export async function insertSchedule(db: Db, dialect: SqlDialect, schedule: Schedule): Promise<boolean> {
+  const result = await dialect
+    .insertIgnoringDuplicates(db.insertInto('task_schedule'))
     .values({
       schedule_id: schedule.scheduleId,
       cron: schedule.cron,
       timezone: schedule.timezone,
-      task: JSON.stringify(schedule.task),
+      task: dialect.jsonIn(JSON.stringify(schedule.task)),
       enabled: schedule.enabled ? 1 : 0,
       next_run_at: schedule.nextRunAt,
       last_run_at: schedule.lastRunAt,
@@ -61,12 +67,12 @@ export async function insertSchedule(db: Db, schedule: Schedule): Promise<boolea
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function getSchedule(db: Db, scheduleId: string): Promise<Schedule | undefined> {
+export async function getSchedule(db: Db, dialect: SqlDialect, scheduleId: string): Promise<Schedule | undefined> {
   const row = await db.selectFrom('task_schedule').selectAll().where('schedule_id', '=', scheduleId).executeTakeFirst();
-  return row && fromRow(row);
+  return row && fromRow(row, dialect);
 }
 
-export async function listSchedules(db: Db, page: PageRequest): Promise<Page<Schedule>> {
+export async function listSchedules(db: Db, dialect: SqlDialect, page: PageRequest): Promise<Page<Schedule>> {
   let query = db
     .selectFrom('task_schedule')
     .selectAll()
@@ -74,18 +80,19 @@ export async function listSchedules(db: Db, page: PageRequest): Promise<Page<Sch
     .limit(page.limit + 1);
   if (page.cursor !== undefined) query = query.where('schedule_id', '>', decodeCursor(page.cursor));
   const rows = await query.execute();
-  const items = rows.slice(0, page.limit).map(fromRow);
+  const items = rows.slice(0, page.limit).map((row) => fromRow(row, dialect));
   const last = items.at(-1);
   return rows.length > page.limit && last ? { items, nextCursor: encodeCursor(last.scheduleId) } : { items };
 }
 
-export async function deleteSchedule(db: Db, scheduleId: string): Promise<boolean> {
+export async function deleteSchedule(db: Db, _dialect: SqlDialect, scheduleId: string): Promise<boolean> {
   const result = await db.deleteFrom('task_schedule').where('schedule_id', '=', scheduleId).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
 
 export async function setScheduleEnabled(
   db: Db,
+  dialect: SqlDialect,
   scheduleId: string,
   enabled: boolean,
   nextRunAt: Date | null,
@@ -98,10 +105,10 @@ export async function setScheduleEnabled(
     .executeTakeFirst();
   // Matched rows, not changed ones (the pool sets CLIENT_FOUND_ROWS off, so count a no-op via a read).
   if (Number(result.numUpdatedRows) === 1) return true;
-  return (await getSchedule(db, scheduleId)) !== undefined;
+  return (await getSchedule(db, dialect, scheduleId)) !== undefined;
 }
 
-export async function findDueSchedules(db: Db, now: Date, limit: number): Promise<Schedule[]> {
+export async function findDueSchedules(db: Db, dialect: SqlDialect, now: Date, limit: number): Promise<Schedule[]> {
   const rows = await db
     .selectFrom('task_schedule')
     .selectAll()
@@ -111,10 +118,10 @@ export async function findDueSchedules(db: Db, now: Date, limit: number): Promis
     .orderBy('schedule_id', 'asc')
     .limit(limit)
     .execute();
-  return rows.map(fromRow);
+  return rows.map((row) => fromRow(row, dialect));
 }
 
-export async function findNextRunAt(db: Db): Promise<Date | null> {
+export async function findNextRunAt(db: Db, _dialect: SqlDialect): Promise<Date | null> {
   const row = await db
     .selectFrom('task_schedule')
     .select('next_run_at')
@@ -127,7 +134,7 @@ export async function findNextRunAt(db: Db): Promise<Date | null> {
 }
 
 /** Compare-and-set on next_run_at: one UPDATE, so two leaders never both advance from one value. */
-export async function advanceSchedule(db: Db, advance: ScheduleAdvance): Promise<boolean> {
+export async function advanceSchedule(db: Db, _dialect: SqlDialect, advance: ScheduleAdvance): Promise<boolean> {
   const result = await db
     .updateTable('task_schedule')
     .set({ next_run_at: advance.nextRunAt, last_run_at: advance.lastRunAt, updated_at: advance.at })
@@ -137,7 +144,7 @@ export async function advanceSchedule(db: Db, advance: ScheduleAdvance): Promise
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function listTaskTypeControls(db: Db): Promise<TaskTypeControls[]> {
+export async function listTaskTypeControls(db: Db, _dialect: SqlDialect): Promise<TaskTypeControls[]> {
   const rows = await db
     .selectFrom('task_config')
     .select(['task_type', 'paused', 'rate_limit_max', 'rate_limit_per_ms'])
@@ -153,7 +160,13 @@ export async function listTaskTypeControls(db: Db): Promise<TaskTypeControls[]> 
   }));
 }
 
-export async function setTaskTypePaused(db: Db, taskType: string, paused: boolean, at: Date): Promise<boolean> {
+export async function setTaskTypePaused(
+  db: Db,
+  _dialect: SqlDialect,
+  taskType: string,
+  paused: boolean,
+  at: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('task_config')
     .set({ paused: paused ? 1 : 0, updated_at: at })
@@ -164,6 +177,7 @@ export async function setTaskTypePaused(db: Db, taskType: string, paused: boolea
 
 export async function setTaskTypeRateLimit(
   db: Db,
+  _dialect: SqlDialect,
   taskType: string,
   rateLimit: RateLimit | null,
   at: Date,
@@ -185,8 +199,10 @@ async function typeExists(db: Db, taskType: string): Promise<boolean> {
   return row !== undefined;
 }
 
-function fromRow(row: Row): Schedule {
-  const task = JSON.parse(typeof row.task === 'string' ? row.task : String(row.task)) as ScheduledTaskTemplate & {
+function fromRow(row: Row, dialect: SqlDialect): Schedule {
+  const task = JSON.parse(
+    dialect.jsonOut(typeof row.task === 'string' ? row.task : String(row.task)),
+  ) as ScheduledTaskTemplate & {
     payload: JsonObject;
   };
   return {
