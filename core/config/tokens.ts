@@ -7,6 +7,7 @@ import type { MetricsPort } from '../ports/metrics.ts';
 import type { TaskQueue } from '../ports/queue.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
+import type { Tracer } from '../ports/tracer.ts';
 import type { ApiAccess } from './api-access.ts';
 import type { HookRegistry } from '../ports/hooks.ts';
 import type { HttpRoute } from '../ports/http-route.ts';
@@ -25,6 +26,7 @@ export const TOKENS = {
   Coordination: token<CoordinationPort>('coordination'),
   Metrics: token<MetricsPort>('metrics'),
   TaskCache: token<TaskCache>('task-cache'),
+  Tracer: token<Tracer>('tracer'),
   Clock: token<Clock>('clock'),
   IdGenerator: token<IdGenerator>('id-generator'),
   Logger: token<Logger>('logger'),
@@ -45,6 +47,7 @@ export const PORTS = {
   coordination: TOKENS.Coordination,
   metrics: TOKENS.Metrics,
   'task-cache': TOKENS.TaskCache,
+  tracer: TOKENS.Tracer,
 } as const;
 export type PortName = keyof typeof PORTS;
 

@@ -9,3 +9,4 @@ export * from './worker.ts';
 export * from './json-limits.ts';
 export * from './node-id.ts';
 export * from './signal-reasons.ts';
+export * from './trace-parent.ts';

@@ -26,6 +26,11 @@ export interface Task {
   readonly updatedAt: Date;
   /** The running attempt's last reported progress; null (or absent) when none was reported. */
   readonly progress?: TaskProgress | null;
+  /**
+   * The W3C `traceparent` of the span that created the task, when tracing was on in the
+   * creating process (docs/operations.md, "Tracing"); null (or absent) otherwise.
+   */
+  readonly traceParent?: string | null;
 }
 
 /** Fields a status change may write besides the status itself. */

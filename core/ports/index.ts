@@ -10,3 +10,4 @@ export * from './metrics.ts';
 export * from './queue.ts';
 export * from './storage.ts';
 export * from './task-cache.ts';
+export * from './tracer.ts';

@@ -17,6 +17,8 @@ export interface NewTask {
   createdAt: Date;
   /** Name of the API key that created it; storage writes it in the task's log (see `creationLogs`). */
   createdBy?: string;
+  /** The `task.create` span as a W3C traceparent, set only while tracing is on (the trace_parent column). */
+  traceParent?: string | null;
 }
 
 export interface CreateTaskResult {

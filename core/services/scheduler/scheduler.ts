@@ -10,6 +10,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
 import type { StoragePort } from '../../ports/storage.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import { LeadershipLostError } from '../../domain/errors.ts';
 import { delay } from '../delay.ts';
 import { LoadBalancerRegistry } from '../load-balancer-registry.ts';
@@ -62,6 +63,7 @@ export class Scheduler {
     @inject(LeaderState) private readonly leaderState: LeaderState,
     @inject(LoadBalancerRegistry) private readonly balancers: LoadBalancerRegistry,
     @inject(LocalHandoff) handoff: LocalHandoff,
+    @inject(TOKENS.Tracer) tracer: Tracer,
   ) {
     this.id = `scheduler-${nodeIdOf(config.app.nodeId, os.hostname())}-${newId().slice(0, 8)}`;
     const log = logger.child({ component: 'scheduler', schedulerId: this.id });
@@ -100,6 +102,7 @@ export class Scheduler {
       handoff,
       workers: this.workers,
       leftovers: this.leftovers,
+      tracer,
     });
     const s = config.scheduler;
     this.leadership = new Leadership(

@@ -23,6 +23,11 @@ export interface CreateTaskInput {
   idempotencyKey?: string;
   /** Name of the API key of the call (set by the API transports, not by clients); written in the task log. */
   createdBy?: string;
+  /**
+   * An incoming W3C `traceparent` (set by the API transports from the request's header): the
+   * parent of the task's `task.create` span. Ignored while tracing is off or when unreadable.
+   */
+  traceParent?: string;
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;

@@ -11,6 +11,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
 import type { Page, PageRequest, StoragePort, TaskFilter } from '../../ports/storage.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import { ExecutorRegistry } from '../executor-registry.ts';
 import { TaskStateWriter } from '../task-state.ts';
 import { TaskTypeCatalog } from '../task-type-catalog.ts';
@@ -49,10 +50,11 @@ export class TaskService {
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(TOKENS.Logger) logger: Logger,
     @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
+    @inject(TOKENS.Tracer) tracer: Tracer,
   ) {
     this.enqueueRetry = new EnqueueRetry(queue, logger);
     this.enqueue = new EnqueueBatcher(queue, this.enqueueRetry);
-    this.creating = new CreateTasks({ storage, clock, newId, events, metrics, types, enqueue: this.enqueue });
+    this.creating = new CreateTasks({ storage, clock, newId, events, metrics, types, enqueue: this.enqueue, tracer });
   }
 
   /** Stops retrying enqueues (after one last attempt); called when the app stops. */

@@ -3,6 +3,7 @@ import * as initial from './001_initial.ts';
 import * as finishedIndex from './002_finished_index.ts';
 import * as taskProgress from './003_task_progress.ts';
 import * as lighterStatusIndexes from './004_lighter_status_indexes.ts';
+import * as traceParent from './007_trace_parent.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_finished_index': finishedIndex,
   '003_task_progress': taskProgress,
   '004_lighter_status_indexes': lighterStatusIndexes,
+  '007_trace_parent': traceParent,
 };
 
 /** Every migration's name, in the order they run. */
