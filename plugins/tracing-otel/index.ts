@@ -20,7 +20,7 @@ export interface TracingOtelOptions {
 export interface TracingOtelPlugin extends Plugin {
   /** Whether the environment turned tracing on (known after setup). */
   enabled(): boolean;
-  /** Sends every span ended so far now, rather than with the next batch. */
+  /** Sends every span ended so far now, rather than with the next batch; never rejects. */
   flush(): Promise<void>;
 }
 
@@ -40,7 +40,8 @@ export function tracingOtel(options: TracingOtelOptions = {}): TracingOtelPlugin
     provides: ['tracer'],
     enabled: () => pipeline !== undefined,
     flush: async () => {
-      await pipeline?.flush();
+      // A failed export is reported in the log (reporting-exporter.ts), not to the caller.
+      await pipeline?.flush().catch(() => undefined);
     },
     setup(ctx) {
       settings = readTracingSettings(options.env ?? process.env);
@@ -58,6 +59,7 @@ export function tracingOtel(options: TracingOtelOptions = {}): TracingOtelPlugin
         serviceName: ctx.config.app.name,
         instanceId: `${ctx.nodeId}-${process.pid}`,
         roles: ctx.roles,
+        logger: ctx.logger,
       });
       tracer.target = pipeline.tracer;
       const otlp = settings.exporters.includes('otlp');

@@ -16,6 +16,7 @@ describe('the OTEL_* variables', () => {
       serviceName: undefined,
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       batch: {},
+      exportTimeoutMs: undefined,
     });
     expect(
       readTracingSettings({

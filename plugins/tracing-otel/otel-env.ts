@@ -17,6 +17,8 @@ export interface TracingSettings {
   sampler: { name: SamplerName; ratio: number };
   /** OTEL_BSP_*: the batch span processor's settings, when set. */
   batch: BatchSettings;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT: ms one export may take, retries included. */
+  exportTimeoutMs: number | undefined;
 }
 
 export type SamplerName = (typeof SAMPLERS)[number];
@@ -71,6 +73,8 @@ export function readTracingSettings(env: Env): TracingSettings | undefined {
     serviceName: value(env, 'OTEL_SERVICE_NAME'),
     sampler: readSampler(env),
     batch: readBatch(env),
+    exportTimeoutMs:
+      readNumber(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
   };
 }
 

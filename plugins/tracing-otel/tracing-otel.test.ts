@@ -4,6 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TOKENS, type TaskManager } from '../../core/index.ts';
+import { silentLogger } from '../../test/helpers/fake-plugin-context.ts';
+import { freePort } from '../../test/helpers/free-port.ts';
 import { memoryApp, waitForStatus } from '../../test/helpers/memory-app.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/helpers/otlp-receiver.ts';
 import { waitFor } from '../../test/helpers/wait.ts';
@@ -22,9 +24,10 @@ afterEach(async () => {
   await receiver.close();
 });
 
-async function tracedApp(env: Record<string, string>): Promise<TracingOtelPlugin> {
+async function tracedApp(env: Record<string, string>, logLines: unknown[] = []): Promise<TracingOtelPlugin> {
   const plugin = tracingOtel({ env });
   app = await memoryApp({
+    logger: silentLogger(logLines),
     handlers: {
       echo: (payload) => payload,
       boom: () => {
@@ -51,7 +54,7 @@ async function traceOne(plugin: TracingOtelPlugin, taskType: string, traceParent
       await plugin.flush();
       const mine = receiver.spans.filter((s) => s.attributes['task.id'] === task.taskId);
       const byName = Object.fromEntries(mine.map((s) => [s.name, s]));
-      return byName['task.execute'] ? byName : undefined;
+      return byName['task.create'] && byName['task.dispatch'] && byName['task.execute'] ? byName : undefined;
     },
     { timeoutMs: 5_000, message: `the spans of ${task.taskId}` },
   );
@@ -108,6 +111,25 @@ describe('tracing-otel', () => {
     // A sampled task afterwards: once its spans are in, the unsampled one's would be too.
     await traceOne(plugin, 'echo');
     expect(receiver.spans.filter((s) => s.attributes['task.id'] === task.taskId)).toEqual([]);
+  });
+
+  it('a collector that does not answer loses spans with a warning, never a task, and does not hold the stop', async () => {
+    const logLines: unknown[] = [];
+    const plugin = await tracedApp(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+      logLines,
+    );
+    const { task } = await app!.services.tasks.create({ taskType: 'echo', payload: { n: 1 } });
+    expect((await waitForStatus(app!, task.taskId, ['SUCCESS'])).result).toEqual({ n: 1 });
+    await plugin.flush();
+    expect(logLines).toContainEqual([
+      expect.objectContaining({ exporter: 'otlp', spansLost: expect.any(Number) }),
+      'exporting spans failed; they are dropped (tasks are not affected)',
+    ]);
+    const stopping = Date.now();
+    await app!.stop();
+    app = undefined;
+    expect(Date.now() - stopping).toBeLessThan(6_000);
   });
 
   it('is off, with the no-op tracer and no trace parent written, when no OTEL variable asks for it', async () => {

@@ -39,7 +39,10 @@ describe('tracing a task', () => {
 
     const { task } = await app.services.tasks.create({ taskType: 'echo', payload: { n: 1 }, traceParent: INCOMING });
     await waitForStatus(app, task.taskId, ['SUCCESS']);
-    await waitFor(() => tracer.named('task.execute')[0]?.ended, { timeoutMs: 2_000, message: 'task.execute ended' });
+    await waitFor(() => tracer.spans.length === 3 && tracer.spans.every((s) => s.ended), {
+      timeoutMs: 2_000,
+      message: 'three spans ended',
+    });
 
     const [create] = tracer.named('task.create');
     const [dispatch] = tracer.named('task.dispatch');
@@ -87,9 +90,10 @@ describe('tracing a task', () => {
 
     const { task } = await app.services.tasks.create({ taskType: 'flaky', payload: {} });
     await waitForStatus(app, task.taskId, ['FAILED']);
-    await waitFor(() => tracer.named('task.execute').filter((s) => s.ended).length === 2, {
+    // task.create, then a task.dispatch and a task.execute per attempt.
+    await waitFor(() => tracer.spans.length === 5 && tracer.spans.every((s) => s.ended), {
       timeoutMs: 2_000,
-      message: 'two task.execute spans ended',
+      message: 'five spans ended',
     });
 
     const [create] = tracer.named('task.create');
