@@ -18,7 +18,7 @@ export interface TracingOtelOptions {
 }
 
 export interface TracingOtelPlugin extends Plugin {
-  /** Whether the environment turned tracing on (known after setup). */
+  /** Whether tracing is on: the environment asked for it and the plugin has started. */
   enabled(): boolean;
   /** Sends every span ended so far now, rather than with the next batch; never rejects. */
   flush(): Promise<void>;
