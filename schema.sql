@@ -125,3 +125,17 @@ CREATE TABLE IF NOT EXISTS worker_registry (
   -- Capacity planning / stale-worker reports by heartbeat age.
   KEY idx_last_heartbeat (last_heartbeat)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Task dependencies (migration 006): one row per edge "task_id waits for depends_on".
+CREATE TABLE IF NOT EXISTS task_dependency (
+  task_id     VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  depends_on  VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  position    INT NOT NULL,
+  state       VARCHAR(8) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT 'WAITING',
+  -- A task's edges (getDependencies, and findDuePending's "waits on nothing" check).
+  PRIMARY KEY (task_id, depends_on),
+  -- The edges on a dependency by state: filterDependedOn, settleDependencies, reconciliation.
+  KEY idx_depends_on_state (depends_on, state),
+  -- Reconciliation: the WAITING and BROKEN edges, whatever their dependency.
+  KEY idx_state (state, depends_on)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

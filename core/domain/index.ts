@@ -9,4 +9,5 @@ export * from './worker.ts';
 export * from './json-limits.ts';
 export * from './node-id.ts';
 export * from './signal-reasons.ts';
+export * from './dependency.ts';
 export * from './trace-parent.ts';

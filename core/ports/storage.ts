@@ -17,6 +17,11 @@ export interface NewTask {
   createdAt: Date;
   /** Name of the API key that created it; storage writes it in the task's log (see `creationLogs`). */
   createdBy?: string;
+  /**
+   * Tasks that must be SUCCESS before this one may run, in the order given. Storage writes
+   * the edges in the same transaction as the task (see DependencyStore); absent for most tasks.
+   */
+  dependsOn?: readonly string[];
   /** The `task.create` span as a W3C traceparent, set only while tracing is on (the trace_parent column). */
   traceParent?: string | null;
 }
@@ -25,6 +30,11 @@ export interface CreateTaskResult {
   task: Task;
   /** false when a task with this task_id (idempotency key) already existed: nothing was written. */
   created: boolean;
+  /**
+   * true when the new task waits on a dependency that was not SUCCESS when it was written:
+   * it must not be queued; `settleDependencies` releases it. Absent (false) otherwise.
+   */
+  waiting?: boolean;
 }
 
 /**
@@ -107,7 +117,7 @@ export interface TaskStore {
    * returns the ids written. A transition to PENDING clears a task's progress.
    */
   writeProgress(updates: readonly ProgressUpdate[]): Promise<string[]>;
-  /** PENDING with scheduled_at <= `dueBefore`, oldest scheduled first. */
+  /** PENDING with scheduled_at <= `dueBefore`, oldest scheduled first; dependents still waiting (or broken) are left out. */
   findDuePending(dueBefore: Date, limit: number): Promise<Task[]>;
   /** PROCESSING with started_at + timeout < now. */
   findTimedOut(now: Date, limit: number): Promise<Task[]>;
@@ -140,7 +150,47 @@ export interface WorkerStore {
   markWorkerOffline(workerId: string, at: Date): Promise<void>;
 }
 
-export interface StoragePort extends TaskStore, TaskTypeStore, WorkerStore {
+/** What `settleDependencies` did. */
+export interface DependencySettlement {
+  /** PENDING dependents whose every dependency is now SUCCESS: the caller queues them. */
+  ready: string[];
+  /**
+   * Dependents this call moved PENDING → CANCELLED (log "Dependency <id> ended <STATUS>",
+   * completed_at = `at`) because a dependency ended for good in another status; the caller
+   * emits their events, and settles them in turn (their own dependents are cancelled the same way).
+   */
+  cancelled: { taskId: string; taskType: string; dependencyId: string; status: TaskStatus }[];
+}
+
+/**
+ * Task dependencies (SPEC §8.4). A dependent is PENDING but in no queue while one of its edges
+ * is WAITING, and `findDuePending` leaves it out, so reconciliation never queues it early.
+ * Edges are written by `createTasks` (NewTask.dependsOn) in the task's transaction, each MET at
+ * once when its dependency is already SUCCESS, WAITING otherwise; they are kept once settled
+ * (GET shows depends_on) and deleted with their dependent by retention.
+ */
+export interface DependencyStore {
+  /** depends_on of each task, in the order given at creation; tasks without any are absent. */
+  getDependencies(taskIds: readonly string[]): Promise<Map<string, string[]>>;
+  /**
+   * Among `taskIds`, those some edge still WAITS on. One indexed read: what the core asks, per
+   * batch of finished tasks, before anything else (tasks nobody depends on cost nothing more).
+   */
+  filterDependedOn(taskIds: readonly string[]): Promise<string[]>;
+  /**
+   * In one transaction: every WAITING edge on a dependency in `dependencyIds` that has ended
+   * for good (`edgeOutcome`) becomes MET or BROKEN, and each PENDING dependent of a BROKEN edge
+   * is cancelled (guarded on PENDING). Other ids are ignored; a second call does nothing more.
+   */
+  settleDependencies(dependencyIds: readonly string[], at: Date): Promise<DependencySettlement>;
+  /**
+   * Reconciliation: up to `limit` dependencies that ended for good with an edge still WAITING
+   * (their completion's settling was lost in a crash).
+   */
+  findUnsettledDependencies(limit: number): Promise<string[]>;
+}
+
+export interface StoragePort extends TaskStore, TaskTypeStore, WorkerStore, DependencyStore {
   /** Cheap round-trip for /readyz; throws when unreachable. */
   ping(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The services and runtime entry points, re-exported by core/index.ts.
 export { TaskService, type CreateTaskInput, type CreatedTask } from '../services/tasks/task-service.ts';
+export { DEFAULT_BULK_LIMIT, MAX_BULK_LIMIT, type BulkFilter } from '../services/tasks/bulk-actions.ts';
 export {
   ClusterService,
   type SchedulerStatus,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { CORE_SECTIONS, configSchema, type ResolvedConfig, type TaskManagerConfigInput } from './app-config.ts';
-import { readEnvOverrides, readRoles, type EnvSections } from './env-overrides.ts';
+import { mergeDeep, readEnvOverrides, readRoles, sectionEnvOverrides, type EnvSections } from './env-overrides.ts';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -12,6 +12,8 @@ export class ConfigError extends Error {
 export interface ResolvedConfigWithEnv extends ResolvedConfig {
   /** Environment overrides per plugin section, applied last by `ctx.section()`. */
   readonly envSections: EnvSections;
+  /** The TM_* variables, read per plugin section against its schema by `ctx.section()` (sectionEnvOverrides). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** Validates a config object with environment overrides applied; errors name the bad key's path. */
@@ -22,7 +24,10 @@ export function resolveConfig(
   const envSections = readEnvOverrides(env);
   const merged: Record<string, unknown> = { ...input };
   for (const section of ['app', 'scheduler', 'worker', 'retention'] as const) {
-    if (envSections[section]) merged[section] = { ...(input[section] as object | undefined), ...envSections[section] };
+    // The same schema-guided names as plugin sections (sectionEnvOverrides), plus TM_PORT / TM_NODE_ID.
+    const fromEnv = { ...envSections[section], ...sectionEnvOverrides(env, section, configSchema.shape[section]) };
+    if (Object.keys(fromEnv).length > 0)
+      merged[section] = mergeDeep((input[section] as Record<string, unknown> | undefined) ?? {}, fromEnv);
   }
   const roles = readRoles(env);
   if (roles) merged.roles = roles;
@@ -37,7 +42,10 @@ export function resolveConfig(
     }
     sections[key] = value as Record<string, unknown>;
   }
-  const config = { ...parsed.data, sections, envSections };
+  const tmEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env))
+    if (value !== undefined && name.startsWith('TM_')) tmEnv[name] = value;
+  const config = { ...parsed.data, sections, envSections, env: tmEnv };
   // An interval left at its default follows a shortened TTL (TM_SCHEDULER_LEADER_LOCK_TTL=3s
   // alone must just work); one set explicitly is checked instead.
   const explicit = (section: 'scheduler' | 'worker', key: string) =>
@@ -69,7 +77,8 @@ export function resolveSection<S extends z.ZodType>(
   schema: S,
   options: object | undefined,
 ): z.output<S> {
-  const merged = { ...config.sections[name], ...dropUndefined(options), ...config.envSections[name] };
+  const fromEnv = config.env ? sectionEnvOverrides(config.env, name, schema) : (config.envSections[name] ?? {});
+  const merged = mergeDeep(mergeDeep(config.sections[name] ?? {}, dropUndefined(options)), fromEnv);
   const parsed = schema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, name));
   return parsed.data;

@@ -246,6 +246,7 @@ describe('gRPC TaskService: extensions', () => {
     expect(tmCode(bad.error)).toBe(40001);
     expect(JSON.parse(bad.error!.metadata.get('tm-details-bin')[0]!.toString())).toMatchObject({
       field: 'tasks[1].priority',
+      index: 1,
     });
     expect((await client.ok('ListTasks', { task_type: 'parked', priority: -1 })).total).toBe(before);
 
@@ -254,6 +255,24 @@ describe('gRPC TaskService: extensions', () => {
       expect(answer.error?.code).toBe(status.INVALID_ARGUMENT);
       expect(answer.error?.details).toBe(`invalid parameter tasks: must hold 1 to ${BATCH_LIMIT} tasks`);
     }
+  });
+
+  it('CreateTask and CreateTasks take depends_on / depends_on_index; GetTask shows depends_on', async () => {
+    const first = await create({ task_type: 'parked', delay: 3600 });
+    const created = await client.ok('CreateTask', { task_type: 'parked', depends_on: [first.task_id] });
+    const read = await client.ok('GetTask', { task_id: created.task.task_id });
+    expect(read.task).toMatchObject({ status: 'PENDING', depends_on: [first.task_id] });
+    const batch = await client.ok('CreateTasks', {
+      tasks: [
+        { task_type: 'parked', delay: 3600 },
+        { task_type: 'parked', depends_on_index: [0] },
+      ],
+    });
+    const second = await client.ok('GetTask', { task_id: batch.results[1].task.task_id });
+    expect(second.task.depends_on).toEqual([batch.results[0].task.task_id]);
+    const unknown = await client.call('CreateTask', { task_type: 'parked', depends_on: ['no-such-task'] });
+    expect(unknown.error?.code).toBe(status.INVALID_ARGUMENT);
+    expect(tmCode(unknown.error)).toBe(40001);
   });
 
   it('WaitTask streams each status change and ends after the final one', async () => {

@@ -27,6 +27,7 @@ export interface TaskMessage {
   scheduled_at: ProtoTimestamp;
   updated_at: ProtoTimestamp;
   progress: { percent: number; message: string; updated_at: ProtoTimestamp } | null;
+  depends_on: string[];
 }
 
 export interface TaskLogMessage {
@@ -93,6 +94,7 @@ export function taskMessage(task: Task): TaskMessage {
           updated_at: timestamp(task.progress.updatedAt),
         }
       : null,
+    depends_on: task.dependsOn ? [...task.dependsOn] : [],
   };
 }
 

@@ -13,6 +13,8 @@ export interface CreateTaskRequestMessage {
   delay?: number;
   run_at?: ProtoTimestamp | null;
   idempotency_key?: string;
+  depends_on?: string[];
+  depends_on_index?: number[];
 }
 
 export function createTaskInput(request: CreateTaskRequestMessage, field = ''): CreateTaskInput {
@@ -33,6 +35,8 @@ export function createTaskInput(request: CreateTaskRequestMessage, field = ''): 
   if (request.delay !== undefined) input.delayMs = request.delay * 1000;
   if (request.run_at) input.runAt = dateOf(request.run_at);
   if (request.idempotency_key) input.idempotencyKey = request.idempotency_key;
+  if (request.depends_on && request.depends_on.length > 0) input.dependsOn = request.depends_on;
+  if (request.depends_on_index && request.depends_on_index.length > 0) input.dependsOnIndex = request.depends_on_index;
   return input;
 }
 

@@ -8,6 +8,18 @@ import { sendError } from './envelope.ts';
 export interface FieldProblem {
   path: string;
   message: string;
+  /** The batch item the problem is in (`tasks[<index>]…` of POST /tasks/batch). */
+  index?: number;
+}
+
+/** ['tasks', 3, …] → 3: the batch item a path points into. */
+function batchIndex(path: readonly PropertyKey[]): number | undefined {
+  return path[0] === 'tasks' && typeof path[1] === 'number' ? path[1] : undefined;
+}
+
+function problem(path: readonly PropertyKey[], message: string): FieldProblem {
+  const index = batchIndex(path);
+  return index === undefined ? { path: formatPath(path), message } : { path: formatPath(path), message, index };
 }
 
 /** ['tasks', 3, 'priority'] → "tasks[3].priority": the way a client would write the field. */
@@ -25,9 +37,9 @@ export function fieldProblems(issues: readonly core.$ZodIssue[]): FieldProblem[]
   const problems: FieldProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key]), message: 'unknown field' });
+      for (const key of issue.keys) problems.push(problem([...issue.path, key], 'unknown field'));
     } else {
-      problems.push({ path: formatPath(issue.path), message: issue.message });
+      problems.push(problem(issue.path, issue.message));
     }
   }
   return problems;

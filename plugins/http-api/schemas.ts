@@ -4,7 +4,13 @@
  * mapping adds the field path.
  */
 import { z } from '@hono/zod-openapi';
-import { ALL_STATUSES, TASK_TYPE_PATTERN } from '../../core/index.ts';
+import {
+  ALL_STATUSES,
+  DEFAULT_BULK_LIMIT,
+  MAX_BULK_LIMIT,
+  MAX_DEPENDENCIES,
+  TASK_TYPE_PATTERN,
+} from '../../core/index.ts';
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;
 const NAME_RULE = 'must be 1–64 characters of [A-Za-z0-9_.:-]';
@@ -48,6 +54,23 @@ export const createTaskBodySchema = z
       .regex(TASK_TYPE_PATTERN, { error: NAME_RULE })
       .nullish()
       .openapi({ description: 'Becomes the task_id; creating twice with one key returns the first task.' }),
+    depends_on: z
+      .array(z.string({ error: 'must be a task_id' }).regex(TASK_TYPE_PATTERN, { error: 'must be a task_id' }), {
+        error: 'must be an array of task ids',
+      })
+      .max(MAX_DEPENDENCIES, { error: `may name at most ${MAX_DEPENDENCIES} tasks` })
+      .nullish()
+      .openapi({
+        description:
+          'Existing tasks that must all be SUCCESS before this one runs; when one ends otherwise, this task is cancelled. An unknown id is a 40001.',
+      }),
+    depends_on_index: z
+      .array(integerIn(0, 100_000, 'must be the index of an earlier item of the batch'), {
+        error: 'must be an array of batch indexes',
+      })
+      .max(MAX_DEPENDENCIES, { error: `may name at most ${MAX_DEPENDENCIES} tasks` })
+      .nullish()
+      .openapi({ description: 'Batch only: indexes of earlier items of the same batch this task waits for.' }),
   })
   .openapi('CreateTaskRequest');
 export type CreateTaskBody = z.infer<typeof createTaskBodySchema>;
@@ -62,6 +85,33 @@ export function batchBodySchema(limit: number) {
 }
 
 const statusList = new RegExp(`^(${ALL_STATUSES.join('|')})(,(${ALL_STATUSES.join('|')}))*$`);
+
+const STATUS_LIST_RULE = `must be a comma-separated list of ${ALL_STATUSES.join(', ')}`;
+
+/** POST /tasks/retry and /tasks/cancel (SPEC §8.4). */
+export const bulkBodySchema = z
+  .strictObject({
+    filter: z
+      .strictObject({
+        status: z.string({ error: STATUS_LIST_RULE }).regex(statusList, { error: STATUS_LIST_RULE }).nullish().openapi({
+          example: 'FAILED,TIMEOUT',
+          description: 'Narrows the statuses the move starts from (others match nothing).',
+        }),
+        task_type: z.string({ error: NAME_RULE }).regex(TASK_TYPE_PATTERN, { error: NAME_RULE }).nullish(),
+        created_from: filterTime().nullish(),
+        created_to: filterTime().nullish(),
+      })
+      .nullish(),
+    limit: integerIn(1, MAX_BULK_LIMIT)
+      .nullish()
+      .openapi({ description: `Most tasks moved by this call, 1..${MAX_BULK_LIMIT}, default ${DEFAULT_BULK_LIMIT}.` }),
+  })
+  .openapi('BulkTaskRequest');
+export type BulkBody = z.infer<typeof bulkBodySchema>;
+
+export const bulkResultSchema = z
+  .object({ count: z.int().openapi({ description: 'Tasks moved (a task that changed status meanwhile is skipped).' }) })
+  .openapi('BulkTaskResult');
 
 export const listTasksQuerySchema = z.object({
   status: z
@@ -156,6 +206,9 @@ export const taskSchema = z
     created_at: timestamp,
     updated_at: timestamp,
     progress: progressSchema.nullable(),
+    depends_on: z.array(z.string()).optional().openapi({
+      description: 'GET /tasks/{id} only: the tasks this one waits for, in the order given ([] when none).',
+    }),
   })
   .openapi('Task');
 export type TaskJson = z.infer<typeof taskSchema>;

@@ -37,6 +37,7 @@ export function taskJson(task: Task): TaskJson {
           updated_at: task.progress.updatedAt.toISOString(),
         }
       : null,
+    ...(task.dependsOn !== undefined ? { depends_on: [...task.dependsOn] } : {}),
   };
 }
 

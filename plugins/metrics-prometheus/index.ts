@@ -20,6 +20,8 @@ const optionsSchema = z.object({
   durationBuckets: z.array(z.number().positive()).min(1).default(DEFAULT_BUCKETS),
 });
 export type PrometheusMetricsOptions = z.input<typeof optionsSchema>;
+/** The `metrics` section's schema (what the config file and TM_METRICS_* are read against). */
+export { optionsSchema as metricsOptionsSchema };
 
 export interface PrometheusMetricsPlugin extends Plugin {
   /** The dedicated port actually listened on once started (useful with port 0), else undefined. */

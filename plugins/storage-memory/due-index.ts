@@ -32,8 +32,8 @@ export class DueIndex {
     if (dead > 1024 && dead > this.live.size) this.compact();
   }
 
-  /** Up to `limit` ids with scheduled_at <= `dueBeforeMs`, oldest first. */
-  due(dueBeforeMs: number, limit: number): string[] {
+  /** Up to `limit` ids with scheduled_at <= `dueBeforeMs`, oldest first, among those `accept` takes. */
+  due(dueBeforeMs: number, limit: number, accept?: (taskId: string) => boolean): string[] {
     const ids: string[] = [];
     let leadingDead = true;
     for (let i = this.head; i < this.keys.length && ids.length < limit; i++) {
@@ -44,7 +44,7 @@ export class DueIndex {
         continue;
       }
       leadingDead = false;
-      ids.push(key.id);
+      if (accept === undefined || accept(key.id)) ids.push(key.id);
     }
     return ids;
   }

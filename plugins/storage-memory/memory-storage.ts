@@ -2,8 +2,10 @@ import {
   applyPatch,
   assertTransition,
   creationLogs,
+  dependencyCancelLog,
   type Clock,
   type CreateTaskResult,
+  type DependencySettlement,
   type NewTask,
   type NewTaskLog,
   type Page,
@@ -19,6 +21,7 @@ import {
   type TransitionResult,
   type WorkerInfo,
 } from '../../core/index.ts';
+import { DependencyGraph } from './dependency-graph.ts';
 import { countTasks, listTasksPage } from './list-tasks.ts';
 import { frozenJson, frozenTaskType, logView, taskView, workerView } from './snapshot.ts';
 import { TaskIndexes } from './task-indexes.ts';
@@ -35,6 +38,8 @@ export class MemoryStorage implements StoragePort {
   private nextLogId = 1;
   private readonly taskTypes = new Map<string, TaskTypeConfig>();
   private readonly workers = new Map<string, WorkerInfo>();
+  private readonly dependencies = new DependencyGraph();
+  private readonly read = (taskId: string): Task | undefined => this.tasks.get(taskId);
 
   constructor(private readonly clock: Clock) {}
 
@@ -43,7 +48,7 @@ export class MemoryStorage implements StoragePort {
   /** All or nothing: every task is built (and its JSON copied) before any is stored. */
   async createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
     const batch = new Map<string, { task: Task; input: NewTask }>();
-    const results = newTasks.map((input): { task: Task; created: boolean } => {
+    const results = newTasks.map((input): CreateTaskResult => {
       const existing = this.tasks.get(input.taskId) ?? batch.get(input.taskId)?.task;
       if (existing) return { task: existing, created: false };
       const task = newTask(input);
@@ -54,7 +59,21 @@ export class MemoryStorage implements StoragePort {
       this.write(undefined, task);
       for (const log of creationLogs(input)) this.appendLog(log);
     }
-    return results.map(({ task, created }) => ({ task: taskView(task), created }));
+    // After the whole batch is in: an edge may name an earlier task of the same batch.
+    const waiting = new Set<string>();
+    for (const { task, input } of batch.values()) {
+      if (
+        input.dependsOn &&
+        input.dependsOn.length > 0 &&
+        this.dependencies.add(task.taskId, input.dependsOn, this.read)
+      )
+        waiting.add(task.taskId);
+    }
+    return results.map(({ task, created }) =>
+      created && waiting.has(task.taskId)
+        ? { task: taskView(task), created, waiting: true }
+        : { task: taskView(task), created },
+    );
   }
 
   async getTask(taskId: string): Promise<Task | undefined> {
@@ -139,7 +158,48 @@ export class MemoryStorage implements StoragePort {
   }
 
   async findDuePending(dueBefore: Date, limit: number): Promise<Task[]> {
-    return this.indexes.due.due(dueBefore.getTime(), limit).map((id) => taskView(this.tasks.get(id) as Task));
+    return this.indexes.due
+      .due(dueBefore.getTime(), limit, (id) => this.dependencies.isFree(id))
+      .map((id) => taskView(this.tasks.get(id) as Task));
+  }
+
+  async getDependencies(taskIds: readonly string[]): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    for (const id of taskIds) {
+      const dependsOn = this.dependencies.dependenciesOf(id);
+      if (dependsOn) found.set(id, dependsOn);
+    }
+    return found;
+  }
+
+  async filterDependedOn(taskIds: readonly string[]): Promise<string[]> {
+    return taskIds.filter((id) => this.dependencies.isDependedOn(id));
+  }
+
+  async settleDependencies(dependencyIds: readonly string[], at: Date): Promise<DependencySettlement> {
+    const { freed, broken } = this.dependencies.settle(dependencyIds, this.read);
+    const ready = freed.filter((id) => this.tasks.get(id)?.status === 'PENDING');
+    const cancelled: DependencySettlement['cancelled'] = [];
+    const changes: TaskTransition[] = [];
+    for (const edge of broken) {
+      const task = this.tasks.get(edge.taskId);
+      if (task?.status !== 'PENDING') continue;
+      cancelled.push({ ...edge, taskType: task.taskType });
+      changes.push({
+        taskId: task.taskId,
+        from: 'PENDING',
+        to: 'CANCELLED',
+        patch: { completedAt: at },
+        logs: [dependencyCancelLog(task, edge.dependencyId, edge.status, at)],
+        at,
+      });
+    }
+    if (changes.length > 0) await this.transition(changes);
+    return { ready, cancelled };
+  }
+
+  async findUnsettledDependencies(limit: number): Promise<string[]> {
+    return this.dependencies.findUnsettled(limit, this.read);
   }
 
   async findTimedOut(now: Date, limit: number): Promise<Task[]> {
@@ -193,6 +253,7 @@ export class MemoryStorage implements StoragePort {
       this.logs.delete(task.taskId);
     }
     this.indexes.remove(doomed, (id) => !this.tasks.has(id));
+    this.dependencies.forget(doomed.map((task) => task.taskId));
     return doomed.length;
   }
 

@@ -28,8 +28,8 @@ export function mysqlStorage(options: MysqlStoragePluginOptions = {}): Plugin {
     name: 'storage-mysql',
     provides: ['storage'],
     setup(ctx) {
-      resolved = ctx.section('mysql', mysqlOptionsSchema, sectionOptions);
-      storage = new MysqlStorage(clock ?? ctx.clock, groupCommit);
+      resolved = ctx.section('mysql', mysqlOptionsSchema, { ...sectionOptions, groupCommit });
+      storage = new MysqlStorage(clock ?? ctx.clock, { ...groupCommit, ...definedOnly(resolved.groupCommit) });
       ctx.provide(TOKENS.Storage, storage);
     },
     async start(ctx) {
@@ -74,10 +74,26 @@ export async function openMysqlStorage(
   options: Omit<MysqlStoragePluginOptions, 'url'> = {},
 ): Promise<{ storage: MysqlStorage; close(): Promise<void> }> {
   const { clock, groupCommit, ...rest } = options;
-  const storage = new MysqlStorage(clock ?? { now: () => new Date() }, groupCommit);
-  storage.attach(await openDatabase(connectionSettings(mysqlOptionsSchema.parse({ ...rest, url }))));
+  const parsed = mysqlOptionsSchema.parse({ ...rest, url });
+  const storage = new MysqlStorage(clock ?? { now: () => new Date() }, {
+    ...groupCommit,
+    ...definedOnly(parsed.groupCommit),
+  });
+  storage.attach(await openDatabase(connectionSettings(parsed)));
   return { storage, close: async () => void (await storage.detach()?.destroy()) };
 }
 
+/** The group-commit numbers the section set (an unset one keeps the default). */
+function definedOnly(options: ResolvedMysqlOptions['groupCommit']): Partial<GroupCommitOptions> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
+}
+
 export { MysqlStorage, mysqlOptionsSchema };
+export {
+  transactionalEnqueue,
+  insertPreparedTasks,
+  type TransactionalEnqueue,
+  type CallerTransaction,
+  type Mysql2Connection,
+} from './transactional-enqueue.ts';
 export type { MysqlStorageOptions, MigrationReport, GroupCommitOptions, GroupReport };

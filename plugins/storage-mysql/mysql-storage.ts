@@ -3,6 +3,7 @@ import {
   ErrorCode,
   type Clock,
   type CreateTaskResult,
+  type DependencySettlement,
   type NewTask,
   type NewTaskLog,
   type Page,
@@ -20,6 +21,7 @@ import {
 } from '../../core/index.ts';
 import { CreateGroupCommitter, type GroupCommitOptions } from './create-group-committer.ts';
 import type { Database } from './database.ts';
+import * as dependencies from './dependency-queries.ts';
 import { toStorageError } from './errors.ts';
 import { appendLogs, getLogs } from './log-queries.ts';
 import { writeProgress } from './progress-queries.ts';
@@ -79,6 +81,9 @@ export class MysqlStorage implements StoragePort {
   }
 
   createTasks(newTasks: NewTask[]): Promise<CreateTaskResult[]> {
+    // One look per batch: a batch with dependencies writes its edges in its own transaction.
+    if (newTasks.some((task) => task.dependsOn !== undefined && task.dependsOn.length > 0))
+      return this.run((db) => dependencies.createTasksWithDependencies(db, newTasks));
     return this.creates.create(newTasks);
   }
 
@@ -136,6 +141,24 @@ export class MysqlStorage implements StoragePort {
 
   deleteFinished(statuses: readonly TaskStatus[], completedBefore: Date, limit: number): Promise<number> {
     return this.run((db) => tasks.deleteFinished(db, statuses, completedBefore, limit));
+  }
+
+  getDependencies(taskIds: readonly string[]): Promise<Map<string, string[]>> {
+    return taskIds.length === 0
+      ? Promise.resolve(new Map())
+      : this.run((db) => dependencies.getDependencies(db, taskIds));
+  }
+
+  filterDependedOn(taskIds: readonly string[]): Promise<string[]> {
+    return taskIds.length === 0 ? Promise.resolve([]) : this.run((db) => dependencies.filterDependedOn(db, taskIds));
+  }
+
+  settleDependencies(dependencyIds: readonly string[], at: Date): Promise<DependencySettlement> {
+    return this.run((db) => dependencies.settleDependencies(db, dependencyIds, at));
+  }
+
+  findUnsettledDependencies(limit: number): Promise<string[]> {
+    return this.run((db) => dependencies.findUnsettledDependencies(db, limit));
   }
 
   listTaskTypes(): Promise<TaskTypeConfig[]> {

@@ -22,6 +22,17 @@ export const mysqlOptionsSchema = z.object({
   connectTimeout: duration().default(10_000),
   /** Server-side limit on one statement's run time; unset = no limit. */
   queryTimeout: duration().optional(),
+  /**
+   * How concurrent small creates share one transaction (create-group-committer.ts);
+   * `maxCallTasks: 0` turns grouping off. `TM_MYSQL_GROUP_COMMIT_MAX_CALL_TASKS=0` from the environment.
+   */
+  groupCommit: z
+    .object({
+      maxGroupTasks: integer(1, 1000).optional(),
+      maxCallTasks: integer(0, 1000).optional(),
+      maxGroupsInFlight: integer(1, 64).optional(),
+    })
+    .optional(),
 });
 
 export type MysqlStorageOptions = z.input<typeof mysqlOptionsSchema>;

@@ -13,6 +13,7 @@ import {
 } from '../../core/index.ts';
 import { chunkForStatements, retryTransaction } from './batching.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { deleteEdgesOf, waitsOnNothing } from './dependency-queries.ts';
 import type { Database } from './database.ts';
 import { insertLogRows } from './log-queries.ts';
 import { createdTask, newTaskRow, taskFromRow, toJsonText } from './row-mapping.ts';
@@ -144,6 +145,7 @@ export async function findDuePending(db: Db, dueBefore: Date, limit: number): Pr
     .selectAll()
     .where('status', '=', 'PENDING')
     .where('scheduled_at', '<=', dueBefore)
+    .where(waitsOnNothing)
     .orderBy('scheduled_at', 'asc')
     .orderBy('task_id', 'asc')
     .limit(limit)
@@ -236,6 +238,7 @@ export async function deleteFinished(
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => row.task_id);
       await trx.deleteFrom('task_logs').where('task_id', 'in', ids).execute();
+      await deleteEdgesOf(trx, ids);
       const result = await trx
         .deleteFrom('task')
         .where('task_id', 'in', ids)

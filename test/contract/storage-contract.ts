@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { StoragePort, WorkerInfo } from '../../core/index.ts';
 import { describeConfigAndWorkerContract } from './storage/config-and-workers.contract.ts';
 import { describeCreateContract } from './storage/create.contract.ts';
+import { describeDependencyContract } from './storage/dependencies.contract.ts';
 import { describeListContract } from './storage/list.contract.ts';
 import { describeProgressContract } from './storage/progress.contract.ts';
 import { describeQueryContract } from './storage/queries.contract.ts';
@@ -50,5 +51,6 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
     describeProgressContract(storage);
     describeQueryContract(storage);
     describeConfigAndWorkerContract(storage, readWorkers);
+    describeDependencyContract(storage);
   });
 }

@@ -26,7 +26,8 @@ describe.skipIf(!mysql.available)('storage-mysql against MariaDB/MySQL', () => {
   describeStorageContract('mysql', async () => {
     await database.admin.query(
       `DELETE FROM \`${database.name}\`.task; DELETE FROM \`${database.name}\`.task_logs; ` +
-        `DELETE FROM \`${database.name}\`.task_config; DELETE FROM \`${database.name}\`.worker_registry;`,
+        `DELETE FROM \`${database.name}\`.task_config; DELETE FROM \`${database.name}\`.worker_registry; ` +
+        `DELETE FROM \`${database.name}\`.task_dependency;`,
     );
     return { storage: opened.storage, readWorkers: () => opened.storage.listWorkers(), cleanup: async () => {} };
   });

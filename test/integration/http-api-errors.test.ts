@@ -78,7 +78,7 @@ describe('HTTP API: errors', () => {
     const badIndex = await f.call('POST', '/api/v1/tasks/batch', { tasks: [task, { ...task, priority: 9 }] });
     expect(badIndex.status).toBe(400);
     expect(badIndex.body.message).toContain('tasks[1].priority');
-    expect(badIndex.body.details).toEqual([{ path: 'tasks[1].priority', message: expect.any(String) }]);
+    expect(badIndex.body.details).toEqual([{ path: 'tasks[1].priority', message: expect.any(String), index: 1 }]);
 
     const before = (await f.call('GET', '/api/v1/tasks?limit=1000')).body.data.items.length;
     const unknownType = await f.call('POST', '/api/v1/tasks/batch', {

@@ -61,6 +61,7 @@ describe('HTTP API: endpoints', () => {
         'created_at',
         'updated_at',
         'progress',
+        'depends_on',
       ].sort(),
     );
     expect(task).toMatchObject({

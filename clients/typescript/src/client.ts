@@ -3,6 +3,8 @@ import { readEvents } from './events.ts';
 import { sleep, Transport } from './transport.ts';
 import {
   isFinal,
+  type BulkTaskRequest,
+  type BulkTaskResult,
   type CreatedTask,
   type CreatedTasksBatch,
   type CreateTaskRequest,
@@ -118,6 +120,16 @@ export class TaskManagerClient {
       path: `/api/v1/tasks/${encodeURIComponent(taskId)}/retry`,
       retryable: false,
     });
+  }
+
+  /** POST /api/v1/tasks/retry: every FAILED / TIMEOUT task the filter matches (up to `limit`) back to PENDING. */
+  retryTasks(request: BulkTaskRequest = {}): Promise<BulkTaskResult> {
+    return this.transport.request({ method: 'POST', path: '/api/v1/tasks/retry', body: request, retryable: false });
+  }
+
+  /** POST /api/v1/tasks/cancel: every PENDING / PROCESSING task the filter matches (up to `limit`) cancelled. */
+  cancelTasks(request: BulkTaskRequest = {}): Promise<BulkTaskResult> {
+    return this.transport.request({ method: 'POST', path: '/api/v1/tasks/cancel', body: request, retryable: false });
   }
 
   getTaskLogs(taskId: string): Promise<TaskLog[]> {

@@ -4,6 +4,8 @@ export { TaskManagerError, WaitTimeoutError } from './errors.ts';
 export {
   FINAL_STATUSES,
   isFinal,
+  type BulkTaskRequest,
+  type BulkTaskResult,
   type CreatedTask,
   type CreatedTasksBatch,
   type CreateTaskRequest,

@@ -1187,6 +1187,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel every PENDING or PROCESSING task a filter matches, in bounded batches */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BulkTaskRequest"];
+                };
+            };
+            responses: {
+                /** @description How many tasks moved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["BulkTaskResult"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (41301) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry every FAILED or TIMEOUT task a filter matches, in bounded batches */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BulkTaskRequest"];
+                };
+            };
+            responses: {
+                /** @description How many tasks moved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            code: 0;
+                            data: components["schemas"]["BulkTaskResult"];
+                            /** @example success */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid parameter (40001) or unknown / disabled task type (40002) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid API key (40101) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the scope the call needs (40301) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (41301) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error (50001) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is unavailable (50301) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workers": {
         parameters: {
             query?: never;
@@ -1620,6 +1820,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BulkTaskRequest: {
+            filter?: {
+                /** Format: date-time */
+                created_from?: string | null;
+                /** Format: date-time */
+                created_to?: string | null;
+                /**
+                 * @description Narrows the statuses the move starts from (others match nothing).
+                 * @example FAILED,TIMEOUT
+                 */
+                status?: string | null;
+                task_type?: string | null;
+            } | null;
+            /** @description Most tasks moved by this call, 1..100000, default 1000. */
+            limit?: number | null;
+        };
+        BulkTaskResult: {
+            /** @description Tasks moved (a task that changed status meanwhile is skipped). */
+            count: number;
+        };
         CreatedTask: {
             /** @description false when the idempotency key matched an existing task */
             created: boolean;
@@ -1637,6 +1857,10 @@ export interface components {
         CreateTaskRequest: {
             /** @description Run no earlier than now + delay seconds. */
             delay?: number | null;
+            /** @description Existing tasks that must all be SUCCESS before this one runs; when one ends otherwise, this task is cancelled. An unknown id is a 40001. */
+            depends_on?: string[] | null;
+            /** @description Batch only: indexes of earlier items of the same batch this task waits for. */
+            depends_on_index?: number[] | null;
             /** @description Becomes the task_id; creating twice with one key returns the first task. */
             idempotency_key?: string | null;
             /** @description Overrides the type default. */
@@ -1744,6 +1968,8 @@ export interface components {
              * @example 2026-01-01T10:00:00.000Z
              */
             created_at: string;
+            /** @description GET /tasks/{id} only: the tasks this one waits for, in the order given ([] when none). */
+            depends_on?: string[];
             error_msg: string | null;
             max_retry: number;
             payload: {

@@ -16,6 +16,9 @@ export type Worker = Schemas['Worker'];
 export type SchedulerStatus = Schemas['SchedulerStatus'];
 export type QueueLengths = Schemas['QueueLengths'];
 export type Stats = Schemas['Stats'];
+/** Body of POST /api/v1/tasks/retry and /cancel: `{filter: {status?, task_type?, created_from?, created_to?}, limit?}`. */
+export type BulkTaskRequest = Schemas['BulkTaskRequest'];
+export type BulkTaskResult = Schemas['BulkTaskResult'];
 /**
  * A cron schedule as GET /api/v1/schedules returns it. Servers without schedules answer 404
  * (40402); the OpenAPI document does not describe schedules yet, so the fields are not typed.

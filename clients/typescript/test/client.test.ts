@@ -107,6 +107,32 @@ describe('TaskManagerClient against a live server', () => {
     expect((await client.getTaskLogs(task_id)).some((log) => log.message === 'Task manually retried')).toBe(true);
   });
 
+  it('creates a task that depends on another: it runs after it, and getTask shows depends_on', async () => {
+    const first = await client.createTask({ task_type: 'sleep', payload: { ms: 200 } });
+    const second = await client.createTask({ task_type: 'echo', payload: { after: 1 }, depends_on: [first.task_id] });
+    expect((await client.getTask(second.task_id)).depends_on).toEqual([first.task_id]);
+    const done = await client.waitForTask(second.task_id, { timeoutMs: 10_000 });
+    const before = await client.getTask(first.task_id);
+    expect(done.status).toBe('SUCCESS');
+    expect(Date.parse(done.started_at!)).toBeGreaterThanOrEqual(Date.parse(before.completed_at!));
+    const batch = await client.createTasks([
+      { task_type: 'echo', payload: {} },
+      { task_type: 'echo', payload: {}, depends_on_index: [0] },
+    ]);
+    expect((await client.getTask(batch.task_ids[1]!)).depends_on).toEqual([batch.task_ids[0]]);
+  });
+
+  it('cancels and retries in bulk by filter', async () => {
+    const created_from = new Date().toISOString();
+    const waiting = await client.createTasks([
+      { task_type: 'echo', payload: {}, delay: 3_600 },
+      { task_type: 'echo', payload: {}, delay: 3_600 },
+    ]);
+    expect(await client.cancelTasks({ filter: { status: 'PENDING', created_from }, limit: 10 })).toEqual({ count: 2 });
+    for (const id of waiting.task_ids) expect((await client.getTask(id)).status).toBe('CANCELLED');
+    expect(await client.retryTasks({ filter: { status: 'SUCCESS' } })).toEqual({ count: 0 });
+  });
+
   it('raises TaskManagerError with the code, status, message and details', async () => {
     const missing = await client.getTask('no-such-task').catch((e: unknown) => e);
     expect(missing).toMatchObject({

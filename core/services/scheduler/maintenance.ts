@@ -9,6 +9,7 @@ import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
 import type { StoragePort } from '../../ports/storage.ts';
 import type { CoreConfig } from '../../config/config-schema.ts';
+import { settleDependencies } from '../dependencies/settle.ts';
 import { requeueFromWorker } from '../requeue.ts';
 import { redispatchLost } from './redispatch-lost.ts';
 import { planFailure } from '../retry-policy.ts';
@@ -163,7 +164,31 @@ export class Maintenance {
    * again, and PROCESSING tasks whose dispatch was lost are dispatched again. Returns how many.
    */
   async reconcile(): Promise<number> {
-    return (await this.requeueUnqueued()) + (await redispatchLost(this.deps));
+    return (await this.settleLostDependencies()) + (await this.requeueUnqueued()) + (await redispatchLost(this.deps));
+  }
+
+  /**
+   * Dependencies that ended for good while their edges still wait (the process that finished
+   * them died before settling them): settled here, freeing or cancelling their dependents.
+   */
+  private async settleLostDependencies(): Promise<number> {
+    const { storage, queue, clock, events, logger } = this.deps;
+    const unsettled = await storage.findUnsettledDependencies(SCAN_BATCH);
+    if (unsettled.length === 0) return 0;
+    const moved = await settleDependencies(
+      {
+        storage,
+        clock,
+        events,
+        enqueue: async (ready, delayed) => {
+          if (ready.length > 0) await queue.enqueue(ready);
+          if (delayed.length > 0) await queue.schedule(delayed);
+        },
+      },
+      unsettled,
+    );
+    logger.warn({ dependencies: unsettled.length, dependents: moved }, 'reconciliation settled task dependencies');
+    return moved;
   }
 
   private async requeueUnqueued(): Promise<number> {

@@ -23,6 +23,10 @@ export interface CreateTaskInput {
   idempotencyKey?: string;
   /** Name of the API key of the call (set by the API transports, not by clients); written in the task log. */
   createdBy?: string;
+  /** Ids of existing tasks that must be SUCCESS before this one runs (SPEC §8.4). */
+  dependsOn?: readonly string[];
+  /** In a batch: indexes of earlier items of the same batch this one waits for. */
+  dependsOnIndex?: readonly number[];
   /**
    * An incoming W3C `traceparent` (set by the API transports from the request's header): the
    * parent of the task's `task.create` span. Ignored while tracing is off or when unreadable.

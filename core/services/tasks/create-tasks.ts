@@ -1,15 +1,17 @@
-import { InvalidParameterError } from '../../domain/errors.ts';
+import { InvalidParameterError, TaskManagerError } from '../../domain/errors.ts';
 import { TASK_TYPE_PATTERN, type Task } from '../../domain/task.ts';
 import type { TaskTypeConfig } from '../../domain/task-type.ts';
 import type { Clock, IdGenerator } from '../../ports/clock.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { DelayedEntry, QueueEntry } from '../../ports/queue.ts';
-import type { NewTask, StoragePort } from '../../ports/storage.ts';
+import type { CreateTaskResult, NewTask, StoragePort } from '../../ports/storage.ts';
 import type { TraceSpan, Tracer } from '../../ports/tracer.ts';
 import { taskSpanAttributes } from '../trace-context.ts';
 import type { TaskTypeCatalog } from '../task-type-catalog.ts';
 import { buildNewTask, type CreateTaskInput } from './create-task-input.ts';
+import type { DependencyTracker } from '../dependencies/dependency-tracker.ts';
+import { dependencyIds, requireExisting, usesDependencies } from './dependency-input.ts';
 import type { EnqueueBatcher } from './enqueue-batcher.ts';
 
 export interface CreatedTask {
@@ -26,6 +28,7 @@ export interface CreateTasksParams {
   metrics: MetricsPort;
   types: TaskTypeCatalog;
   enqueue: EnqueueBatcher;
+  dependencies: DependencyTracker;
   tracer: Tracer;
 }
 
@@ -48,30 +51,52 @@ export class CreateTasks {
     const { storage, clock, newId } = this.params;
     const now = clock.now();
     const many = inputs.length > 1;
+    const withDependencies = usesDependencies(inputs);
     // A replay of an idempotency key answers with the first task, whatever the new body says
     // (docs/api.md), so existing keys are looked up before the body is validated.
     const replayed = await this.existingTasks(inputs);
     const results: (CreatedTask | undefined)[] = [];
     const newTasks: NewTask[] = [];
     const slots: number[] = [];
+    const idOfItem: string[] = [];
+    const named: { id: string; field: string; index?: number }[] = [];
     for (const [index, input] of inputs.entries()) {
       const existing = input.idempotencyKey === undefined ? undefined : replayed.get(input.idempotencyKey);
       if (existing) {
         results.push({ task: existing, created: false });
+        idOfItem.push(existing.taskId);
         continue;
       }
       const field = many ? `tasks[${index}]` : '';
-      const type = await this.requireType(input.taskType, field);
-      newTasks.push(buildNewTask(input, type, now, newId, field));
+      await naming(many ? index : undefined, async () => {
+        const type = await this.requireType(input.taskType, field);
+        const task = buildNewTask(input, type, now, newId, field);
+        if (withDependencies) {
+          const dependsOn = dependencyIds(input, many ? index : 0, field, (item) => idOfItem[item]!);
+          if (dependsOn?.includes(task.taskId)) {
+            throw new InvalidParameterError('a task cannot depend on itself', {
+              field: field ? `${field}.depends_on` : 'depends_on',
+            });
+          }
+          if (dependsOn) task.dependsOn = dependsOn;
+          for (const [k, id] of (input.dependsOn ?? []).entries()) {
+            const at = field ? `${field}.depends_on[${k}]` : `depends_on[${k}]`;
+            named.push(many ? { id, field: at, index } : { id, field: at });
+          }
+        }
+        newTasks.push(task);
+        idOfItem.push(task.taskId);
+      });
       slots.push(index);
       results.push(undefined);
     }
+    if (withDependencies) await requireExisting(storage, named);
     const spans =
       this.tracer && newTasks.length > 0 ? this.startSpans(this.tracer, newTasks, inputs, slots) : undefined;
     try {
       const stored = newTasks.length > 0 ? await storage.createTasks(newTasks) : [];
       for (const [i, result] of stored.entries()) results[slots[i]!] = result;
-      await this.afterStore(stored, now);
+      await this.afterStore(stored, newTasks, now);
     } catch (error) {
       if (spans) for (const span of spans) span.recordError(error);
       throw error;
@@ -104,18 +129,31 @@ export class CreateTasks {
     });
   }
 
-  /** Queues what was stored and tells the metrics and the event bus. */
-  private async afterStore(stored: readonly CreatedTask[], now: Date): Promise<void> {
-    const { events, metrics, enqueue } = this.params;
+  /**
+   * Queues what was stored (a task waiting for dependencies waits in no queue) and tells the
+   * metrics and the event bus.
+   */
+  private async afterStore(
+    stored: readonly CreateTaskResult[],
+    newTasks: readonly NewTask[],
+    now: Date,
+  ): Promise<void> {
+    const { events, metrics, enqueue, dependencies } = this.params;
     const ready: QueueEntry[] = [];
     const delayed: DelayedEntry[] = [];
     const createdPerType = new Map<string, number>();
-    for (const { task, created } of stored) {
+    const waitedOn = new Set<string>();
+    for (const [i, { task, created, waiting }] of stored.entries()) {
       if (!created) continue;
+      createdPerType.set(task.taskType, (createdPerType.get(task.taskType) ?? 0) + 1);
+      // A dependent waits in no queue: settling its dependencies releases it.
+      if (waiting) {
+        for (const id of newTasks[i]!.dependsOn ?? []) waitedOn.add(id);
+        continue;
+      }
       const entry = { taskId: task.taskId, priority: task.priority };
       if (task.scheduledAt.getTime() > now.getTime()) delayed.push({ ...entry, dueAt: task.scheduledAt });
       else ready.push(entry);
-      createdPerType.set(task.taskType, (createdPerType.get(task.taskType) ?? 0) + 1);
     }
     await enqueue.add(ready, delayed);
 
@@ -124,6 +162,58 @@ export class CreateTasks {
       if (created)
         events.emit('task_created', { taskId: task.taskId, taskType: task.taskType, priority: task.priority });
     }
+    // A dependency may have ended while its dependents were written, its own settling missing
+    // them: settle once more now that they are committed (a no-op for the ones still running).
+    if (waitedOn.size > 0) await dependencies.settleNow([...waitedOn]);
+  }
+
+  /**
+   * Validates and builds tasks without writing them, for a storage that writes them in the
+   * caller's own transaction (transactional enqueue); ids are decided here. Dependencies are
+   * not supported on that path.
+   */
+  async prepare(inputs: readonly CreateTaskInput[]): Promise<NewTask[]> {
+    const now = this.params.clock.now();
+    const many = inputs.length > 1;
+    const built: NewTask[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const field = many ? `tasks[${index}]` : '';
+      await naming(many ? index : undefined, async () => {
+        if (input.dependsOn !== undefined || input.dependsOnIndex !== undefined)
+          throw new InvalidParameterError('a task enqueued in a transaction cannot have dependencies', {
+            field: field ? `${field}.depends_on` : 'depends_on',
+          });
+        built.push(buildNewTask(input, await this.requireType(input.taskType, field), now, this.params.newId, field));
+      });
+    }
+    return built;
+  }
+
+  /**
+   * Tasks another writer committed (transactional enqueue): the PENDING ones are queued and
+   * announced like fresh creates. Ids that are missing (rolled back) or no longer PENDING are
+   * skipped; calling twice queues twice, which the dispatcher's status check absorbs.
+   */
+  async announce(taskIds: readonly string[]): Promise<number> {
+    const { storage, clock, events, metrics, enqueue } = this.params;
+    const tasks = (await storage.getTasks(taskIds)).filter(
+      (task) => task.status === 'PENDING' && task.startedAt === null,
+    );
+    const now = clock.now().getTime();
+    const ready: QueueEntry[] = [];
+    const delayed: DelayedEntry[] = [];
+    const perType = new Map<string, number>();
+    for (const task of tasks) {
+      const entry = { taskId: task.taskId, priority: task.priority };
+      if (task.scheduledAt.getTime() > now) delayed.push({ ...entry, dueAt: task.scheduledAt });
+      else ready.push(entry);
+      perType.set(task.taskType, (perType.get(task.taskType) ?? 0) + 1);
+    }
+    await enqueue.add(ready, delayed);
+    for (const [taskType, count] of perType) metrics.recordTaskCreated(taskType, count);
+    for (const task of tasks)
+      events.emit('task_created', { taskId: task.taskId, taskType: task.taskType, priority: task.priority });
+    return tasks.length;
   }
 
   private async existingTasks(inputs: readonly CreateTaskInput[]): Promise<Map<string, Task>> {
@@ -146,5 +236,25 @@ export class CreateTasks {
       });
     }
     return this.params.types.requireEnabled(taskType);
+  }
+}
+
+/**
+ * Runs the checks of batch item `index`; a 40001/40002 they throw names the item: its message
+ * starts with `tasks[<index>]` and its details carry `index` (docs/api.md, "Batch errors").
+ */
+async function naming(index: number | undefined, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (index === undefined || !(error instanceof TaskManagerError) || (error.code !== 40001 && error.code !== 40002))
+      throw error;
+    const prefix = `tasks[${index}]`;
+    const message = error.message.includes(prefix) ? error.message : `${prefix}: ${error.message}`;
+    const details =
+      typeof error.details === 'object' && error.details !== null ? { ...error.details, index } : { index };
+    throw error.code === 40001
+      ? new InvalidParameterError(message, details)
+      : new TaskManagerError(error.code, message, details);
   }
 }

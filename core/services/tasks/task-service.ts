@@ -10,11 +10,13 @@ import type { EventBus } from '../../ports/event-bus.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
-import type { Page, PageRequest, StoragePort, TaskFilter } from '../../ports/storage.ts';
+import type { NewTask, Page, PageRequest, StoragePort, TaskFilter } from '../../ports/storage.ts';
 import type { Tracer } from '../../ports/tracer.ts';
+import { DependencyTracker } from '../dependencies/dependency-tracker.ts';
 import { ExecutorRegistry } from '../executor-registry.ts';
 import { TaskStateWriter } from '../task-state.ts';
 import { TaskTypeCatalog } from '../task-type-catalog.ts';
+import { bulkCancel, bulkRetry, type BulkDeps, type BulkFilter } from './bulk-actions.ts';
 import { cancelTask } from './cancel-task.ts';
 import type { CreateTaskInput } from './create-task-input.ts';
 import { CreateTasks, type CreatedTask } from './create-tasks.ts';
@@ -26,6 +28,7 @@ import { getTaskType, putTaskType } from './task-types.ts';
 
 export type { CreateTaskInput } from './create-task-input.ts';
 export type { CreatedTask } from './create-tasks.ts';
+export type { BulkFilter } from './bulk-actions.ts';
 
 /**
  * The use cases behind the API (HTTP, gRPC, the CLI): create, read, list, cancel, retry, logs,
@@ -37,6 +40,8 @@ export class TaskService {
   /** Stored tasks go to the queue through here: concurrent creates share one queue call. */
   private readonly enqueue: EnqueueBatcher;
   private readonly creating: CreateTasks;
+  /** Releases (or cancels) dependents when their dependencies end here. */
+  private readonly dependencies: DependencyTracker;
 
   constructor(
     @inject(TOKENS.Storage) private readonly storage: StoragePort,
@@ -54,12 +59,29 @@ export class TaskService {
   ) {
     this.enqueueRetry = new EnqueueRetry(queue, logger);
     this.enqueue = new EnqueueBatcher(queue, this.enqueueRetry);
-    this.creating = new CreateTasks({ storage, clock, newId, events, metrics, types, enqueue: this.enqueue, tracer });
+    const enqueue = this.enqueue;
+    this.dependencies = new DependencyTracker(
+      { storage, clock, events, enqueue: (ready, delayed) => enqueue.add(ready, delayed) },
+      logger,
+    );
+    this.dependencies.listen(events);
+    this.creating = new CreateTasks({
+      storage,
+      clock,
+      newId,
+      events,
+      metrics,
+      types,
+      enqueue,
+      dependencies: this.dependencies,
+      tracer,
+    });
   }
 
-  /** Stops retrying enqueues (after one last attempt); called when the app stops. */
-  close(): Promise<void> {
-    return this.enqueueRetry.close();
+  /** Stops settling dependencies and retrying enqueues (after one last attempt); called when the app stops. */
+  async close(): Promise<void> {
+    await this.dependencies.close();
+    await this.enqueueRetry.close();
   }
 
   async create(input: CreateTaskInput): Promise<CreatedTask> {
@@ -72,8 +94,24 @@ export class TaskService {
     return this.creating.createMany(inputs);
   }
 
-  get(taskId: string): Promise<Task> {
-    return readTask(this.state, taskId);
+  /**
+   * Transactional enqueue, step 1: validated, ready-to-insert tasks (ids decided) for a storage
+   * plugin that writes them in the caller's own transaction (storage-mysql's transactional-enqueue.ts).
+   */
+  prepare(inputs: readonly CreateTaskInput[]): Promise<NewTask[]> {
+    return this.creating.prepare(inputs);
+  }
+
+  /** Transactional enqueue, step 2, after the caller's commit: queues the tasks that exist; returns how many. */
+  announce(taskIds: readonly string[]): Promise<number> {
+    return this.creating.announce(taskIds);
+  }
+
+  /** The task with its `dependsOn` ([] when none; one more read, of the task's own edges). */
+  async get(taskId: string): Promise<Task> {
+    const task = await readTask(this.state, taskId);
+    const dependsOn = (await this.storage.getDependencies([taskId])).get(taskId) ?? [];
+    return { ...task, dependsOn };
   }
 
   list(filter: TaskFilter, page: PageRequest): Promise<Page<Task>> {
@@ -85,7 +123,7 @@ export class TaskService {
   }
 
   async logs(taskId: string): Promise<TaskLog[]> {
-    await this.get(taskId);
+    await readTask(this.state, taskId);
     return this.storage.getLogs(taskId);
   }
 
@@ -97,6 +135,27 @@ export class TaskService {
   /** FAILED or TIMEOUT → PENDING with a fresh retry budget (retry-task.ts). */
   retry(taskId: string): Promise<Task> {
     return retryTask(this.state, this.enqueue, this.clock, this.events, taskId);
+  }
+
+  /** Every FAILED / TIMEOUT task the filter matches (up to `limit`) → PENDING; returns how many (bulk-actions.ts). */
+  retryMany(filter: BulkFilter, limit?: number): Promise<number> {
+    return bulkRetry(this.bulkDeps(), filter, limit);
+  }
+
+  /** Every PENDING / PROCESSING task the filter matches (up to `limit`) → CANCELLED; returns how many. */
+  cancelMany(filter: BulkFilter, limit?: number): Promise<number> {
+    return bulkCancel(this.bulkDeps(), filter, limit);
+  }
+
+  private bulkDeps(): BulkDeps {
+    return {
+      storage: this.storage,
+      state: this.state,
+      clock: this.clock,
+      events: this.events,
+      enqueue: this.enqueue,
+      cancels: this.coordination.cancels,
+    };
   }
 
   listTaskTypes(): Promise<TaskTypeConfig[]> {

@@ -1,8 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { InvalidParameterError, parseStatusList, type CreateTaskInput, type TaskFilter } from '../../../core/index.ts';
+import {
+  InvalidParameterError,
+  parseStatusList,
+  type BulkFilter,
+  type CreateTaskInput,
+  type TaskFilter,
+} from '../../../core/index.ts';
 import { envelopeSchema, success } from '../envelope.ts';
 import {
   batchBodySchema,
+  bulkBodySchema,
+  bulkResultSchema,
   batchCreatedSchema,
   createdTaskSchema,
   createTaskBodySchema,
@@ -11,6 +19,7 @@ import {
   taskLogSchema,
   taskPageSchema,
   taskSchema,
+  type BulkBody,
   type CreateTaskBody,
 } from '../schemas.ts';
 import { taskJson, taskLogJson } from '../views.ts';
@@ -82,6 +91,32 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       );
     },
   );
+
+  for (const action of ['retry', 'cancel'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `${API_PREFIX}/tasks/${action}`,
+        tags,
+        summary:
+          action === 'retry'
+            ? 'Retry every FAILED or TIMEOUT task a filter matches, in bounded batches'
+            : 'Cancel every PENDING or PROCESSING task a filter matches, in bounded batches',
+        request: { body: jsonBody(bulkBodySchema) },
+        responses: {
+          200: jsonContent(envelopeSchema(bulkResultSchema), 'How many tasks moved'),
+          ...errorResponses(400, 401, 403, 413, 500, 503),
+        },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const filter = toBulkFilter(body);
+        const limit = body.limit ?? undefined;
+        const count = action === 'retry' ? await tasks.retryMany(filter, limit) : await tasks.cancelMany(filter, limit);
+        return c.json(success({ count }), 200);
+      },
+    );
+  }
 
   app.openapi(
     createRoute({
@@ -191,6 +226,20 @@ function toCreateInput(
   const idempotencyKey = key ?? idempotencyHeader;
   if (idempotencyKey !== undefined) input.idempotencyKey = idempotencyKey;
   if (apiKey !== undefined) input.createdBy = apiKey;
+  if (body.depends_on != null) input.dependsOn = body.depends_on;
+  if (body.depends_on_index != null) input.dependsOnIndex = body.depends_on_index;
   if (traceParent !== undefined) input.traceParent = traceParent;
   return input;
+}
+
+/** The bulk body's filter → the service's; null means "not given". */
+function toBulkFilter(body: BulkBody): BulkFilter {
+  const filter: BulkFilter = {};
+  const given = body.filter ?? {};
+  const statuses = parseStatusList(given.status ?? '', 'filter.status');
+  if (statuses) filter.status = statuses;
+  if (given.task_type != null) filter.taskType = given.task_type;
+  if (given.created_from != null) filter.createdFrom = new Date(given.created_from);
+  if (given.created_to != null) filter.createdTo = new Date(given.created_to);
+  return filter;
 }

@@ -3,6 +3,7 @@ import * as initial from './001_initial.ts';
 import * as finishedIndex from './002_finished_index.ts';
 import * as taskProgress from './003_task_progress.ts';
 import * as lighterStatusIndexes from './004_lighter_status_indexes.ts';
+import * as taskDependencies from './006_task_dependencies.ts';
 import * as traceParent from './007_trace_parent.ts';
 
 /**
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_finished_index': finishedIndex,
   '003_task_progress': taskProgress,
   '004_lighter_status_indexes': lighterStatusIndexes,
+  '006_task_dependencies': taskDependencies,
   '007_trace_parent': traceParent,
 };
 
@@ -41,6 +43,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Numbers are reserved per feature: a database may already hold a later one when an
+    // earlier-numbered migration ships (it runs then, in name order among the pending).
+    allowUnorderedMigrations: true,
   });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error) {
