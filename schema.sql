@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS task (
   updated_at    DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   -- The running attempt's last progress {"percent", "message", "updated_at"} (migration 003).
   progress      JSON NULL DEFAULT NULL,
+  -- The W3C traceparent of the task's task.create span, written only while tracing is on
+  -- (migration 007).
+  trace_parent  VARCHAR(55) CHARACTER SET ascii COLLATE ascii_bin NULL DEFAULT NULL,
   PRIMARY KEY (id),
   -- getTask / getTasks / transition (WHERE task_id IN ...), and the idempotency key.
   UNIQUE KEY uk_task_id (task_id),

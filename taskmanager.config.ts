@@ -1,8 +1,8 @@
 /**
  * The embedded default: one process, no servers. Memory storage and queue, the HTTP API on
  * 8080 (TM_PORT), the gRPC API on 9090 (TM_GRPC_PORT; 0 = off), Prometheus metrics on
- * /metrics, the web dashboard on /ui, the demo task types, and webhook alerts once
- * TM_ALERT_WEBHOOK_URL is set.
+ * /metrics, the web dashboard on /ui, the demo task types, webhook alerts once
+ * TM_ALERT_WEBHOOK_URL is set, and OpenTelemetry tracing once OTEL_EXPORTER_OTLP_ENDPOINT is.
  * For Redis + MySQL see examples/distributed/taskmanager.config.ts.
  */
 import { defineConfig } from './core/index.ts';
@@ -17,6 +17,7 @@ import { loadBalancers } from './plugins/load-balancers/index.ts';
 import { prometheusMetrics } from './plugins/metrics-prometheus/index.ts';
 import { memoryQueue } from './plugins/queue-memory/index.ts';
 import { memoryStorage } from './plugins/storage-memory/index.ts';
+import { tracingOtel } from './plugins/tracing-otel/index.ts';
 
 export default defineConfig({
   app: { name: 'async-task-manager', port: 8080 },
@@ -46,6 +47,8 @@ export default defineConfig({
     emailExecutor(),
     httpExecutor({ taskTypes: ['http_request'] }),
     prometheusMetrics(),
+    // Off until OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set.
+    tracingOtel(),
     // Off until TM_ALERT_WEBHOOK_URL (alert.webhookUrl) is set.
     alertWebhook(),
     httpApi(),

@@ -28,6 +28,7 @@ const CATALOGUE: Record<string, () => Promise<Factory>> = {
   'executor-process': async () => (await import('../plugins/executor-process/index.ts')).processExecutor as Factory,
   'alert-webhook': async () => (await import('../plugins/alert-webhook/index.ts')).alertWebhook as Factory,
   dashboard: async () => (await import('../plugins/dashboard/index.ts')).dashboard as Factory,
+  'tracing-otel': async () => (await import('../plugins/tracing-otel/index.ts')).tracingOtel as Factory,
 };
 
 export const BUILT_IN_PLUGINS = Object.keys(CATALOGUE);

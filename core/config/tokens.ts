@@ -9,6 +9,7 @@ import type { StoragePort } from '../ports/storage.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { TaskTypeControlStore } from '../ports/task-type-controls.ts';
 import type { TaskCache } from '../ports/task-cache.ts';
+import type { Tracer } from '../ports/tracer.ts';
 import type { ApiAccess } from './api-access.ts';
 import type { HookRegistry } from '../ports/hooks.ts';
 import type { HttpRoute } from '../ports/http-route.ts';
@@ -31,6 +32,7 @@ export const TOKENS = {
   Coordination: token<CoordinationPort>('coordination'),
   Metrics: token<MetricsPort>('metrics'),
   TaskCache: token<TaskCache>('task-cache'),
+  Tracer: token<Tracer>('tracer'),
   Clock: token<Clock>('clock'),
   IdGenerator: token<IdGenerator>('id-generator'),
   Logger: token<Logger>('logger'),
@@ -51,6 +53,7 @@ export const PORTS = {
   coordination: TOKENS.Coordination,
   metrics: TOKENS.Metrics,
   'task-cache': TOKENS.TaskCache,
+  tracer: TOKENS.Tracer,
 } as const;
 export type PortName = keyof typeof PORTS;
 

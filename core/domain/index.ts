@@ -11,3 +11,4 @@ export * from './node-id.ts';
 export * from './signal-reasons.ts';
 export * from './schedule.ts';
 export * from './dependency.ts';
+export * from './trace-parent.ts';

@@ -28,6 +28,11 @@ export interface Task {
   readonly progress?: TaskProgress | null;
   /** The tasks it waits for (SPEC §8.4): filled by the single-task read, absent in listings and without dependencies. */
   readonly dependsOn?: readonly string[];
+  /**
+   * The W3C `traceparent` of the span that created the task, when tracing was on in the
+   * creating process (docs/operations.md, "Tracing"); null (or absent) otherwise.
+   */
+  readonly traceParent?: string | null;
 }
 
 /** Fields a status change may write besides the status itself. */

@@ -15,6 +15,12 @@ export interface ExecutionContext {
   log(message: string, detail?: string): void;
   /** Reports progress (0–100): an INFO log row and a `task_progress` event. */
   progress(percent: number, message?: string): void;
+  /**
+   * The attempt's `task.execute` span as a W3C `traceparent`, while tracing is on
+   * (docs/operations.md, "Tracing"): an executor that calls another service may send it on,
+   * so that service's spans join the task's trace. Undefined otherwise.
+   */
+  readonly traceParent?: string | undefined;
 }
 
 /**

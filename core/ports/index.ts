@@ -13,3 +13,4 @@ export * from './task-cache.ts';
 export * from './rate-limiter.ts';
 export * from './schedule-store.ts';
 export * from './task-type-controls.ts';
+export * from './tracer.ts';

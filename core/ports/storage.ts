@@ -22,6 +22,8 @@ export interface NewTask {
    * the edges in the same transaction as the task (see DependencyStore); absent for most tasks.
    */
   dependsOn?: readonly string[];
+  /** The `task.create` span as a W3C traceparent, set only while tracing is on (the trace_parent column). */
+  traceParent?: string | null;
 }
 
 export interface CreateTaskResult {

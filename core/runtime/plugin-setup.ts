@@ -5,6 +5,7 @@ import { nodeIdOf } from '../domain/node-id.ts';
 import { systemClock, type Clock, type IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noopMetrics } from '../ports/metrics.ts';
+import { noopTracer } from '../ports/tracer.ts';
 import { ExecutorRegistry } from '../services/executor-registry.ts';
 import { LeaderState } from '../services/scheduler/leader-state.ts';
 import { LocalHandoff } from '../services/local-handoff.ts';
@@ -150,6 +151,7 @@ export async function setupPlugins(
   container.registerSingleton(TaskTypeCatalog);
   // One per app as well: the scheduler fires schedules through the same service the API uses.
   container.registerSingleton(TaskService);
+  if (!tryResolve(TOKENS.Tracer)) provide(TOKENS.Tracer, noopTracer);
   for (const port of Object.keys(PORTS) as (keyof typeof PORTS)[]) {
     if (plugins.some((p) => p.provides?.includes(port)) && !container.isRegistered(PORTS[port] as symbol, true)) {
       throw new Error(`a plugin declares that it provides "${port}" but registered nothing for it in setup`);

@@ -13,6 +13,8 @@
  *   TM_REDIS_URL  redis://host:6379
  *   TM_REDIS_PREFIX  key prefix, to share one Redis between clusters
  *   TM_ALERT_WEBHOOK_URL  where alerts are POSTed (off when unset)
+ *   OTEL_EXPORTER_OTLP_ENDPOINT  where OpenTelemetry traces go, over OTLP/HTTP (off when unset;
+ *                 the other standard OTEL_* variables apply too)
  *
  * and any other key as TM_<SECTION>_<KEY> (TM_WORKER_CAPACITY=20). Run
  * `taskmanager migrate --config examples/distributed/taskmanager.config.ts` once first.
@@ -28,6 +30,7 @@ import { loadBalancers } from '../../plugins/load-balancers/index.ts';
 import { prometheusMetrics } from '../../plugins/metrics-prometheus/index.ts';
 import { redisQueue } from '../../plugins/queue-redis/index.ts';
 import { mysqlStorage } from '../../plugins/storage-mysql/index.ts';
+import { tracingOtel } from '../../plugins/tracing-otel/index.ts';
 
 export default defineConfig({
   app: { name: 'async-task-manager', port: 8080 },
@@ -54,6 +57,8 @@ export default defineConfig({
     demoExecutors(),
     emailExecutor(),
     prometheusMetrics(),
+    // Off until OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set.
+    tracingOtel(),
     // Off until TM_ALERT_WEBHOOK_URL (alert.webhookUrl) is set.
     alertWebhook(),
     httpApi(),

@@ -34,6 +34,8 @@ export interface TaskTable {
   updated_at: Timestamp;
   /** Migration 003: `{"percent", "message", "updated_at"}` of the running attempt. */
   progress: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>;
+  /** Migration 007: the W3C traceparent of the task's `task.create` span, while tracing is on. */
+  trace_parent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TaskLogTable {

@@ -72,12 +72,13 @@ export function taskFromRow(row: TaskRow): Task {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     progress: progressFromText(row.progress),
+    traceParent: row.trace_parent ?? null,
   };
 }
 
 /** The row of a freshly created task (PENDING, nothing run yet). */
 export function newTaskRow(task: NewTask): NewTaskRow {
-  return {
+  const row: NewTaskRow = {
     task_id: task.taskId,
     task_type: task.taskType,
     priority: task.priority,
@@ -95,6 +96,9 @@ export function newTaskRow(task: NewTask): NewTaskRow {
     created_at: task.createdAt,
     updated_at: task.createdAt,
   };
+  // Only while tracing is on; otherwise the INSERT leaves the column out (NULL by default).
+  if (task.traceParent) row.trace_parent = task.traceParent;
+  return row;
 }
 
 /** What createTasks returns for a task it inserted, without reading it back. */
@@ -117,6 +121,7 @@ export function createdTask(task: NewTask): Task {
     createdAt: new Date(task.createdAt.getTime()),
     updatedAt: new Date(task.createdAt.getTime()),
     progress: null,
+    traceParent: task.traceParent ?? null,
   };
 }
 

@@ -149,6 +149,21 @@ describe('executor-http', () => {
     expect(request.headers['x-api-key']).toBe('k1');
   });
 
+  it("sends the attempt's traceparent while tracing is on, unless the task's headers name one", async () => {
+    const traceParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = (headers: Record<string, string>) =>
+      executor.execute(
+        makeTask({ taskType: 'http_request', payload: {} }),
+        makeExecutionContext({ executorConfig: { url: `${baseUrl}/status/200`, headers }, traceParent }),
+      );
+    await traced({});
+    expect(received.at(-1)!.headers.traceparent).toBe(traceParent);
+    await traced({ TraceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    expect(received.at(-1)!.headers.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    await run({}, { url: `${baseUrl}/status/200` });
+    expect(received.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+
   it('uses the configured method and payload.url when the config has no url', async () => {
     await run({ order: 1 }, { url: `${baseUrl}/status/201`, method: 'put' });
     expect(received.at(-1)!.method).toBe('PUT');

@@ -56,7 +56,7 @@ export class HttpExecutor implements Executor {
     try {
       response = await fetch(spec.url, {
         method: spec.method,
-        headers: spec.headers,
+        headers: withTraceParent(spec.headers, ctx.traceParent),
         ...(spec.body !== undefined ? { body: spec.body } : {}),
         signal: ctx.signal,
         dispatcher: this.agent,
@@ -99,4 +99,13 @@ function networkMessage(error: unknown): string {
     return `${error.message}${cause}`;
   }
   return String(error);
+}
+
+/**
+ * While tracing is on, the called service learns the task's trace (its spans become children
+ * of `task.execute`), unless the task's own headers already name a traceparent.
+ */
+function withTraceParent(headers: Record<string, string>, traceParent: string | undefined): Record<string, string> {
+  if (traceParent === undefined || Object.keys(headers).some((h) => h.toLowerCase() === 'traceparent')) return headers;
+  return { ...headers, traceparent: traceParent };
 }

@@ -4,11 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
-import { NonRetryableError, type TaskManager } from '../../core/index.ts';
+import { definePlugin, NonRetryableError, TOKENS, type TaskManager } from '../../core/index.ts';
 import { freePort } from '../../test/helpers/free-port.ts';
 import { healthClient, listServices, reflect } from '../../test/helpers/grpc-standard-clients.ts';
 import { collect, taskServiceClient, tmCode, type TaskServiceClient } from '../../test/helpers/grpc-client.ts';
 import { memoryApp } from '../../test/helpers/memory-app.ts';
+import { RecordingTracer } from '../../test/helpers/recording-tracer.ts';
 import { waitFor } from '../../test/helpers/wait.ts';
 import { grpcApi } from './index.ts';
 
@@ -16,6 +17,13 @@ const MAX_PAYLOAD = 4096;
 const BATCH_LIMIT = 3;
 
 let app: TaskManager;
+const tracer = new RecordingTracer();
+const tracerPlugin = (recording: RecordingTracer) =>
+  definePlugin({
+    name: 'recording-tracer',
+    provides: ['tracer'],
+    setup: (ctx) => ctx.provide(TOKENS.Tracer, recording),
+  });
 let client: TaskServiceClient;
 let port: number;
 
@@ -43,7 +51,7 @@ beforeAll(async () => {
       // No HTTP API in this app: the gRPC API reads the shared access settings from the section.
       http: { maxPayloadBytes: MAX_PAYLOAD, batchLimit: BATCH_LIMIT },
       grpc: { port },
-      plugins: [grpcApi()],
+      plugins: [grpcApi(), tracerPlugin(tracer)],
     },
   });
   await app.start();
@@ -198,6 +206,22 @@ describe('gRPC TaskService: extensions', () => {
     const second = await client.ok('CreateTask', { task_type: 'parked', delay: 3600, idempotency_key: key });
     expect(first).toMatchObject({ created: true, task: { task_id: key } });
     expect(second).toMatchObject({ created: false, task: { task_id: key } });
+  });
+
+  it('takes a traceparent metadata entry as the parent of task.create, for one task and for a batch', async () => {
+    const traceParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const one = (await client.ok('CreateTask', { task_type: 'echo' }, { metadata: { traceparent: traceParent } })).task;
+    const batch = await client.ok(
+      'CreateTasks',
+      { tasks: [{ task_type: 'echo' }, { task_type: 'echo' }] },
+      { metadata: { traceparent: traceParent } },
+    );
+    const ids = [one.task_id, ...batch.results.map((r: { task: { task_id: string } }) => r.task.task_id)];
+    const creates = tracer.named('task.create').filter((s) => ids.includes(s.attributes['task.id'] as string));
+    expect(creates).toHaveLength(3);
+    for (const span of creates) {
+      expect(span).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7' });
+    }
   });
 
   it('CreateTasks creates a batch in order, and nothing when one item is invalid', async () => {

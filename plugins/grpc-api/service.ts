@@ -87,12 +87,12 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
 
   function unary<Req, Res>(
     method: Rpc,
-    handle: (request: Req, caller: ApiKeyIdentity | undefined) => Promise<Res>,
+    handle: (request: Req, caller: ApiKeyIdentity | undefined, metadata: Metadata) => Promise<Res>,
   ): handleUnaryCall<Req, Res> {
     return (call, callback) => {
       (async () => {
         const caller = admit(call.metadata, call.request, method);
-        return handle(call.request, caller);
+        return handle(call.request, caller, call.metadata);
       })().then(
         (response) => callback(null, response),
         (error: unknown) => callback(toServiceError(error, deps.logger, method)),
@@ -102,16 +102,16 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
 
   const { tasks } = deps;
   return {
-    CreateTask: unary('CreateTask', async (request: CreateTaskRequestMessage, caller) => {
-      const { task, created } = await tasks.create(withCreator(createTaskInput(request), caller));
+    CreateTask: unary('CreateTask', async (request: CreateTaskRequestMessage, caller, metadata) => {
+      const { task, created } = await tasks.create(withCaller(createTaskInput(request), caller, metadata));
       return { task: taskMessage(task), created };
     }),
 
-    CreateTasks: unary('CreateTasks', async (request: { tasks?: CreateTaskRequestMessage[] }, caller) => {
+    CreateTasks: unary('CreateTasks', async (request: { tasks?: CreateTaskRequestMessage[] }, caller, metadata) => {
       const items = request.tasks ?? [];
       assertBatchSize(items.length, deps.access.batchLimit);
       const results = await tasks.createMany(
-        items.map((item, index) => withCreator(createTaskInput(item, `tasks[${index}]`), caller)),
+        items.map((item, index) => withCaller(createTaskInput(item, `tasks[${index}]`), caller, metadata)),
       );
       return { results: results.map(({ task, created }) => ({ task: taskMessage(task), created })) };
     }),
@@ -146,9 +146,14 @@ export function taskServiceImplementation(deps: TaskServiceDeps): UntypedService
   };
 }
 
-/** The task log names the API key that created the task (never the key itself). */
-function withCreator(input: CreateTaskInput, caller: ApiKeyIdentity | undefined): CreateTaskInput {
-  return caller ? { ...input, createdBy: caller.name } : input;
+/**
+ * The task log names the API key that created the task (never the key itself); a
+ * `traceparent` metadata entry is the parent of the task.create span, as the HTTP header is.
+ */
+function withCaller(input: CreateTaskInput, caller: ApiKeyIdentity | undefined, metadata: Metadata): CreateTaskInput {
+  const traceParent = metadata.get('traceparent')[0];
+  const traced = typeof traceParent === 'string' ? { ...input, traceParent } : input;
+  return caller ? { ...traced, createdBy: caller.name } : traced;
 }
 
 /** The original ListTasks filter: status (one or a comma list), priority −1 = any; plus task_type. */

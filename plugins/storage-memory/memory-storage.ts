@@ -340,6 +340,7 @@ function newTask(input: NewTask): Task {
     createdAt: new Date(input.createdAt.getTime()),
     updatedAt: new Date(input.createdAt.getTime()),
     progress: null,
+    traceParent: input.traceParent ?? null,
   };
 }
 

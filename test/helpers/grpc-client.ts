@@ -28,9 +28,9 @@ export interface GrpcCallResult {
 
 export interface TaskServiceClient {
   raw: Client;
-  call(method: string, request?: object, options?: { apiKey?: string; timeoutMs?: number }): Promise<GrpcCallResult>;
+  call(method: string, request?: object, options?: CallOptions): Promise<GrpcCallResult>;
   /** Calls and fails the test with the status when the call fails. */
-  ok(method: string, request?: object, options?: { apiKey?: string }): Promise<Answer>;
+  ok(method: string, request?: object, options?: Omit<CallOptions, 'timeoutMs'>): Promise<Answer>;
   stream(
     method: string,
     request: object,
@@ -41,6 +41,13 @@ export interface TaskServiceClient {
 
 export const LOADER_OPTIONS = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true } as const;
 
+export interface CallOptions {
+  apiKey?: string;
+  timeoutMs?: number;
+  /** More request metadata entries (e.g. traceparent). */
+  metadata?: Record<string, string>;
+}
+
 export function taskServiceClient(address: string): TaskServiceClient {
   const definition = loadSync(PROTO_FILE, LOADER_OPTIONS);
   const loaded = loadPackageDefinition(definition) as unknown as {
@@ -48,9 +55,10 @@ export function taskServiceClient(address: string): TaskServiceClient {
   };
   const raw = new loaded.taskservice.TaskService(address, credentials.createInsecure());
   const methods = raw as unknown as Record<string, Method>;
-  const metadataFor = (apiKey?: string) => {
+  const metadataFor = (apiKey?: string, entries: Record<string, string> = {}) => {
     const metadata = new Metadata();
     if (apiKey !== undefined) metadata.set('authorization', `Bearer ${apiKey}`);
+    for (const [key, value] of Object.entries(entries)) metadata.set(key, value);
     return metadata;
   };
 
@@ -61,7 +69,7 @@ export function taskServiceClient(address: string): TaskServiceClient {
       const callback: Callback = (error, response) => resolve(error ? { error } : { response });
       fn.apply(raw, [
         request,
-        metadataFor(options.apiKey),
+        metadataFor(options.apiKey, options.metadata),
         { deadline: Date.now() + (options.timeoutMs ?? 10_000) },
         callback,
       ]);

@@ -35,7 +35,9 @@ export async function memoryPorts(taskTypes: TaskTypeInput[] = [{ taskType: 'ema
   const config: CoreConfig = coreConfigSchema.parse({});
 
   /** Stores PENDING tasks due now and queues them, as task creation does. */
-  const createQueued = async (tasks: { taskId: string; priority?: 0 | 1; taskType?: string }[]): Promise<void> => {
+  const createQueued = async (
+    tasks: { taskId: string; priority?: 0 | 1; taskType?: string; traceParent?: string }[],
+  ): Promise<void> => {
     const now = clock.now();
     const rows: NewTask[] = tasks.map((t) => ({
       taskId: t.taskId,
@@ -46,6 +48,7 @@ export async function memoryPorts(taskTypes: TaskTypeInput[] = [{ taskType: 'ema
       timeout: 60,
       scheduledAt: now,
       createdAt: now,
+      ...(t.traceParent ? { traceParent: t.traceParent } : {}),
     }));
     await storage.createTasks(rows);
     await queue.enqueue(rows.map((r) => ({ taskId: r.taskId, priority: r.priority })));

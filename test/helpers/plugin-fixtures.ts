@@ -65,7 +65,12 @@ export interface RecordingExecutionContext extends ExecutionContext {
 
 /** An ExecutionContext that records log and progress calls; pass a signal to test aborts. */
 export function makeExecutionContext(
-  options: { signal?: AbortSignal; executorConfig?: JsonObject; taskType?: Partial<TaskTypeConfig> } = {},
+  options: {
+    signal?: AbortSignal;
+    executorConfig?: JsonObject;
+    taskType?: Partial<TaskTypeConfig>;
+    traceParent?: string;
+  } = {},
 ): RecordingExecutionContext {
   const logs: { message: string; detail?: string }[] = [];
   const progressReports: { percent: number; message?: string }[] = [];
@@ -74,6 +79,7 @@ export function makeExecutionContext(
     taskType: makeTaskType({ ...options.taskType, executorConfig: options.executorConfig ?? {} }),
     workerId: 'worker-1',
     logger: silentLogger(),
+    ...(options.traceParent ? { traceParent: options.traceParent } : {}),
     logs,
     progressReports,
     log(message, detail) {

@@ -76,23 +76,23 @@ describe.skipIf(!mysql.available)('storage-mysql migrations', () => {
     expect(await describeSchema(byHand)).toEqual(before);
   });
 
-  it('upgrades a database migrated up to 002, keeping its rows (progress NULL) and ending like a fresh one', async () => {
+  it('upgrades a database migrated up to 002, keeping its rows (progress and trace_parent NULL) and ending like a fresh one', async () => {
     const old = await createTestDatabase('migrations_upgrade');
     try {
       await runMigrations(old.url);
       // Back to the schema as 002 left it (003 added progress, 004 reshaped the status indexes, 005 added
-      // schedules and task types' switches), with one task in it.
-      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress; DROP TABLE task_schedule;
+      // schedules and task types' switches, 007 added trace_parent), with one task in it.
+      await old.admin.query(`USE \`${old.name}\`; ALTER TABLE task DROP COLUMN progress, DROP COLUMN trace_parent; DROP TABLE task_schedule;
         ALTER TABLE task_config DROP COLUMN paused, DROP COLUMN rate_limit_max, DROP COLUMN rate_limit_per_ms;
         ALTER TABLE task DROP KEY idx_completed_at, DROP KEY idx_status_priority, ADD KEY idx_status_priority (status, priority),
           ADD KEY idx_status_started (status, started_at), ADD KEY idx_status_type (status, task_type), ADD KEY idx_status_completed (status, completed_at);
-        DELETE FROM schema_migrations WHERE name IN ('003_task_progress', '004_lighter_status_indexes', '005_task_schedules');
+        DELETE FROM schema_migrations WHERE name IN ('003_task_progress', '004_lighter_status_indexes', '005_task_schedules', '007_trace_parent');
         INSERT INTO task (task_id, task_type, payload, scheduled_at) VALUES ('kept', 't', '{}', NOW(3));`);
       expect(await runMigrations(old.url)).toEqual({
-        applied: ['003_task_progress', '004_lighter_status_indexes', '005_task_schedules'],
+        applied: ['003_task_progress', '004_lighter_status_indexes', '005_task_schedules', '007_trace_parent'],
       });
-      const [rows] = await old.admin.query(`SELECT task_id, progress FROM \`${old.name}\`.task`);
-      expect(rows).toEqual([{ task_id: 'kept', progress: null }]);
+      const [rows] = await old.admin.query(`SELECT task_id, progress, trace_parent FROM \`${old.name}\`.task`);
+      expect(rows).toEqual([{ task_id: 'kept', progress: null, trace_parent: null }]);
       expect(await describeSchema(old)).toEqual(await describeSchema(migrated));
     } finally {
       await old.drop();

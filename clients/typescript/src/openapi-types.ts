@@ -1297,6 +1297,8 @@ export interface paths {
                 header?: {
                     /** @description Same as the body field idempotency_key. */
                     "idempotency-key"?: string;
+                    /** @description A W3C trace context: while tracing is on, the parent of the task.create span of each task created (docs/operations.md, "Tracing"). An unreadable value is ignored. */
+                    traceparent?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -1750,7 +1752,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A W3C trace context: while tracing is on, the parent of the task.create span of each task created (docs/operations.md, "Tracing"). An unreadable value is ignored. */
+                    traceparent?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

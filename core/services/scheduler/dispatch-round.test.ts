@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { LeastTaskLoadBalancer } from '../../../plugins/load-balancers/index.ts';
 import { memoryPorts } from '../../../test/helpers/memory-ports.ts';
 import { makeWorker } from '../../../test/helpers/plugin-fixtures.ts';
+import { noopTracer, type Tracer } from '../../ports/tracer.ts';
+import { RecordingTracer } from '../../../test/helpers/recording-tracer.ts';
+import { dispatchTraceParent } from '../trace-context.ts';
 import { LoadBalancerRegistry } from '../load-balancer-registry.ts';
 import { noopMetrics } from '../../ports/metrics.ts';
 import { LocalHandoff } from '../local-handoff.ts';
@@ -10,7 +13,7 @@ import { DispatchRound } from './dispatch-round.ts';
 import { WorkerList } from './worker-list.ts';
 
 /** One dispatch round driven by hand on the memory ports, time standing still. */
-async function setup() {
+async function setup(tracer: Tracer = noopTracer) {
   const ports = await memoryPorts([
     { taskType: 'email', executorType: 'local' },
     { taskType: 'report', executorType: 'local' },
@@ -36,6 +39,7 @@ async function setup() {
     handoff,
     workers,
     leftovers,
+    tracer,
   });
   return { ...ports, round };
 }
@@ -89,5 +93,37 @@ describe('a dispatch round', () => {
     await createQueued([{ taskId: 'n1' }]);
     expect(await round.run()).toBe(0);
     expect(await queue.lengths()).toMatchObject({ normal: 1, claimed: 0 });
+  });
+
+  it('while tracing, makes one task.dispatch per assigned task under its task.create, with the ids its worker derives', async () => {
+    const tracer = new RecordingTracer();
+    const { round, createQueued, registerWorker, task } = await setup(tracer);
+    await registerWorker(makeWorker('w1', { capacity: 5, supportedTypes: ['email'] }));
+    // 'a' was created with tracing on; 'b' without (its trace id is derived from its id).
+    await createQueued([
+      { taskId: 'a', traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      { taskId: 'b' },
+    ]);
+
+    expect(await round.run()).toBe(2);
+
+    const spans = tracer.named('task.dispatch');
+    expect(spans.map((s) => s.attributes['task.id'])).toEqual(['a', 'b']);
+    const [a, b] = spans;
+    expect(a).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
+      ended: true,
+    });
+    expect(a?.attributes).toMatchObject({
+      'worker.id': 'w1',
+      'task.type': 'email',
+      'task.retry_count': 0,
+      'task.dispatched': true,
+    });
+    expect(b?.parentSpanId).toBeUndefined();
+    // What the worker will name as the parent of task.execute, from the task as it reads it.
+    expect(dispatchTraceParent(await task('a'))).toBe(a?.traceParent);
+    expect(dispatchTraceParent(await task('b'))).toBe(b?.traceParent);
   });
 });

@@ -7,18 +7,20 @@ import type { EventBus } from '../../ports/event-bus.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LeaderQueue, ProducerQueue } from '../../ports/queue.ts';
 import type { StoragePort, TaskTransition } from '../../ports/storage.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import type { LoadBalancerRegistry } from '../load-balancer-registry.ts';
 import type { LocalHandoff } from '../local-handoff.ts';
 import { stateLog } from '../log-entries.ts';
 import type { TaskStateWriter } from '../task-state.ts';
 import type { TaskTypeCatalog } from '../task-type-catalog.ts';
 import { AdaptiveRoom } from './adaptive-room.ts';
-import { planDispatch } from './dispatch-planner.ts';
+import { planDispatch, type DispatchPlan } from './dispatch-planner.ts';
 import type { DispatchLeftovers } from './dispatch-leftovers.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import { releasePausedTasks } from '../tasks/release-paused.ts';
 import { DispatchGates } from './dispatch-gates.ts';
+import { DispatchSpans } from './dispatch-spans.ts';
 import { DispatchRateLimit } from './rate-limit.ts';
 import type { WorkerList } from './worker-list.ts';
 
@@ -39,6 +41,7 @@ export interface DispatchRoundParams {
   rateLimiter: RateLimiter;
   metrics: MetricsPort;
   leftovers: DispatchLeftovers;
+  tracer: Tracer;
 }
 
 /**
@@ -52,6 +55,8 @@ export class DispatchRound {
   private readonly rate: DispatchRateLimit;
   private readonly unservedWarnedAt = new Map<string, number>();
   private readonly room = new AdaptiveRoom();
+  /** Set only while tracing is on: otherwise a round does no tracing work at all. */
+  private readonly tracer: Tracer | undefined;
 
   private readonly gates: DispatchGates;
   /** Task types this leader saw paused: when one resumes, it queues its set-aside tasks again. */
@@ -60,11 +65,12 @@ export class DispatchRound {
   constructor(private readonly params: DispatchRoundParams) {
     this.rate = new DispatchRateLimit(() => params.config.scheduler.maxDispatchRate);
     this.gates = new DispatchGates(params.rateLimiter, params.metrics);
+    this.tracer = params.tracer.enabled ? params.tracer : undefined;
   }
 
   /** Returns how many tasks went to workers. */
   async run(): Promise<number> {
-    const { config, queue, storage, clock, state, types, balancers, handoff, events, leftovers } = this.params;
+    const { config, queue, storage, clock, types, balancers } = this.params;
     await this.promoteDueIfTime();
     await types.load();
     this.watchPauses(types);
@@ -124,6 +130,39 @@ export class DispatchRound {
       dropped.push(...held.map((h) => h.taskId));
     }
 
+    const spans =
+      this.tracer && plan.assignments.size > 0 ? new DispatchSpans(this.tracer, plan.assignments, now) : undefined;
+    let assigned: { dispatched: number; rejected: string[] };
+    try {
+      assigned = await this.assign(plan, byId, now, spans);
+    } catch (error) {
+      spans?.failed(error);
+      throw error;
+    } finally {
+      spans?.end();
+    }
+    const { dispatched, rejected } = assigned;
+    if (dropped.length + rejected.length > 0) await queue.discardClaimed([...dropped, ...rejected]);
+    if (plan.deferred.length > 0) {
+      this.warnUnserved(plan.deferred, workers);
+      await queue.unclaim(plan.deferred.map((t) => ({ taskId: t.taskId, priority: t.priority })));
+    }
+    this.rate.dispatched(dispatched);
+    this.room.roundTook(performance.now() - startedAt);
+    return dispatched;
+  }
+
+  /**
+   * Writes PENDING → PROCESSING for the plan's assignments and pushes them to their workers'
+   * queues; returns how many went, and the ids whose guard did not match.
+   */
+  private async assign(
+    plan: DispatchPlan,
+    byId: Map<string, Task>,
+    now: Date,
+    spans: DispatchSpans | undefined,
+  ): Promise<{ dispatched: number; rejected: string[] }> {
+    const { queue, state, handoff, events, leftovers } = this.params;
     const transitions: TaskTransition[] = [];
     for (const [workerId, assigned] of plan.assignments) {
       for (const task of assigned) {
@@ -148,6 +187,7 @@ export class DispatchRound {
       const result = await queue.dispatch(workerId, ids);
       if (local) for (const id of [...result.cancelled, ...result.refused]) handoff.drop(id);
       dispatched += result.dispatched.length;
+      spans?.dispatched(result.dispatched);
       this.room.dispatched(workerId, result.dispatched.length);
       if (result.cancelled.length > 0) await leftovers.cancelSkipped(result.cancelled, byId, workerId);
       if (result.refused.length > 0) await leftovers.returnRefused(result.refused, byId, workerId);
@@ -161,14 +201,7 @@ export class DispatchRound {
         });
       }
     }
-    if (dropped.length + rejected.length > 0) await queue.discardClaimed([...dropped, ...rejected]);
-    if (plan.deferred.length > 0) {
-      this.warnUnserved(plan.deferred, workers);
-      await queue.unclaim(plan.deferred.map((t) => ({ taskId: t.taskId, priority: t.priority })));
-    }
-    this.rate.dispatched(dispatched);
-    this.room.roundTook(performance.now() - startedAt);
-    return dispatched;
+    return { dispatched, rejected };
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
 import type { StoragePort } from '../../ports/storage.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import { LeadershipLostError } from '../../domain/errors.ts';
 import { delay } from '../delay.ts';
 import { LoadBalancerRegistry } from '../load-balancer-registry.ts';
@@ -68,6 +69,7 @@ export class Scheduler {
     @inject(LocalHandoff) handoff: LocalHandoff,
     @inject(TOKENS.ScheduleStore) scheduleStore: ScheduleStore,
     @inject(TaskService) tasks: TaskService,
+    @inject(TOKENS.Tracer) tracer: Tracer,
   ) {
     this.id = `scheduler-${nodeIdOf(config.app.nodeId, os.hostname())}-${newId().slice(0, 8)}`;
     const log = logger.child({ component: 'scheduler', schedulerId: this.id });
@@ -108,6 +110,7 @@ export class Scheduler {
       leftovers: this.leftovers,
       rateLimiter: coordination.rateLimits,
       metrics,
+      tracer,
     });
     this.schedules = new ScheduleFirer({
       store: fenced(scheduleStore, check),

@@ -33,6 +33,11 @@ export interface CreateTaskInput {
   dependsOn?: readonly string[];
   /** In a batch: indexes of earlier items of the same batch this one waits for. */
   dependsOnIndex?: readonly number[];
+  /**
+   * An incoming W3C `traceparent` (set by the API transports from the request's header): the
+   * parent of the task's `task.create` span. Ignored while tracing is off or when unreadable.
+   */
+  traceParent?: string;
 }
 
 const MAX_TIMEOUT_SECONDS = 7 * 86_400;

@@ -6,7 +6,9 @@ import type { Clock, IdGenerator } from '../../ports/clock.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { DelayedEntry, QueueEntry } from '../../ports/queue.ts';
-import type { NewTask, StoragePort } from '../../ports/storage.ts';
+import type { CreateTaskResult, NewTask, StoragePort } from '../../ports/storage.ts';
+import type { TraceSpan, Tracer } from '../../ports/tracer.ts';
+import { taskSpanAttributes } from '../trace-context.ts';
 import type { TaskTypeCatalog } from '../task-type-catalog.ts';
 import { buildNewTask, type CreateTaskInput } from './create-task-input.ts';
 import type { DependencyTracker } from '../dependencies/dependency-tracker.ts';
@@ -28,11 +30,17 @@ export interface CreateTasksParams {
   types: TaskTypeCatalog;
   enqueue: EnqueueBatcher;
   dependencies: DependencyTracker;
+  tracer: Tracer;
 }
 
 /** Creating tasks: one or a batch, idempotent by key. */
 export class CreateTasks {
-  constructor(private readonly params: CreateTasksParams) {}
+  /** Set only while tracing is on: otherwise creating a task does no tracing work at all. */
+  private readonly tracer: Tracer | undefined;
+
+  constructor(private readonly params: CreateTasksParams) {
+    this.tracer = params.tracer.enabled ? params.tracer : undefined;
+  }
 
   /**
    * Validates every input first (nothing is written when one is bad), then writes all tasks
@@ -41,7 +49,7 @@ export class CreateTasks {
    */
   async createMany(inputs: readonly CreateTaskInput[]): Promise<CreatedTask[]> {
     if (inputs.length === 0) return [];
-    const { storage, clock, newId, events, metrics, enqueue, dependencies } = this.params;
+    const { storage, clock, newId } = this.params;
     const now = clock.now();
     const many = inputs.length > 1;
     const withDependencies = usesDependencies(inputs);
@@ -84,9 +92,54 @@ export class CreateTasks {
       results.push(undefined);
     }
     if (withDependencies) await requireExisting(storage, named);
-    const stored = newTasks.length > 0 ? await storage.createTasks(newTasks) : [];
-    for (const [i, result] of stored.entries()) results[slots[i]!] = result;
+    const spans =
+      this.tracer && newTasks.length > 0 ? this.startSpans(this.tracer, newTasks, inputs, slots) : undefined;
+    try {
+      const stored = newTasks.length > 0 ? await storage.createTasks(newTasks) : [];
+      for (const [i, result] of stored.entries()) results[slots[i]!] = result;
+      await this.afterStore(stored, newTasks, now);
+    } catch (error) {
+      if (spans) for (const span of spans) span.recordError(error);
+      throw error;
+    } finally {
+      if (spans) for (const span of spans) span.end();
+    }
+    return results as CreatedTask[];
+  }
 
+  /**
+   * One `task.create` span per new task, the child of the request's traceparent when it
+   * sent one; the task carries the span into storage (trace_parent), where the scheduler
+   * picks it up as the parent of its `task.dispatch` (core/services/trace-context.ts).
+   */
+  private startSpans(
+    tracer: Tracer,
+    newTasks: NewTask[],
+    inputs: readonly CreateTaskInput[],
+    slots: readonly number[],
+  ): TraceSpan[] {
+    return newTasks.map((task, i) => {
+      const span = tracer.startSpan({
+        name: 'task.create',
+        kind: 'producer',
+        parent: inputs[slots[i]!]!.traceParent,
+        attributes: taskSpanAttributes({ taskId: task.taskId, taskType: task.taskType, retryCount: 0 }),
+      });
+      task.traceParent = span.traceParent;
+      return span;
+    });
+  }
+
+  /**
+   * Queues what was stored (a task waiting for dependencies waits in no queue) and tells the
+   * metrics and the event bus.
+   */
+  private async afterStore(
+    stored: readonly CreateTaskResult[],
+    newTasks: readonly NewTask[],
+    now: Date,
+  ): Promise<void> {
+    const { events, metrics, enqueue, dependencies } = this.params;
     const ready: QueueEntry[] = [];
     const delayed: DelayedEntry[] = [];
     const createdPerType = new Map<string, number>();
@@ -113,7 +166,6 @@ export class CreateTasks {
     // A dependency may have ended while its dependents were written, its own settling missing
     // them: settle once more now that they are committed (a no-op for the ones still running).
     if (waitedOn.size > 0) await dependencies.settleNow([...waitedOn]);
-    return results as CreatedTask[];
   }
 
   /**

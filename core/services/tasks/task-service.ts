@@ -11,6 +11,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
 import type { NewTask, Page, PageRequest, StoragePort, TaskFilter } from '../../ports/storage.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import { DependencyTracker } from '../dependencies/dependency-tracker.ts';
 import { ExecutorRegistry } from '../executor-registry.ts';
 import { TaskStateWriter } from '../task-state.ts';
@@ -55,6 +56,7 @@ export class TaskService {
     @inject(TaskTypeCatalog) private readonly types: TaskTypeCatalog,
     @inject(TOKENS.Logger) logger: Logger,
     @inject(ExecutorRegistry) private readonly executors: ExecutorRegistry,
+    @inject(TOKENS.Tracer) tracer: Tracer,
   ) {
     this.enqueueRetry = new EnqueueRetry(queue, logger);
     this.enqueue = new EnqueueBatcher(queue, this.enqueueRetry);
@@ -73,6 +75,7 @@ export class TaskService {
       types,
       enqueue,
       dependencies: this.dependencies,
+      tracer,
     });
   }
 

@@ -35,6 +35,8 @@ export class TaskExecutionContext implements ExecutionContext {
   private logFn: LogFn | undefined;
   private progressFn: ProgressFn | undefined;
   private reporter: ProgressReporter | undefined;
+  /** The attempt's `task.execute` span, set by the runner while tracing is on. */
+  traceParent: string | undefined;
 
   constructor(
     private readonly task: Task,

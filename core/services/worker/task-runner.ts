@@ -2,8 +2,10 @@ import { NonRetryableError } from '../../domain/errors.ts';
 import type { Task } from '../../domain/task.ts';
 import type { HookRegistry } from '../../ports/hooks.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import type { ExecutorRegistry } from '../executor-registry.ts';
 import type { TaskTypeCatalog } from '../task-type-catalog.ts';
+import { endExecuteSpan, startExecuteSpan } from './execute-span.ts';
 import { TaskExecutionContext, type ContextServices } from './execution-context.ts';
 import { LazyAbort } from './lazy-abort.ts';
 import type { OutcomeCommitter, Outcome } from './outcome-committer.ts';
@@ -21,6 +23,8 @@ export interface TaskRunnerParams {
   outcomes: OutcomeMapper;
   committer: OutcomeCommitter;
   log: Logger;
+  /** Given only while tracing is on: otherwise running a task does no tracing work at all. */
+  tracer?: Tracer | undefined;
 }
 
 /**
@@ -39,6 +43,7 @@ export class TaskRunner {
   private async execute(task: Task, abort: LazyAbort): Promise<void> {
     const { hooks, executors, types, workerId, running } = this.params;
     const startedAt = performance.now();
+    const span = this.params.tracer ? startExecuteSpan(this.params.tracer, task, workerId) : undefined;
     let result: ExecutionResult;
     try {
       // Checked first: with no hook registered, no arguments, promise or await per task.
@@ -53,6 +58,7 @@ export class TaskRunner {
         };
       } else {
         const context = new TaskExecutionContext(task, type, workerId, abort, this.params.contextServices);
+        if (span) context.traceParent = span.traceParent;
         result = await executeWithDeadline(executor, task, abort, context);
         // Only a task that reported progress waits here (its last progress lands before the outcome).
         const progressWritten = context.finish();
@@ -62,6 +68,7 @@ export class TaskRunner {
       result = { kind: 'failed', error, nonRetryable: false };
     }
     const durationMs = performance.now() - startedAt;
+    if (span) endExecuteSpan(span, result);
     running.delete(task.taskId);
     let outcome: Outcome;
     try {

@@ -12,6 +12,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { MetricsPort } from '../../ports/metrics.ts';
 import type { TaskQueue } from '../../ports/queue.ts';
 import type { StoragePort } from '../../ports/storage.ts';
+import type { Tracer } from '../../ports/tracer.ts';
 import { ExecutorRegistry } from '../executor-registry.ts';
 import { LocalHandoff } from '../local-handoff.ts';
 import { requeueFromWorker } from '../requeue.ts';
@@ -62,6 +63,7 @@ export class Worker {
     @inject(TaskTypeCatalog) types: TaskTypeCatalog,
     @inject(TaskStateWriter) private readonly state: TaskStateWriter,
     @inject(LocalHandoff) private readonly handoff: LocalHandoff,
+    @inject(TOKENS.Tracer) tracer: Tracer,
   ) {
     // A fresh id per process start: tasks of a previous incarnation are recovered by the
     // leader as a dead worker's, never silently adopted by a process that did not run them.
@@ -100,6 +102,7 @@ export class Worker {
       outcomes,
       committer: this.committer,
       log,
+      tracer: tracer.enabled ? tracer : undefined,
     });
     this.consumer = new ConsumeLoop({
       workerId: this.id,

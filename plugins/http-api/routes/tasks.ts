@@ -26,9 +26,16 @@ import { taskJson, taskLogJson } from '../views.ts';
 import { API_PREFIX, errorResponses, jsonBody, jsonContent, type ApiApp, type RouteDeps } from './shared.ts';
 
 const tags = ['tasks'];
-const idempotencyHeader = z.object({
-  'idempotency-key': z.string().optional().openapi({ description: 'Same as the body field idempotency_key.' }),
+const traceParentHeader = z.string().optional().openapi({
+  description:
+    'A W3C trace context: while tracing is on, the parent of the task.create span of each task created (docs/operations.md, "Tracing"). An unreadable value is ignored.',
+  example: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
 });
+const createHeaders = z.object({
+  'idempotency-key': z.string().optional().openapi({ description: 'Same as the body field idempotency_key.' }),
+  traceparent: traceParentHeader,
+});
+const batchHeaders = z.object({ traceparent: traceParentHeader });
 
 export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit: number): void {
   app.openapi(
@@ -37,7 +44,7 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       path: `${API_PREFIX}/tasks`,
       tags,
       summary: 'Create a task',
-      request: { headers: idempotencyHeader, body: jsonBody(createTaskBodySchema) },
+      request: { headers: createHeaders, body: jsonBody(createTaskBodySchema) },
       responses: {
         201: jsonContent(envelopeSchema(createdTaskSchema), 'Task created'),
         200: jsonContent(envelopeSchema(createdTaskSchema), 'The idempotency key matched an existing task'),
@@ -45,7 +52,13 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       },
     }),
     async (c) => {
-      const input = toCreateInput(c.req.valid('json'), c.get('apiKey'), c.req.valid('header')['idempotency-key']);
+      const headers = c.req.valid('header');
+      const input = toCreateInput(
+        c.req.valid('json'),
+        c.get('apiKey'),
+        headers.traceparent,
+        headers['idempotency-key'],
+      );
       const { task, created } = await tasks.create(input);
       const data = { task_id: task.taskId, status: task.status, created };
       return created ? c.json(success(data), 201) : c.json(success(data), 200);
@@ -58,15 +71,16 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
       path: `${API_PREFIX}/tasks/batch`,
       tags,
       summary: `Create up to ${batchLimit} tasks at once; nothing is created when one is invalid`,
-      request: { body: jsonBody(batchBodySchema(batchLimit)) },
+      request: { headers: batchHeaders, body: jsonBody(batchBodySchema(batchLimit)) },
       responses: {
         201: jsonContent(envelopeSchema(batchCreatedSchema), 'Tasks created (or matched by idempotency key)'),
         ...errorResponses(400, 401, 413, 500, 503),
       },
     }),
     async (c) => {
+      const traceParent = c.req.valid('header').traceparent;
       const results = await tasks.createMany(
-        c.req.valid('json').tasks.map((body) => toCreateInput(body, c.get('apiKey'))),
+        c.req.valid('json').tasks.map((body) => toCreateInput(body, c.get('apiKey'), traceParent)),
       );
       return c.json(
         success({
@@ -191,7 +205,12 @@ export function registerTaskRoutes(app: ApiApp, { tasks }: RouteDeps, batchLimit
 }
 
 /** snake_case body → the service's input; null means "not given", like a missing field. */
-function toCreateInput(body: CreateTaskBody, apiKey: string | undefined, idempotencyHeader?: string): CreateTaskInput {
+function toCreateInput(
+  body: CreateTaskBody,
+  apiKey: string | undefined,
+  traceParent: string | undefined,
+  idempotencyHeader?: string,
+): CreateTaskInput {
   const key = body.idempotency_key ?? undefined;
   if (idempotencyHeader !== undefined && key !== undefined && key !== idempotencyHeader) {
     throw new InvalidParameterError('the Idempotency-Key header and idempotency_key differ', {
@@ -209,6 +228,7 @@ function toCreateInput(body: CreateTaskBody, apiKey: string | undefined, idempot
   if (apiKey !== undefined) input.createdBy = apiKey;
   if (body.depends_on != null) input.dependsOn = body.depends_on;
   if (body.depends_on_index != null) input.dependsOnIndex = body.depends_on_index;
+  if (traceParent !== undefined) input.traceParent = traceParent;
   return input;
 }
 

@@ -5,6 +5,7 @@ import * as taskProgress from './003_task_progress.ts';
 import * as lighterStatusIndexes from './004_lighter_status_indexes.ts';
 import * as taskSchedules from './005_task_schedules.ts';
 import * as taskDependencies from './006_task_dependencies.ts';
+import * as traceParent from './007_trace_parent.ts';
 
 /**
  * The versioned migrations, in order. Add a file NNN_name.ts and list it here; never edit
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_lighter_status_indexes': lighterStatusIndexes,
   '005_task_schedules': taskSchedules,
   '006_task_dependencies': taskDependencies,
+  '007_trace_parent': traceParent,
 };
 
 /** Every migration's name, in the order they run. */

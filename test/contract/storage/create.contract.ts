@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_STATUSES, LogMessage, MAX_JSON_DEPTH, type JsonObject, type JsonValue } from '../../../core/index.ts';
 import { EARLIEST_TIME } from '../../../core/services/tasks/create-task-input.ts';
-import { at, ids, newTask, seed, sortedIds, T0, type CurrentStorage } from './fixtures.ts';
+import { assign, at, ids, newTask, seed, sortedIds, T0, type CurrentStorage } from './fixtures.ts';
 
 export function describeCreateContract(storage: CurrentStorage): void {
   describe('create and read', () => {
@@ -44,6 +44,7 @@ export function describeCreateContract(storage: CurrentStorage): void {
         createdAt: at(1_234),
         updatedAt: at(1_234),
         progress: null,
+        traceParent: null,
       };
       expect(result?.task).toEqual(expected);
       expect(await storage().getTask(input.taskId)).toEqual(expected);
@@ -62,6 +63,20 @@ export function describeCreateContract(storage: CurrentStorage): void {
         errorDetail: null,
         createdAt: at(1_234),
       });
+    });
+
+    it('keeps the trace parent a create wrote, through reads and status changes', async () => {
+      const traceParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const traced = newTask({ traceParent });
+      const plain = newTask();
+      const [created] = await storage().createTasks([traced, plain]);
+      expect(created?.task.traceParent).toBe(traceParent);
+      expect((await storage().getTask(traced.taskId))?.traceParent).toBe(traceParent);
+      expect((await storage().getTask(plain.taskId))?.traceParent).toBeNull();
+
+      await storage().transition([assign(traced.taskId, 'w1', at(2_000))]);
+      const [read] = await storage().getTasks([traced.taskId]);
+      expect(read).toMatchObject({ status: 'PROCESSING', traceParent });
     });
 
     it('is idempotent on task id: a second create returns the stored task and writes nothing', async () => {

@@ -90,8 +90,12 @@ export class NodeProcess {
     return this.alive;
   }
 
-  /** Polls /healthz until it answers 200; fails early (with the output) if the process exits. */
-  async ready(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Polls /healthz until it answers 200; fails early (with the output) if the process exits.
+   * 60 s: a start compiles the TypeScript sources, which takes seconds on an idle machine and
+   * ten times that when other suites' clusters start on the same two cores.
+   */
+  async ready(timeoutMs = 60_000): Promise<void> {
     await waitFor(
       async () => {
         if (!this.alive) throw new Error(`node ${this.nodeId} exited during start:\n${this.output}`);
