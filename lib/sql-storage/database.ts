@@ -32,9 +32,9 @@ export interface TaskTable {
   completed_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
-  /** Migration 003: `{"percent", "message", "updated_at"}` of the running attempt. */
+  /** MySQL migration 003 (PostgreSQL 001): `{"percent", "message", "updated_at"}` of the running attempt. */
   progress: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>;
-  /** Migration 007: the W3C traceparent of the task's `task.create` span, while tracing is on. */
+  /** MySQL migration 007 / PostgreSQL 004: the W3C traceparent of the task's `task.create` span, while tracing is on. */
   trace_parent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 

@@ -100,6 +100,7 @@ export function insertStatement(chunk: readonly NewTask[]): RawBuilder<{ task_id
         timeout: task.timeout,
         scheduled_at: task.scheduledAt.toISOString(),
         created_at: task.createdAt.toISOString(),
+        trace_parent: task.traceParent ?? null,
       })),
     ),
   );
@@ -110,11 +111,12 @@ export function insertStatement(chunk: readonly NewTask[]): RawBuilder<{ task_id
   return sql<{ task_id: string }>`${sql.raw(PREPARE)}
     WITH inserted AS (
       INSERT INTO task (task_id, task_type, priority, status, payload, retry_count, max_retry, timeout,
-                        scheduled_at, created_at, updated_at)
+                        scheduled_at, created_at, updated_at, trace_parent)
       SELECT t.task_id, t.task_type, t.priority, 'PENDING', t.payload, 0, t.max_retry, t.timeout,
-             t.scheduled_at, t.created_at, t.created_at
+             t.scheduled_at, t.created_at, t.created_at, t.trace_parent
       FROM jsonb_to_recordset(${tasksDocument}::jsonb) AS t(n int, task_id text, task_type text, priority smallint,
-           payload jsonb, max_retry int, timeout int, scheduled_at timestamptz, created_at timestamptz)
+           payload jsonb, max_retry int, timeout int, scheduled_at timestamptz, created_at timestamptz,
+           trace_parent text)
       ORDER BY t.n
       ON CONFLICT (task_id) DO NOTHING
       RETURNING task_id

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import * as initial from './001_initial.ts';
 import * as taskDependencies from './002_task_dependencies.ts';
 import * as taskSchedules from './003_task_schedules.ts';
+import * as traceParent from './004_trace_parent.ts';
 
 /**
  * The versioned migrations of the PostgreSQL schema, in order: a numbering of its own, apart
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_task_dependencies': taskDependencies,
   '003_task_schedules': taskSchedules,
+  '004_trace_parent': traceParent,
 };
 
 /** Every migration's name, in the order they run. */
