@@ -19,8 +19,13 @@ export const httpOptionsSchema = apiAccessSchema.extend({
   requestTimeout: duration().default(30_000),
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeout: duration().default(5_000),
-  /** Requests on one keep-alive connection before the server closes it (0 = no limit). */
-  maxRequestsPerConnection: integer(0, 1_000_000).default(1_000),
+  /**
+   * Requests on one keep-alive connection before the server closes it (0 = no limit). Off by
+   * default: past the limit Node answers 503 to every request a client already sent on that
+   * connection, which a busy client (or a pipelining proxy) sees as errors. The request and
+   * header timeouts and maxConnections are what bound a slow or greedy client.
+   */
+  maxRequestsPerConnection: integer(0, 1_000_000).default(0),
   /** Largest request head (request line and headers) in bytes; larger answers 431. */
   maxHeaderBytes: integer(1_024, 1024 * 1024).default(16 * 1024),
   /** Connections open at once; more are refused (0 = no limit). */

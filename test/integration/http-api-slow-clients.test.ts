@@ -2,7 +2,8 @@
  * What one connection may take from the HTTP server (docs/api.md, "Limits"), over raw
  * sockets: a client that drips its headers or its body is cut off with 408 at the timeouts,
  * an oversized head is 431, idle keep-alive connections close, and a connection serves a
- * bounded number of requests. Timeouts are shortened here; the defaults are in the docs.
+ * bounded number of requests when a cap is configured (none by default). Timeouts are
+ * shortened here; the defaults are in the docs.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,21 @@ describe('HTTP connection limits against slow and greedy clients', () => {
     const third = received.split('HTTP/1.1 200').at(3) ?? '';
     expect(third.toLowerCase()).toContain('connection: close');
     expect(received.match(/HTTP\/1\.1 (\d{3})/g)?.every((a) => a.endsWith('200') || a.endsWith('503'))).toBe(true);
+  });
+
+  it('by default serves a busy keep-alive client without a per-connection cap (no 503s past 1000 requests)', async () => {
+    const g = await startApiManager({});
+    try {
+      // 1 200 requests pipelined 100 at a time on one connection, as a load generator does.
+      const request = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+      const batch = request.repeat(100);
+      const { received } = await converse(g.api.port!, Array.from({ length: 12 }, () => batch), 20, 3_000);
+      const statuses = received.match(/HTTP\/1\.1 (\d{3})/g) ?? [];
+      expect(statuses).toHaveLength(1_200);
+      expect(statuses.every((s) => s.endsWith('200'))).toBe(true);
+    } finally {
+      await g.manager.stop();
+    }
   });
 
   it('refuses connections beyond maxConnections, and takes new ones once others close', async () => {
