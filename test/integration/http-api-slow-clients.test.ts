@@ -120,7 +120,12 @@ describe('HTTP connection limits against slow and greedy clients', () => {
       // 1 200 requests pipelined 100 at a time on one connection, as a load generator does.
       const request = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
       const batch = request.repeat(100);
-      const { received } = await converse(g.api.port!, Array.from({ length: 12 }, () => batch), 20, 3_000);
+      const { received } = await converse(
+        g.api.port!,
+        Array.from({ length: 12 }, () => batch),
+        20,
+        3_000,
+      );
       const statuses = received.match(/HTTP\/1\.1 (\d{3})/g) ?? [];
       expect(statuses).toHaveLength(1_200);
       expect(statuses.every((s) => s.endsWith('200'))).toBe(true);
