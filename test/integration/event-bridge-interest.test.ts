@@ -100,8 +100,13 @@ describe.skipIf(!hasRedisServer)('cross-process events follow interest', () => {
     await waitFor(() => ids.every((id) => heard.has(id)), { message: 'every remote task_completed' });
 
     off();
-    // Unsubscribed 5 s after the last listener left; publishers notice within a second.
-    await new Promise((r) => setTimeout(r, 7_000));
+    // The listener's process unsubscribes 5 s after its last listener left: wait for that in
+    // Redis itself, then for one of the runner's interest polls (every second) to notice.
+    await waitFor(async () => Number(((await probe!.pubsub('NUMSUB', `${PREFIX}task:events`)) as unknown[])[1]) === 0, {
+      timeoutMs: 10_000,
+      message: 'the listener to unsubscribe',
+    });
+    await new Promise((r) => setTimeout(r, 1_200));
     const before = published.length;
     await run(10);
     await new Promise((r) => setTimeout(r, 100));
